@@ -1,0 +1,113 @@
+"""The columns that contas a pagar and contas a receber share, named for each side."""
+
+from retaguarda.templates.model import Column, Kind
+
+
+def titles_columns(
+    party: str, party_en: str, settled_on: str, settled_value: str, method: str, verb: str
+) -> tuple[Column, ...]:
+    """Columns of a list of bills: the counterpart, the bill, and how it was settled."""
+    return (
+        Column(
+            "contraparte",
+            party,
+            required=True,
+            aliases=("Nome", "Razão social", party_en, "Name"),
+            width=32,
+            help=f"Nome do {party.lower()}.",
+        ),
+        Column(
+            "cpf_cnpj",
+            "CPF/CNPJ",
+            Kind.CPF_CNPJ,
+            required=True,
+            aliases=("CNPJ/CPF", "CPF ou CNPJ", "CNPJ", "Tax ID"),
+            width=20,
+            help="CPF ou CNPJ (numérico ou alfanumérico), com ou sem pontuação.",
+        ),
+        Column(
+            "documento",
+            "Documento",
+            required=True,
+            aliases=("Doc", "Nº documento", "Nota fiscal", "NF", "Document", "Invoice"),
+            width=14,
+            help="Número da nota fiscal, boleto ou fatura.",
+        ),
+        Column(
+            "emissao",
+            "Emissão",
+            Kind.DATE,
+            required=True,
+            aliases=("Data de emissão", "Data emissão", "Issue date", "Issued"),
+            not_future=True,
+            width=12,
+            help="Data de emissão do documento (dd/mm/aaaa).",
+        ),
+        Column(
+            "vencimento",
+            "Vencimento",
+            Kind.DATE,
+            required=True,
+            aliases=("Data de vencimento", "Vencto", "Due date", "Due"),
+            width=12,
+            help="Data de vencimento (pode ser futura).",
+        ),
+        Column(
+            "valor",
+            "Valor",
+            Kind.MONEY,
+            required=True,
+            positive=True,
+            aliases=("Valor do título", "Valor (R$)", "Amount"),
+            width=16,
+            help="Valor do título em reais.",
+        ),
+        Column(
+            "liquidado_em",
+            settled_on,
+            Kind.DATE,
+            aliases=(
+                f"Data {verb}",
+                "Data de pagamento" if verb == "pagamento" else "Data de recebimento",
+                "Paid on" if verb == "pagamento" else "Received on",
+            ),
+            not_future=True,
+            closed_period=True,
+            width=12,
+            help=f"Data em que foi {'pago' if verb == 'pagamento' else 'recebido'}; vazio se em aberto.",
+        ),
+        Column(
+            "valor_liquidado",
+            settled_value,
+            Kind.MONEY,
+            positive=True,
+            aliases=("Paid amount" if verb == "pagamento" else "Received amount",),
+            width=16,
+            help=f"Quanto foi {'pago' if verb == 'pagamento' else 'recebido'}; não pode passar do valor.",
+        ),
+        Column(
+            "forma",
+            method,
+            Kind.CHOICE,
+            choices=("PIX", "Boleto", "TED", "Dinheiro", "Cartão", "Débito automático", "Cheque"),
+            aliases=("Forma", "Meio de pagamento", "Payment method"),
+            width=18,
+            help="PIX, Boleto, TED, Dinheiro, Cartão, Débito automático ou Cheque.",
+        ),
+        Column(
+            "conta",
+            "Conta",
+            Kind.ACCOUNT,
+            required=True,
+            aliases=("Conta contábil", "Account"),
+            width=12,
+            help="Conta do Plano de contas em que o título é registrado.",
+        ),
+        Column(
+            "centro_de_custo",
+            "Centro de custo",
+            aliases=("CC", "Centro custo", "Cost center"),
+            width=16,
+            help="Centro de custo, se houver.",
+        ),
+    )

@@ -1,0 +1,95 @@
+"""How a template is declared: its columns (type, pt-BR header, aliases) and its rules.
+
+A template is data, like a pandera model: the reader uses the headers and aliases to find the
+columns, the typing step uses `kind`, the renderer uses formats and dropdowns, and the
+validation step runs `rules`. Nothing here reads or writes a file.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """The type of a column; decides how a cell is parsed and which identifier check runs."""
+
+    TEXT = "text"
+    MONEY = "money"  # Decimal with 2 places; integer cents in the typed frame
+    UNIT_COST = "unit_cost"  # Decimal with 4 places (custo unitário)
+    QUANTITY = "quantity"  # Decimal with 3 places
+    INTEGER = "integer"
+    DATE = "date"
+    MONTH = "month"  # competência: mm/aaaa
+    CHOICE = "choice"
+    ACCOUNT = "account"  # a code of the "Plano de contas"
+    CPF = "cpf"
+    CNPJ = "cnpj"
+    CPF_CNPJ = "cpf_cnpj"
+    PIS = "pis"
+    CEP = "cep"
+    NCM = "ncm"
+    PIX = "pix"
+    BANK = "bank"
+
+
+#: Decimal places of the scaled integers that hold numeric kinds in the typed frame.
+SCALE: dict[Kind, int] = {Kind.MONEY: 2, Kind.UNIT_COST: 4, Kind.QUANTITY: 3, Kind.INTEGER: 0}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    kind: Kind = Kind.TEXT
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+    positive: bool = False  # number.negative when below zero
+    not_future: bool = False  # date.future when after today
+    closed_period: bool = False  # date.closed_period when on or before the closing date
+    width: float = 14
+    help: str = ""  # one line of the "Instruções" sheet, in Portuguese
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every header that selects this column, normalized for matching."""
+        return tuple(dict.fromkeys(normalize_header(n) for n in (self.header, *self.aliases)))
+
+
+@dataclass(frozen=True)
+class Template:
+    id: str
+    sheet: str
+    version: str
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+    #: keys of a row that make it a duplicate of an earlier one (`duplicate`), the first
+    #: one being the column the issue points at; empty when the rule does not apply.
+    duplicate_key: tuple[str, ...] = ()
+    #: table rules, by name: see `templates.validate.RULES`.
+    rules: tuple[str, ...] = field(default_factory=tuple)
+
+    def column(self, key: str) -> Column:
+        for column in self.columns:
+            if column.key == key:
+                return column
+        raise KeyError(key)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self.columns)
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(c.header for c in self.columns)
+
+
+def normalize_header(text: str) -> str:
+    """Accent-, case-, punctuation- and space-insensitive form of a header ("Conta Débito ")."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    kept = "".join(ch if ch.isalnum() or ch == "%" else " " for ch in plain.casefold())
+    return " ".join(kept.split())

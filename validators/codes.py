@@ -1,0 +1,167 @@
+"""The catalog of issue codes: severity and the messages people read, pt-BR and English.
+
+Codes are a contract (integrations filter on them): add new ones, never rename.
+Message templates use `str.format` fields: {column}, {value}, {suggestion} and the extras a
+rule passes (for example {first_row} for duplicates).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Code:
+    severity: str
+    pt: str
+    en: str
+
+    def render_pt(self, fields: dict[str, Any]) -> str:
+        return _render(self.pt, fields)
+
+    def render_en(self, fields: dict[str, Any]) -> str:
+        return _render(self.en, fields)
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _render(template: str, fields: dict[str, Any]) -> str:
+    return template.format_map(_Blank(fields)).strip()
+
+
+E, W = "error", "warning"
+
+CODES: dict[str, Code] = {
+    "required": Code(
+        E,
+        "{column}: campo obrigatório está vazio.",
+        "{column}: required field is empty.",
+    ),
+    "date.invalid": Code(
+        E,
+        "{column}: “{value}” não é uma data válida; use dd/mm/aaaa.",
+        "{column}: “{value}” is not a valid date; use dd/mm/yyyy.",
+    ),
+    "date.ambiguous": Code(
+        W,
+        "{column}: “{value}” foi lida como {suggestion} (dia/mês); confira.",
+        "{column}: “{value}” was read as {suggestion} (day/month); please check.",
+    ),
+    "date.future": Code(
+        E,
+        "{column}: a data {value} está no futuro (hoje é {today}).",
+        "{column}: the date {value} is in the future (today is {today}).",
+    ),
+    "date.closed_period": Code(
+        E,
+        "{column}: a data {value} cai em período já fechado (fechado até {closed_until}).",
+        "{column}: the date {value} falls in a closed period (closed until {closed_until}).",
+    ),
+    "number.invalid": Code(
+        E,
+        "{column}: “{value}” não é um número válido.",
+        "{column}: “{value}” is not a valid number.",
+    ),
+    "number.ambiguous": Code(
+        W,
+        "{column}: “{value}” foi lido como {suggestion}; confira o separador decimal.",
+        "{column}: “{value}” was read as {suggestion}; check the decimal separator.",
+    ),
+    "number.negative": Code(
+        E,
+        "{column}: o valor {value} não pode ser negativo.",
+        "{column}: the value {value} must not be negative.",
+    ),
+    "choice.invalid": Code(
+        E,
+        "{column}: “{value}” não está na lista ({choices}).",
+        "{column}: “{value}” is not one of the allowed values ({choices}).",
+    ),
+    "cpf.invalid": Code(
+        E,
+        "{column}: CPF “{value}” inválido ({reason}).",
+        "{column}: invalid CPF “{value}” ({reason_en}).",
+    ),
+    "cnpj.invalid": Code(
+        E,
+        "{column}: CNPJ “{value}” inválido ({reason}).",
+        "{column}: invalid CNPJ “{value}” ({reason_en}).",
+    ),
+    "cpf_cnpj.invalid": Code(
+        E,
+        "{column}: “{value}” não é um CPF nem um CNPJ válido ({reason}).",
+        "{column}: “{value}” is neither a valid CPF nor a valid CNPJ ({reason_en}).",
+    ),
+    "pis.invalid": Code(
+        E,
+        "{column}: PIS/PASEP/NIT “{value}” inválido ({reason}).",
+        "{column}: invalid PIS/PASEP/NIT “{value}” ({reason_en}).",
+    ),
+    "cep.invalid": Code(
+        E,
+        "{column}: CEP “{value}” inválido; deve ter 8 dígitos (00000-000).",
+        "{column}: invalid CEP “{value}”; it must have 8 digits (00000-000).",
+    ),
+    "ncm.invalid": Code(
+        E,
+        "{column}: NCM “{value}” inválido; deve ter 8 dígitos (0000.00.00).",
+        "{column}: invalid NCM “{value}”; it must have 8 digits (0000.00.00).",
+    ),
+    "pix.invalid": Code(
+        E,
+        "{column}: chave PIX “{value}” inválida; use CPF, CNPJ, e-mail, celular "
+        "(+55DDDNÚMERO) ou chave aleatória.",
+        "{column}: invalid PIX key “{value}”; use a CPF, CNPJ, e-mail, mobile "
+        "(+55AREANUMBER) or random key.",
+    ),
+    "bank.invalid": Code(
+        E,
+        "{column}: código de banco “{value}” inválido; use os 3 dígitos do código COMPE.",
+        "{column}: invalid bank code “{value}”; use the 3-digit COMPE code.",
+    ),
+    "account.unknown": Code(
+        E,
+        "{column}: a conta “{value}” {reason}.",
+        "{column}: account “{value}” {reason_en}.",
+    ),
+    "account.no_chart": Code(
+        W,
+        "Sem a aba “Plano de contas” as contas de “{sheet}” não foram conferidas.",
+        "Without a “Plano de contas” sheet the accounts of “{sheet}” were not checked.",
+    ),
+    "ledger.same_account": Code(
+        E,
+        "{column}: débito e crédito na mesma conta ({value}).",
+        "{column}: debit and credit on the same account ({value}).",
+    ),
+    "duplicate": Code(
+        W,
+        "{column}: lançamento repetido; igual ao da linha {first_row} ({key}).",
+        "{column}: duplicated entry; same as row {first_row} ({key}).",
+    ),
+    "payable.overpaid": Code(
+        E,
+        "{column}: pago {value}, mais que o valor devido {due}.",
+        "{column}: paid {value}, more than the amount due {due}.",
+    ),
+    "receivable.overpaid": Code(
+        E,
+        "{column}: recebido {value}, mais que o valor a receber {due}.",
+        "{column}: received {value}, more than the amount receivable {due}.",
+    ),
+    "stock.negative": Code(
+        E,
+        "{column}: o saldo de {sku} em {warehouse} fica negativo ({balance}) com este movimento.",
+        "{column}: the balance of {sku} at {warehouse} goes negative ({balance}) with this "
+        "movement.",
+    ),
+    "stock.unknown_sku": Code(
+        E,
+        "{column}: o SKU “{value}” foi contado mas não tem nenhuma movimentação.",
+        "{column}: SKU “{value}” was counted but has no movement at all.",
+    ),
+}
