@@ -41,6 +41,11 @@ CODES: dict[str, Code] = {
         "{column}: campo obrigatório está vazio.",
         "{column}: required field is empty.",
     ),
+    "column.missing": Code(
+        E,
+        "A coluna obrigatória “{column}” não foi encontrada no cabeçalho de “{sheet}”.",
+        "The required column “{column}” was not found in the header of “{sheet}”.",
+    ),
     "date.invalid": Code(
         E,
         "{column}: “{value}” não é uma data válida; use dd/mm/aaaa.",

@@ -1,0 +1,80 @@
+"""What the add-in puts into a sheet for a report: cell colours, notes, the Pendências sheet.
+
+Computed once here, as plain data, and applied by each workbook adapter (.xlsx file now;
+xlwings and Google Sheets later), so every client marks the same cells the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from retaguarda.validators.issues import Issue, Severity, cell_address
+from retaguarda.validators.report import Report
+
+PENDING_SHEET = "Pendências"
+#: fill colours (RGB hex): Excel's own "bad" red and "neutral" amber
+FILL = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C"}
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+@dataclass(frozen=True)
+class CellMark:
+    sheet: str
+    cell: str
+    fill: str
+    note: str
+
+
+def cell_marks(issues: list[Issue]) -> list[CellMark]:
+    """One mark per offending cell: the worst severity's colour, every message in the note."""
+    grouped: dict[tuple[str, str], list[Issue]] = {}
+    for issue in issues:
+        if issue.cell:
+            grouped.setdefault((issue.sheet, issue.cell), []).append(issue)
+    marks = []
+    for (sheet, cell), found in grouped.items():
+        worst = (
+            Severity.ERROR if any(i.severity is Severity.ERROR for i in found) else Severity.WARNING
+        )
+        lines = []
+        for issue in found:
+            line = f"• {issue.message}"
+            if issue.suggestion:
+                line += f" Sugestão: {issue.suggestion}"
+            lines.append(line)
+        marks.append(CellMark(sheet, cell, FILL[worst], "Retaguarda:\n" + "\n".join(lines)))
+    return marks
+
+
+PENDING_HEADER = ("Aba", "Célula", "Tipo", "Código", "Problema", "Sugestão", "Problem (en)")
+
+
+def pending_rows(report: Report) -> list[tuple[list[object], str]]:
+    """The rows of the Pendências sheet with, for each, the address its link points at.
+
+    Grouped by sheet: a heading row per sheet with its counts, then one row per issue.
+    Values copied from the user's cells are made inert (see `inert`).
+    """
+    out: list[tuple[list[object], str]] = []
+    for (_file, sheet), issues in report.by_sheet().items():
+        errors = sum(1 for i in issues if i.severity is Severity.ERROR)
+        heading = f"{sheet}: {errors} erro(s), {len(issues) - errors} aviso(s)"
+        out.append(([heading, "", "", "", "", "", ""], ""))
+        for issue in issues:
+            severity = "erro" if issue.severity is Severity.ERROR else "aviso"
+            row = [
+                issue.sheet,
+                issue.cell,
+                severity,
+                issue.code,
+                inert(issue.message),
+                inert(issue.suggestion),
+                inert(issue.message_en),
+            ]
+            out.append((row, cell_address(issue.sheet, issue.cell) if issue.cell else ""))
+    return out
+
+
+def inert(text: str) -> str:
+    """Text that a spreadsheet will never run as a formula (OWASP CSV injection)."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text

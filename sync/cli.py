@@ -1,0 +1,159 @@
+"""The `retaguarda` command: a thin shell over the library functions of the same names.
+
+Every option can also be set as an environment variable (`RETAGUARDA_CLOSED_UNTIL`, ...).
+Exit codes of `validate`: 0 no errors, 1 errors found, 2 a file could not be read.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import nullcontext
+from datetime import date
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from retaguarda.addin import xlsx_file
+from retaguarda.sync.console import print_report
+from retaguarda.sync.settings import SettingsError, load_settings
+from retaguarda.templates import render, samples
+from retaguarda.templates.files import UnreadableFile
+from retaguarda.templates.validate import Options, validate_files
+from retaguarda.validators.report import Report
+
+EXIT_ERRORS = 1
+EXIT_UNREADABLE = 2
+
+
+@click.group(
+    context_settings={"auto_envvar_prefix": "RETAGUARDA", "help_option_names": ["-h", "--help"]}
+)
+@click.version_option(package_name="retaguarda")
+def main() -> None:
+    """Retaguarda: confere, concilia e consolida as planilhas da retaguarda administrativa."""
+
+
+@main.group()
+def templates() -> None:
+    """Modelos de planilha (templates)."""
+
+
+@templates.command("build")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("workbooks/templates"),
+    show_default=True,
+    help="Pasta onde gravar os modelos .xlsx.",
+)
+def templates_build(out: Path) -> None:
+    """Gera um .xlsx por modelo e a pasta de trabalho da empresa (empresa.xlsx).
+
+    Exemplo: retaguarda templates build --out workbooks/templates
+    """
+    for path in render.build_templates(out):
+        click.echo(f"gravado {path}")
+
+
+@main.command("samples")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("workbooks/samples"),
+    show_default=True,
+    help="Pasta onde gravar as planilhas de exemplo.",
+)
+@click.option("--seed", type=int, default=2026, show_default=True, help="Semente aleatória.")
+def samples_command(out: Path, seed: int) -> None:
+    """Gera planilhas de exemplo de três equipes, com erros plantados e registrados.
+
+    Exemplo: retaguarda samples --out workbooks/samples
+    """
+    for path in samples.write_samples(out, seed=seed):
+        click.echo(f"gravado {path}")
+
+
+@main.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table: tabela legível; json: para integrações.",
+)
+@click.option(
+    "--write-back",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Grava uma cópia da planilha com as células marcadas, notas e a aba Pendências.",
+)
+@click.option(
+    "--closed-until",
+    type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]),
+    help="Último dia do período fechado (lançamentos até essa data são pendência).",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]),
+    help="Data de referência para datas futuras (padrão: hoje).",
+)
+def validate(
+    files: tuple[Path, ...],
+    output_format: str,
+    write_back: Path | None,
+    closed_until: object,
+    today: object,
+) -> None:
+    """Confere as planilhas e lista as pendências, agrupadas por aba.
+
+    Exemplo: retaguarda validate workbooks/samples/matriz.xlsx --write-back marcada.xlsx
+    """
+    try:
+        settings = load_settings(closed_until=_day(closed_until), today=_day(today))
+    except SettingsError as error:
+        raise click.UsageError(str(error)) from None
+    options = Options(today=settings.today or date.today(), closed_until=settings.closed_until)
+    if write_back and len(files) != 1:
+        raise click.UsageError("--write-back precisa de exatamente um arquivo.")
+    err = Console(stderr=True)
+    report = Report()
+    unreadable: list[UnreadableFile] = []
+    with err.status("Conferindo…") if err.is_terminal else nullcontext():
+        for path in files:
+            try:
+                one = validate_files([path], options)
+            except UnreadableFile as error:
+                unreadable.append(error)
+                continue
+            report.files += one.files
+            report.issues += one.issues
+            report.sheets += one.sheets
+    if output_format == "json":
+        data = report.to_dict()
+        data["summary"]["unreadable"] = [
+            {"file": str(getattr(e, "path", "")), "message": e.message, "message_en": e.message_en}
+            for e in unreadable
+        ]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print_report(report, Console())
+    for error in unreadable:
+        err.print(f"[bold red]erro:[/] {error.message}", highlight=False)
+    if write_back and report.files:
+        try:
+            xlsx_file.write_back(files[0], report, write_back)
+        except UnreadableFile as error:
+            err.print(f"[bold red]erro:[/] {error.message}", highlight=False)
+            sys.exit(EXIT_UNREADABLE)
+        err.print(f"cópia marcada gravada em {write_back}", highlight=False)
+    if unreadable:
+        sys.exit(EXIT_UNREADABLE)
+    if not report.valid:
+        sys.exit(EXIT_ERRORS)
+
+
+def _day(value: object) -> date | None:
+    return value.date() if hasattr(value, "date") else None  # type: ignore[union-attr]

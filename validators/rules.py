@@ -1,0 +1,219 @@
+"""Vectorized rules over a located table: each takes whole columns and returns issues.
+
+A rule computes a boolean mask over every row at once (pandas/numpy) and only the flagged
+rows become `Issue`s (see `issues_from_mask`). Rules name columns by key, so they know
+nothing of templates; `templates.validate` says which rule runs on which columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from retaguarda.validators import identifiers
+from retaguarda.validators.fields import format_brl, format_date_br, format_decimal_br
+from retaguarda.validators.issues import Issue, Located, issues_from_mask
+
+#: identifier check and issue code for each identifier kind (by the kind's value).
+IDENTIFIER_CHECKS = {
+    "cpf": (identifiers.check_cpf, "cpf.invalid"),
+    "cnpj": (identifiers.check_cnpj, "cnpj.invalid"),
+    "cpf_cnpj": (identifiers.check_cpf_cnpj, "cpf_cnpj.invalid"),
+    "pis": (identifiers.check_pis, "pis.invalid"),
+    "cep": (identifiers.check_cep, "cep.invalid"),
+    "ncm": (identifiers.check_ncm, "ncm.invalid"),
+    "pix": (identifiers.check_pix, "pix.invalid"),
+    "bank": (identifiers.check_bank, "bank.invalid"),
+}
+
+
+def required(table: Located, key: str) -> list[Issue]:
+    """Empty cells of a required column (cells that failed to parse are reported as such)."""
+    empty = table.raw[key].isna().to_numpy()
+    return issues_from_mask("required", table, key, empty)
+
+
+def identifier(table: Located, key: str, kind: str) -> list[Issue]:
+    check, code = IDENTIFIER_CHECKS[kind]
+    verdict = check(table.data[key])
+    return issues_from_mask(
+        code,
+        table,
+        key,
+        verdict.invalid,
+        suggestion=verdict.formatted.where(verdict.invalid),
+        params={"reason": verdict.reason, "reason_en": verdict.reason_en},
+    )
+
+
+def negative(table: Located, key: str) -> list[Issue]:
+    return issues_from_mask("number.negative", table, key, (table.data[key] < 0).fillna(False))
+
+
+def future(table: Located, key: str, today: date) -> list[Issue]:
+    mask = (table.data[key] > pd.Timestamp(today)).fillna(False)
+    return issues_from_mask(
+        "date.future", table, key, mask, params={"today": format_date_br(today)}
+    )
+
+
+def closed_period(table: Located, key: str, closed_until: date | None) -> list[Issue]:
+    if closed_until is None:
+        return []
+    mask = (table.data[key] <= pd.Timestamp(closed_until)).fillna(False)
+    return issues_from_mask(
+        "date.closed_period",
+        table,
+        key,
+        mask,
+        params={"closed_until": format_date_br(closed_until)},
+    )
+
+
+def duplicates(table: Located, keys: Sequence[str]) -> list[Issue]:
+    """Rows equal to an earlier row on every key, the first key being present.
+
+    Reported on the later rows, pointing at the first one, so that deleting the flagged rows
+    leaves one of each.
+    """
+    first_key = keys[0]
+    frame = table.data[list(keys)]
+    present = frame[first_key].notna().to_numpy()
+    if not present.any():
+        return []
+    subset = frame[present]
+    later = subset.duplicated(keep="first").to_numpy()
+    if not later.any():
+        return []
+    group_first = subset.groupby(list(keys), dropna=False, sort=False).ngroup()
+    first_position = (
+        pd.Series(np.arange(len(subset)), index=subset.index)
+        .groupby(group_first.to_numpy())
+        .transform("min")
+    )
+    first_rows = table.rows[present][first_position.to_numpy()]
+    mask = np.zeros(len(frame), dtype=bool)
+    mask[np.flatnonzero(present)[later]] = True
+    first_row_all = np.zeros(len(frame), dtype=np.int64)
+    first_row_all[np.flatnonzero(present)] = first_rows
+    headers = ", ".join(table.header(k) for k in keys)
+    return issues_from_mask(
+        "duplicate", table, first_key, mask, params={"first_row": first_row_all, "key": headers}
+    )
+
+
+def same_account(table: Located, debit: str, credit: str) -> list[Issue]:
+    a, b = table.data[debit], table.data[credit]
+    mask = (a == b).fillna(False).to_numpy()
+    return issues_from_mask("ledger.same_account", table, credit, mask)
+
+
+def overpaid(table: Located, due: str, paid: str, code: str) -> list[Issue]:
+    """`paid` above `due`: both in cents, so the comparison is exact."""
+    mask = (table.data[paid] > table.data[due]).fillna(False).to_numpy()
+    if not mask.any():
+        return []
+    return issues_from_mask(
+        code, table, paid, mask, params={"due": _formatted_at(mask, table.data[due], format_brl)}
+    )
+
+
+def accounts(
+    table: Located, keys: Sequence[str], codes: pd.Series, postable: pd.Series
+) -> list[Issue]:
+    """Account codes not in the chart, or in it but synthetic (not accepting postings)."""
+    known = set(codes.dropna())
+    synthetic = set(codes[~postable.fillna(True).astype(bool)].dropna())
+    issues: list[Issue] = []
+    for key in keys:
+        values = table.data[key]
+        present = values.notna().to_numpy()
+        unknown = present & ~values.isin(known).to_numpy()
+        closed = present & values.isin(synthetic).to_numpy()
+        issues += issues_from_mask(
+            "account.unknown",
+            table,
+            key,
+            unknown,
+            params={
+                "reason": "não existe no Plano de contas",
+                "reason_en": "is not in the chart of accounts",
+            },
+        )
+        issues += issues_from_mask(
+            "account.unknown",
+            table,
+            key,
+            closed,
+            params={
+                "reason": "é sintética (não aceita lançamento)",
+                "reason_en": "is a summary account (does not accept postings)",
+            },
+        )
+    return issues
+
+
+def stock_negative(
+    table: Located,
+    *,
+    at: str,
+    date: str,
+    sku: str,
+    warehouse: str,
+    delta: pd.Series,
+    places: int,
+) -> list[Issue]:
+    """The movement that takes a SKU's running balance in a warehouse below zero.
+
+    Movements are ordered by date, then by their order in the sheet; only the crossing from
+    zero or above to below zero is reported, not every later movement while it stays negative.
+    """
+    frame = pd.DataFrame(
+        {
+            "date": table.data[date],
+            "sku": table.data[sku],
+            "warehouse": table.data[warehouse],
+            "delta": delta.fillna(0).astype("int64"),
+            "order": np.arange(len(delta)),
+        }
+    ).dropna(subset=["date", "sku", "warehouse"])
+    if frame.empty:
+        return []
+    frame = frame.sort_values(["sku", "warehouse", "date", "order"], kind="stable")
+    balance = frame.groupby(["sku", "warehouse"], sort=False)["delta"].cumsum()
+    before = balance - frame["delta"]
+    crossing = ((balance < 0) & (before >= 0)).to_numpy()
+    mask = np.zeros(len(delta), dtype=bool)
+    balances = pd.Series(0, index=range(len(delta)), dtype="int64")
+    positions = frame["order"].to_numpy()
+    mask[positions[crossing]] = True
+    balances.iloc[positions] = balance.to_numpy()
+    return issues_from_mask(
+        "stock.negative",
+        table,
+        at,
+        mask,
+        params={
+            "sku": table.data[sku],
+            "warehouse": table.data[warehouse],
+            "balance": _formatted_at(mask, balances, lambda v: format_decimal_br(v, places)),
+        },
+    )
+
+
+def unknown_sku(counts: Located, key: str, moved: pd.Series) -> list[Issue]:
+    values = counts.data[key]
+    mask = (values.notna() & ~values.isin(set(moved.dropna()))).to_numpy()
+    return issues_from_mask("stock.unknown_sku", counts, key, mask)
+
+
+def _formatted_at(mask: np.ndarray, values: pd.Series, fmt: Callable[[int], str]) -> np.ndarray:
+    """Format `values` for the flagged rows only: the cost follows the findings."""
+    out = np.full(len(mask), "", dtype=object)
+    for position in np.flatnonzero(mask):
+        value = values.iloc[position]
+        out[position] = "" if pd.isna(value) else fmt(int(value))
+    return out
