@@ -92,7 +92,7 @@ def _convert(
 def _identifier_text(kind: Kind, cells: pd.Series, text: pd.Series) -> pd.Series:
     """Text as typed; numbers typed into identifier columns get their lost zeros back."""
     numeric = cells.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool))
-    if kind not in _WIDTH and kind is not Kind.CPF_CNPJ or not numeric.any():
+    if (kind not in _WIDTH and kind is not Kind.CPF_CNPJ) or not numeric.any():
         return text
     numbers = text[numeric.to_numpy(dtype=bool)]
     if kind is Kind.CPF_CNPJ:

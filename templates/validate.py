@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-
 from retaguarda.templates.files import read_workbook
 from retaguarda.templates.model import SCALE, Kind
 from retaguarda.templates.reader import read_tables

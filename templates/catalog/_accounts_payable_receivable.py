@@ -7,6 +7,8 @@ def titles_columns(
     party: str, party_en: str, settled_on: str, settled_value: str, method: str, verb: str
 ) -> tuple[Column, ...]:
     """Columns of a list of bills: the counterpart, the bill, and how it was settled."""
+    payable = verb == "pagamento"
+    done = "pago" if payable else "recebido"
     return (
         Column(
             "contraparte",
@@ -66,24 +68,20 @@ def titles_columns(
             "liquidado_em",
             settled_on,
             Kind.DATE,
-            aliases=(
-                f"Data {verb}",
-                "Data de pagamento" if verb == "pagamento" else "Data de recebimento",
-                "Paid on" if verb == "pagamento" else "Received on",
-            ),
+            aliases=(f"Data de {verb}", f"Data {verb}", "Paid on" if payable else "Received on"),
             not_future=True,
             closed_period=True,
             width=12,
-            help=f"Data em que foi {'pago' if verb == 'pagamento' else 'recebido'}; vazio se em aberto.",
+            help=f"Data em que foi {done}; vazio se em aberto.",
         ),
         Column(
             "valor_liquidado",
             settled_value,
             Kind.MONEY,
             positive=True,
-            aliases=("Paid amount" if verb == "pagamento" else "Received amount",),
+            aliases=("Paid amount" if payable else "Received amount",),
             width=16,
-            help=f"Quanto foi {'pago' if verb == 'pagamento' else 'recebido'}; não pode passar do valor.",
+            help=f"Quanto foi {done}; não pode passar do valor.",
         ),
         Column(
             "forma",
