@@ -1,0 +1,141 @@
+"""`retaguarda` as a user runs it: real files in, exit codes and output out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from retaguarda.sync.cli import main
+from retaguarda.templates.catalog import TEMPLATES
+from retaguarda.templates.render import render_workbook
+
+
+def ledger_workbook(path: Path, *ledger_rows: list[object]) -> Path:
+    chart = [
+        ["1.1.02", "Bancos", "Ativo", "Devedora", "Sim"],
+        ["3.1.01", "Receita de vendas", "Receita", "Credora", "Sim"],
+    ]
+    return render_workbook(
+        path,
+        [(TEMPLATES["plano_de_contas"], chart), (TEMPLATES["lancamentos"], list(ledger_rows))],
+    )
+
+
+GOOD = ["05/03/2026", "NF-1", "Venda", "1.1.02", "3.1.01", "1.234,56", "", "", ""]
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_a_clean_workbook_exits_0(runner, tmp_path):
+    path = ledger_workbook(tmp_path / "ok.xlsx", GOOD)
+    result = runner.invoke(main, ["validate", str(path), "--today", "2026-11-25"])
+    assert result.exit_code == 0, result.output
+    assert "Nenhuma pendência" in result.output
+
+
+def test_errors_exit_1_and_json_names_every_field(runner, tmp_path):
+    bad = [*GOOD[:3], "9.9.99", *GOOD[4:]]
+    path = ledger_workbook(tmp_path / "bad.xlsx", GOOD, bad)
+    result = runner.invoke(main, ["validate", str(path), "--format", "json", "--today", "2026-11-25"])
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["files"] == [str(path)]
+    (issue,) = data["issues"]
+    assert {k: issue[k] for k in ("code", "severity", "sheet", "cell", "column", "value")} == {
+        "code": "account.unknown",
+        "severity": "error",
+        "sheet": "Lançamentos",
+        "cell": "D3",
+        "column": "Conta débito",
+        "value": "9.9.99",
+    }
+    assert set(issue) >= {"message", "message_en", "suggestion"}
+    assert data["summary"]["errors"] == 1
+    assert data["summary"]["rows"] == 4
+
+
+def test_the_table_groups_findings_by_sheet(runner, tmp_path):
+    bad = [*GOOD[:3], "9.9.99", *GOOD[4:]]
+    path = ledger_workbook(tmp_path / "bad.xlsx", bad)
+    result = runner.invoke(main, ["validate", str(path), "--today", "2026-11-25"])
+    assert "Lançamentos" in result.output
+    assert "D2" in result.output
+    assert "account.unknown" in result.output
+    assert "1 erro(s)" in result.output
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (None, "não encontrado"),
+        (b"", "vazio"),
+        (b"%PDF-1.7 not a workbook", ""),
+    ],
+)
+def test_unreadable_files_exit_2_with_one_sentence(runner, tmp_path, content, expected):
+    path = tmp_path / "x.xlsx"
+    if content is not None:
+        path.write_bytes(content)
+    result = runner.invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert expected in result.stderr
+    assert result.stderr.startswith("erro:")
+
+
+def test_a_workbook_with_no_template_exits_2(runner, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Nome", "Telefone"])
+    book.active.append(["Ana", "1234"])
+    path = tmp_path / "agenda.xlsx"
+    book.save(path)
+    result = runner.invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert "nenhum modelo" in result.stderr.lower()
+
+
+def test_write_back_marks_cells_notes_and_lists_pendencias(runner, tmp_path):
+    bad = [*GOOD[:3], "9.9.99", "3.1.01", "=1+1", *GOOD[6:]]
+    source = ledger_workbook(tmp_path / "in.xlsx", GOOD, bad)
+    out = tmp_path / "marcada.xlsx"
+    result = runner.invoke(
+        main, ["validate", str(source), "--write-back", str(out), "--today", "2026-11-25"]
+    )
+    assert result.exit_code == 1
+    book = load_workbook(out)
+    ledger = book["Lançamentos"]
+    assert ledger["D3"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert "não existe no Plano de contas" in ledger["D3"].comment.text
+    assert ledger["D2"].comment is None
+    pending = book["Pendências"]
+    assert book.sheetnames[0] == "Pendências"
+    rows = list(pending.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Aba", "Célula", "Tipo", "Código")
+    codes = {r[3] for r in rows[1:] if r[3]}
+    assert codes == {"account.unknown", "number.invalid"}
+    links = [c.hyperlink.location or c.hyperlink.target for c in pending["B"] if c.hyperlink]
+    assert "Lançamentos!D3" in links[0] or "'Lançamentos'!D3" in links[0]
+    # the user's own value "=1+1" is copied as text, never as a live formula
+    assert all(not str(c.value).startswith("=") for row in pending.iter_rows() for c in row if c.value)
+    assert load_workbook(source)["Lançamentos"]["D3"].comment is None  # the original is untouched
+
+
+def test_templates_build_and_samples(runner, tmp_path):
+    result = runner.invoke(main, ["templates", "build", "--out", str(tmp_path / "t")])
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in (tmp_path / "t").iterdir()} == {
+        *(f"{t}.xlsx" for t in TEMPLATES),
+        "empresa.xlsx",
+    }
+    result = runner.invoke(main, ["samples", "--out", str(tmp_path / "s")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "s" / "planted.json").exists()
