@@ -1,0 +1,18 @@
+"""Issue codes are a contract: each one is documented for the people who integrate with it."""
+
+from pathlib import Path
+
+from retaguarda.validators.codes import CODES
+
+DOC = (Path(__file__).parents[2] / "docs" / "pendencias.md").read_text(encoding="utf-8")
+
+
+def test_every_code_is_documented_with_its_severity():
+    for code, spec in CODES.items():
+        assert f"| `{code}` | {spec.severity} |" in DOC, code
+
+
+def test_every_message_has_both_languages():
+    for code, spec in CODES.items():
+        assert spec.pt and spec.en, code
+        assert spec.pt != spec.en, code
