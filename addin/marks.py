@@ -71,7 +71,8 @@ def pending_rows(report: Report) -> list[tuple[list[object], str]]:
                 inert(issue.suggestion),
                 inert(issue.message_en),
             ]
-            out.append((row, cell_address(issue.sheet, issue.cell) if issue.cell else ""))
+            target = cell_address(issue.sheet, issue.cell, always_quote=True) if issue.cell else ""
+            out.append((row, target))
     return out
 
 

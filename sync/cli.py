@@ -134,7 +134,12 @@ def validate(
     if output_format == "json":
         data = report.to_dict()
         data["summary"]["unreadable"] = [
-            {"file": str(getattr(e, "path", "")), "message": e.message, "message_en": e.message_en}
+            {
+                "file": str(e.path or ""),
+                "code": e.code,
+                "message": e.message,
+                "message_en": e.message_en,
+            }
             for e in unreadable
         ]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))

@@ -123,6 +123,7 @@ def render_workbook(
     *,
     title_rows: Sequence[str] = (),
     company: str = "",
+    sheet_titles: Sequence[str] = (),
 ) -> Path:
     """Templates as sheets holding the given rows: blank templates and filled samples alike.
 
@@ -130,7 +131,8 @@ def render_workbook(
     `Decimal`/`int` for numeric columns, `datetime.date` for dates, `str` for everything
     else, `None` for an empty cell. A `str` where a number or date belongs is kept as typed
     text, so sample workbooks can carry the mistakes validation must find; every text is
-    written as text, never as a formula.
+    written as text, never as a formula. `sheet_titles` are lines written above each
+    sheet's header, as many systems export them (the header then sits below them).
     """
     if not sheets:
         raise ValueError("nenhuma aba para gerar")
@@ -158,14 +160,18 @@ def render_workbook(
         )
         styles = _Styles(workbook)
         for template, rows in sheets:
-            last_row = _last_row(len(rows))
+            top = len(sheet_titles)
+            last_row = top + _last_row(len(rows))
             if template is chart.TEMPLATE:
                 code = xl_col_to_name(template.keys.index("codigo"))
                 workbook.define_name(
                     ACCOUNTS_NAME,
-                    f"='{template.sheet}'!${code}$2:${code}${last_row}",
+                    f"='{template.sheet}'!${code}${top + 2}:${code}${last_row}",
                 )
-            _write_sheet(workbook.add_worksheet(template.sheet), styles, template, rows)
+            sheet = workbook.add_worksheet(template.sheet)
+            for line, text in enumerate(sheet_titles):
+                sheet.write_string(line, 0, text, styles.title)
+            _write_sheet(sheet, styles, template, rows, top=top)
         _write_instructions(
             workbook.add_worksheet(INSTRUCTIONS_SHEET),
             styles,
@@ -229,20 +235,28 @@ class _Styles:
 
 
 def _write_sheet(
-    sheet: Worksheet, styles: _Styles, template: Template, rows: Sequence[Sequence[object]]
+    sheet: Worksheet,
+    styles: _Styles,
+    template: Template,
+    rows: Sequence[Sequence[object]],
+    *,
+    top: int = 0,
 ) -> None:
-    """One template sheet. Formats and checks cover empty rows too: users type below the data."""
+    """One template sheet, its header on row `top` (0-based).
+
+    Formats and checks cover empty rows too: users type below the data.
+    """
     columns = template.columns
     last_col = len(columns) - 1
-    last_row = _last_row(len(rows))
+    last_row = top + _last_row(len(rows))
     for index, column in enumerate(columns):
         sheet.set_column(index, index, _width(column), styles.column(column))
-    sheet.set_row(0, _header_height(columns))
-    sheet.freeze_panes(1, 0)
+    sheet.set_row(top, _header_height(columns))
+    sheet.freeze_panes(top + 1, 0)
     sheet.add_table(
+        top,
         0,
-        0,
-        max(len(rows), 1),
+        top + max(len(rows), 1),
         last_col,
         {
             "name": f"tbl_{template.id}",
@@ -259,14 +273,14 @@ def _write_sheet(
     )
     for index, column in enumerate(columns):
         sheet.write_comment(
-            0,
+            top,
             index,
             _note(column),
             {"author": "Retaguarda", "x_scale": 2.2, "y_scale": 1.2},
         )
-        sheet.data_validation(1, index, last_row - 1, index, _validation(template, column))
+        sheet.data_validation(top + 1, index, last_row - 1, index, _validation(template, column))
     text_columns = " ".join(
-        f"{xl_col_to_name(i)}2:{xl_col_to_name(i)}{last_row}"
+        f"{xl_col_to_name(i)}{top + 2}:{xl_col_to_name(i)}{last_row}"
         for i, column in enumerate(columns)
         if column.kind not in NUMERIC_KINDS | DATE_KINDS
     )
@@ -274,7 +288,7 @@ def _write_sheet(
         # Codes typed as text (CNPJ, contas) are meant to be text: no green triangles.
         sheet.ignore_errors({"number_stored_as_text": text_columns})
 
-    for r, row in enumerate(rows, start=1):
+    for r, row in enumerate(rows, start=top + 1):
         if len(row) > len(columns):
             raise ValueError(
                 f"{template.sheet}: a linha {r + 1} tem {len(row)} valores; "
@@ -286,7 +300,7 @@ def _write_sheet(
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
     sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(0)
+    sheet.repeat_rows(top)
     sheet.set_footer("&L&A&R&P / &N")
 
 

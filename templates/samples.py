@@ -163,7 +163,7 @@ def write_samples(out_dir: Path | str, *, seed: int = 2026) -> list[Path]:
         render_workbook(
             path,
             [(TEMPLATES[s.template_id], s.rows) for s in ordered],
-            title_rows=team.title_rows,
+            sheet_titles=team.title_rows,
             company=f"Comercial Retaguarda Ltda. — {team.name}",
         )
         header_row = len(team.title_rows) + 1

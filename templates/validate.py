@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from retaguarda.templates.files import read_workbook
+from retaguarda.templates.files import UnreadableFile, read_workbook
 from retaguarda.templates.model import SCALE, Kind
 from retaguarda.templates.reader import read_tables
 from retaguarda.templates.table import Table
@@ -54,6 +54,15 @@ def validate_files(paths: Iterable[Path | str], options: Options | None = None) 
         workbook = read_workbook(path)
         tables = read_tables(workbook)
         name = str(path)
+        if not tables:
+            raise UnreadableFile(
+                f"{Path(path).name}: nenhum modelo do Retaguarda reconhecido em nenhuma aba "
+                "(confira o cabeçalho; veja docs/modelos.md).",
+                f"{Path(path).name}: no Retaguarda template recognized in any sheet "
+                "(check the header row; see docs/modelos.md).",
+                path=path,
+                code="file.no_template",
+            )
         report.files.append(name)
         report.issues += [
             dataclasses.replace(i, file=name) for i in validate_tables(tables, options)

@@ -14,7 +14,9 @@ from retaguarda.templates.table import Table
 TODAY = date(2026, 11, 25)
 
 
-def table_of(template_id: str, *rows: Sequence[object], headers: Sequence[str] | None = None) -> Table:
+def table_of(
+    template_id: str, *rows: Sequence[object], headers: Sequence[str] | None = None
+) -> Table:
     """A table of `template_id` whose header is row 1 and whose data starts at row 2."""
     template = TEMPLATES[template_id]
     header = list(headers or template.headers)

@@ -50,10 +50,11 @@ class Issue:
         return cell_address(self.sheet, self.cell)
 
 
-def cell_address(sheet: str, cell: str) -> str:
+def cell_address(sheet: str, cell: str, *, always_quote: bool = False) -> str:
+    """The address as Excel writes it; links quote the sheet name always, which is safe."""
     if not cell:
         return sheet
-    plain = sheet.replace("_", "").isalnum() and sheet.isascii()
+    plain = sheet.replace("_", "").isalnum() and not sheet[0].isdigit() and not always_quote
     name = sheet if plain else "'" + sheet.replace("'", "''") + "'"
     return f"{name}!{cell}"
 

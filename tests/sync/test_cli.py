@@ -41,9 +41,11 @@ def test_a_clean_workbook_exits_0(runner, tmp_path):
 
 
 def test_errors_exit_1_and_json_names_every_field(runner, tmp_path):
-    bad = [*GOOD[:3], "9.9.99", *GOOD[4:]]
+    bad = [GOOD[0], "NF-2", GOOD[2], "9.9.99", *GOOD[4:]]
     path = ledger_workbook(tmp_path / "bad.xlsx", GOOD, bad)
-    result = runner.invoke(main, ["validate", str(path), "--format", "json", "--today", "2026-11-25"])
+    result = runner.invoke(
+        main, ["validate", str(path), "--format", "json", "--today", "2026-11-25"]
+    )
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert data["files"] == [str(path)]
@@ -62,7 +64,7 @@ def test_errors_exit_1_and_json_names_every_field(runner, tmp_path):
 
 
 def test_the_table_groups_findings_by_sheet(runner, tmp_path):
-    bad = [*GOOD[:3], "9.9.99", *GOOD[4:]]
+    bad = [GOOD[0], "NF-2", GOOD[2], "9.9.99", *GOOD[4:]]
     path = ledger_workbook(tmp_path / "bad.xlsx", bad)
     result = runner.invoke(main, ["validate", str(path), "--today", "2026-11-25"])
     assert "Lançamentos" in result.output
@@ -104,7 +106,7 @@ def test_a_workbook_with_no_template_exits_2(runner, tmp_path):
 
 
 def test_write_back_marks_cells_notes_and_lists_pendencias(runner, tmp_path):
-    bad = [*GOOD[:3], "9.9.99", "3.1.01", "=1+1", *GOOD[6:]]
+    bad = [GOOD[0], "NF-2", GOOD[2], "9.9.99", "3.1.01", "=1+1", *GOOD[6:]]
     source = ledger_workbook(tmp_path / "in.xlsx", GOOD, bad)
     out = tmp_path / "marcada.xlsx"
     result = runner.invoke(
@@ -125,7 +127,9 @@ def test_write_back_marks_cells_notes_and_lists_pendencias(runner, tmp_path):
     links = [c.hyperlink.location or c.hyperlink.target for c in pending["B"] if c.hyperlink]
     assert "Lançamentos!D3" in links[0] or "'Lançamentos'!D3" in links[0]
     # the user's own value "=1+1" is copied as text, never as a live formula
-    assert all(not str(c.value).startswith("=") for row in pending.iter_rows() for c in row if c.value)
+    assert all(
+        not str(c.value).startswith("=") for row in pending.iter_rows() for c in row if c.value
+    )
     assert load_workbook(source)["Lançamentos"]["D3"].comment is None  # the original is untouched
 
 

@@ -40,11 +40,28 @@ def test_the_plants_cover_every_kind_of_cell_finding(samples):
     manifest = json.loads((samples / "planted.json").read_text(encoding="utf-8"))
     codes = {p["code"] for p in manifest["planted"]}
     assert codes >= {
-        "required", "date.invalid", "date.ambiguous", "date.future", "date.closed_period",
-        "number.invalid", "number.ambiguous", "number.negative", "choice.invalid",
-        "cpf.invalid", "cpf_cnpj.invalid", "pis.invalid", "ncm.invalid", "pix.invalid",
-        "bank.invalid", "account.unknown", "ledger.same_account", "duplicate",
-        "payable.overpaid", "receivable.overpaid", "stock.negative", "stock.unknown_sku",
+        "required",
+        "date.invalid",
+        "date.ambiguous",
+        "date.future",
+        "date.closed_period",
+        "number.invalid",
+        "number.ambiguous",
+        "number.negative",
+        "choice.invalid",
+        "cpf.invalid",
+        "cpf_cnpj.invalid",
+        "pis.invalid",
+        "ncm.invalid",
+        "pix.invalid",
+        "bank.invalid",
+        "account.unknown",
+        "ledger.same_account",
+        "duplicate",
+        "payable.overpaid",
+        "receivable.overpaid",
+        "stock.negative",
+        "stock.unknown_sku",
     }
 
 

@@ -91,17 +91,17 @@ def test_without_a_chart_accounts_are_not_checked_and_the_user_is_told():
 
 
 def test_cnpj_suggestion_restores_the_zero_excel_dropped(chart):
-    ledger = table_of("lancamentos", ledger_row(**{"CPF/CNPJ": "1222333000181"}))
+    ledger = table_of("lancamentos", ledger_row(**{"CPF/CNPJ": "1222333000128"}))
     issues = validate_tables([chart, ledger], OPTIONS)
-    assert [(i.code, i.suggestion) for i in issues] == [("cpf_cnpj.invalid", "01.222.333/0001-81")]
+    assert [(i.code, i.suggestion) for i in issues] == [("cpf_cnpj.invalid", "01.222.333/0001-28")]
 
 
 def test_a_numeric_cell_gets_its_leading_zeros_back(chart):
     # Excel stores a CNPJ typed as a number without its leading zero: that is not the user's
     # mistake, so it is read back as the 14-digit CNPJ it was.
-    ledger = table_of("lancamentos", ledger_row(**{"CPF/CNPJ": 1222333000181.0}))
+    ledger = table_of("lancamentos", ledger_row(**{"CPF/CNPJ": 1222333000128.0}))
     assert found(chart, ledger) == []
-    assert ledger.data["cpf_cnpj"][0] == "01222333000181"
+    assert ledger.data["cpf_cnpj"][0] == "01222333000128"
 
 
 def test_bills_overpaid():
@@ -168,11 +168,33 @@ def test_a_missing_required_column_is_one_issue_for_the_sheet(chart):
 
 
 def test_payroll_identifiers():
-    row = ["03/2026", "1001", "Ana", "529.982.247-25", "120.12345.67-2", "Vendedora",
-           "01/02/2020", "2.400,00", "", "", "", "0", "", "", "", "", "", "", "341", "1234",
-           "12345-6", "ana@exemplo.com.br"]
+    row = [
+        "03/2026",
+        "1001",
+        "Ana",
+        "529.982.247-25",
+        "120.12345.67-2",
+        "Vendedora",
+        "01/02/2020",
+        "2.400,00",
+        "",
+        "",
+        "",
+        "0",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "341",
+        "1234",
+        "12345-6",
+        "ana@exemplo.com.br",
+    ]
     bad = list(row)
-    bad[3], bad[4], bad[18], bad[21] = "529.982.247-24", "120.12345.67-3", "9999", "ana@"
+    bad[1], bad[3], bad[4] = "1002", "529.982.247-24", "120.12345.67-3"
+    bad[18], bad[21] = "9999", "ana@"
     payroll = table_of("folha", row, bad)
     assert [(c, code) for _, c, code in found(payroll)] == [
         ("D3", "cpf.invalid"),

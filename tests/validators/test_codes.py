@@ -16,3 +16,13 @@ def test_every_message_has_both_languages():
     for code, spec in CODES.items():
         assert spec.pt and spec.en, code
         assert spec.pt != spec.en, code
+
+
+def test_every_template_column_is_documented():
+    from retaguarda.templates.catalog import TEMPLATES
+
+    doc = (Path(__file__).parents[2] / "docs" / "modelos.md").read_text(encoding="utf-8")
+    for template in TEMPLATES.values():
+        assert f"`{template.id}`" in doc
+        for column in template.columns:
+            assert f"| {column.header} |" in doc, (template.id, column.header)

@@ -1,0 +1,229 @@
+"""Finding template tables in raw sheets: the header row, its columns, the data rows below it.
+
+Sheets are made by people: a title or two above the header (merged across the columns), headers
+typed in another case, without accents or in English, columns of their own between ours, blank
+rows in the middle, a "Total" row at the end, a table that starts at column C. The reader finds
+the header by the template's names and aliases and keeps every cell's true position, because
+every finding must point at a cell the user can click (`Lançamentos!F17`).
+
+Cells stay raw here (what calamine, xlwings or gspread gave); `typing.type_table` converts them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from itertools import islice
+from operator import itemgetter
+
+import numpy as np
+import pandas as pd
+
+from retaguarda.templates.catalog import TEMPLATES
+from retaguarda.templates.files import RawWorkbook, column_letter
+from retaguarda.templates.model import Template, normalize_header
+from retaguarda.templates.table import Table
+from retaguarda.templates.typing import type_table
+
+__all__ = ["HeaderMatch", "column_letter", "find_header", "read_table", "read_tables"]
+
+#: Share of a template's required columns a header row must name to be taken for that
+#: template: all of them, or all but one when there are four or more, so that one missing or
+#: misspelt column still lets the sheet be read (and reported as `column.missing`), while a
+#: sheet of someone's own that happens to have a "Data" and a "Valor" column is left alone.
+MIN_REQUIRED = 3 / 4
+#: The same share when the sheet is named like the template (or the caller names the
+#: template): the user clearly meant it, so half the required columns are enough.
+MIN_REQUIRED_NAMED = 1 / 2
+#: First words of a closing row that is not data ("Total", "TOTAL GERAL:", "Soma").
+_TOTAL_WORDS = frozenset({"total", "totais", "subtotal", "soma"})
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    template: Template
+    header_row: int  # 1-based sheet row number of the header
+    columns: dict[str, int]  # template column key -> 0-based column index in the rows
+    score: float
+
+
+def find_header(
+    rows: Sequence[Sequence[object]],
+    templates: Iterable[Template] = TEMPLATES.values(),
+    *,
+    scan_rows: int = 30,
+    sheet: str = "",
+    first_row: int = 1,
+) -> HeaderMatch | None:
+    """The row among the first `scan_rows` that best reads as one template's header.
+
+    A template's score is the share of its columns the row names (required columns count
+    double) times the share of the row's recognised headers it explains, so that "Data,
+    Histórico, Conta débito, Valor" reads as a ledger missing a column rather than as a bank
+    statement with an odd extra one. The best score wins, then the template whose sheet name
+    the sheet has, then the higher row. `first_row` is the sheet row number of rows[0].
+    """
+    candidates = tuple(templates)
+    named = normalize_header(sheet)
+    best: HeaderMatch | None = None
+    best_rank: tuple[float, int, int] = (0.0, 0, 0)
+    for index, row in enumerate(islice(rows, scan_rows)):
+        cells = _header_cells(row)
+        if len(cells) < 2:
+            continue
+        matches = [(template, _match(template, cells)) for template in candidates]
+        known = set().union(*(columns.values() for _, columns in matches))
+        for template, columns in matches:
+            affinity = _affinity(template, named)
+            coverage = _coverage(template, columns, affinity > 0 or len(candidates) == 1)
+            score = coverage * len(columns) / len(known) if coverage else 0.0
+            rank = (score, affinity, -index)
+            if score and (best is None or rank > best_rank):
+                best_rank = rank
+                best = HeaderMatch(template, first_row + index, columns, score)
+    return best
+
+
+def read_table(
+    rows: Sequence[Sequence[object]],
+    *,
+    sheet: str,
+    template: Template | None = None,
+    first_row: int = 1,
+    first_col: int = 1,
+) -> Table | None:
+    """The template table in these rows, typed; None when no header is recognised.
+
+    `first_row` and `first_col` are the sheet row and column numbers of rows[0][0], for cells
+    that do not come from A1 (an xlwings range). Completely blank rows and a closing "Total"
+    row are not data; every other row below the header is, numbered as in the sheet.
+    """
+    templates = (template,) if template is not None else TEMPLATES.values()
+    match = find_header(rows, templates, sheet=sheet, first_row=first_row)
+    if match is None:
+        return None
+    start = match.header_row - first_row + 1
+    body = rows[start:]
+    keep = _data_rows(body, match.columns)
+    picked = body if len(keep) == len(body) else [body[i] for i in keep]
+    cells = _column_cells(picked, match.columns)
+    numbers = np.asarray(keep, dtype=np.int64) + (first_row + start)
+    letters = {key: column_letter(first_col - 1 + j) for key, j in match.columns.items()}
+    return type_table(
+        match.template,
+        sheet=sheet,
+        cells=cells,
+        rows=numbers,
+        letters=letters,
+        header_row=match.header_row,
+    )
+
+
+def read_tables(workbook: RawWorkbook) -> list[Table]:
+    """Every sheet of the workbook that holds a known template, in workbook order."""
+    tables = []
+    for sheet in workbook.sheets:
+        table = read_table(sheet.rows, sheet=sheet.name)
+        if table is not None:
+            tables.append(table)
+    return tables
+
+
+@cache
+def _names(template: Template) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((column.key, column.names) for column in template.columns)
+
+
+def _header_cells(row: Sequence[object]) -> dict[str, int]:
+    """Normalized header text -> its leftmost column index; numbers and dates are no header."""
+    cells: dict[str, int] = {}
+    for index, value in enumerate(row):
+        if isinstance(value, str) and value:
+            name = normalize_header(value)
+            if name:
+                cells.setdefault(name, index)
+    return cells
+
+
+def _match(template: Template, cells: dict[str, int]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    taken: set[int] = set()
+    for key, names in _names(template):
+        for name in names:
+            index = cells.get(name)
+            if index is not None and index not in taken:
+                columns[key] = index
+                taken.add(index)
+                break
+    return columns
+
+
+def _coverage(template: Template, columns: dict[str, int], named: bool) -> float:
+    """The weighted share of columns found, or 0 when the row is not this template's header."""
+    required = [c.key for c in template.columns if c.required]
+    found_required = sum(key in columns for key in required)
+    if len(columns) < 2:
+        return 0.0
+    if required:
+        if found_required < len(required) * (MIN_REQUIRED_NAMED if named else MIN_REQUIRED):
+            return 0.0
+    elif len(columns) * 2 < len(template.columns):
+        return 0.0
+    return (len(columns) + found_required) / (len(template.columns) + len(required))
+
+
+def _affinity(template: Template, named: str) -> int:
+    """2 when the sheet is named as the template's sheet, 1 when its name contains it."""
+    own = normalize_header(template.sheet)
+    if named == own:
+        return 2
+    return 1 if own and own in named else 0
+
+
+def _blank(row: Sequence[object]) -> bool:
+    """Nothing but "", None or spaces (a cell "cleared" with the space bar)."""
+    return all(value is None or (isinstance(value, str) and not value.strip()) for value in row)
+
+
+def _data_rows(body: Sequence[Sequence[object]], columns: dict[str, int]) -> list[int]:
+    """Indexes of the rows that are data: not blank, and not a closing "Total" row.
+
+    The first truthy cell settles most rows at C speed; only rows without one (blank, or
+    holding zeros) or starting with spaces get the exact, slower look.
+    """
+    keep: list[int] = []
+    for index, row in enumerate(body):
+        first = next(filter(None, row), None)
+        if (first is None or (isinstance(first, str) and first.isspace())) and _blank(row):
+            continue
+        keep.append(index)
+    while keep and _is_total(body[keep[-1]], columns):
+        keep.pop()
+    return keep
+
+
+def _is_total(row: Sequence[object], columns: dict[str, int]) -> bool:
+    first = next((v for v in row if v is not None and v != ""), "")
+    words = normalize_header(first).split() if isinstance(first, str) else []
+    if not words or words[0] not in _TOTAL_WORDS:
+        return False
+    filled = sum(j < len(row) and row[j] is not None and row[j] != "" for j in columns.values())
+    return filled <= max(2, len(columns) // 2)
+
+
+def _column_cells(
+    rows: Sequence[Sequence[object]], columns: dict[str, int]
+) -> dict[str, pd.Series]:
+    """Each found column's raw cells as an object Series.
+
+    One `map(itemgetter(j), rows)` per column runs at C speed; `zip(*rows)` was measured four
+    times slower on 200,000 rows (it walks 200,000 iterators for every column).
+    """
+    need = max(columns.values()) + 1
+    if rows and min(map(len, rows)) < need:  # ragged rows (gspread trims trailing empties)
+        rows = [list(r) + [""] * (need - len(r)) if len(r) < need else r for r in rows]
+    return {
+        key: pd.Series(list(map(itemgetter(index), rows)), dtype=object)
+        for key, index in columns.items()
+    }

@@ -1,0 +1,213 @@
+"""read_table and read_tables: headers found in messy sheets, every cell at its true position."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from retaguarda.templates import reader
+from retaguarda.templates.catalog import TEMPLATES
+from retaguarda.templates.files import read_workbook
+from retaguarda.templates.reader import column_letter, find_header, read_table, read_tables
+from retaguarda.templates.table import Table
+
+LEDGER = TEMPLATES["lancamentos"]
+
+
+@pytest.fixture
+def untyped(monkeypatch):
+    """STAND-IN for `typing.type_table` (test-only): a Table whose `raw` and `data` are the
+    cells exactly as the reader hands them over, so these tests check the reading alone.
+    `test_the_real_typing_step_gets_what_the_reader_found` runs the real one."""
+
+    def stand_in(template, *, sheet, cells, rows, letters, header_row):
+        frame = pd.DataFrame(cells)
+        return Table(template, sheet, frame, frame, rows, letters, header_row)
+
+    monkeypatch.setattr(reader, "type_table", stand_in)
+
+
+def cells(table: Table, key: str) -> dict[int, object]:
+    """Sheet row number -> raw cell of one column."""
+    return dict(zip(table.rows.tolist(), table.raw[key].tolist(), strict=True))
+
+
+def test_column_letters():
+    assert [column_letter(i) for i in (0, 5, 25, 26, 51, 52, 701, 702, 16383)] == [
+        "A", "F", "Z", "AA", "AZ", "BA", "ZZ", "AAA", "XFD",
+    ]  # fmt: skip
+
+
+@pytest.fixture
+def messy_ledger(tmp_path):
+    """What a person makes of the template: titles, a table from column C, own columns."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Lançamentos"
+    sheet["A1"] = "Comercial Exemplo Ltda. — lançamentos de março"
+    sheet.merge_cells("A1:J1")
+    sheet["A2"] = "Gerado em 05/04/2026"
+    header = ["Date", "Documento", "Histórico", "conta DEBITO ", "Conta crédito", "Amount"]
+    for offset, text in enumerate([*header, "Minha coluna", "OBSERVAÇÕES"]):
+        sheet.cell(row=4, column=3 + offset, value=text)
+    for row in [5, 6, *range(9, 18)]:
+        values = [datetime(2026, 3, row), f"NF-{row}", f"Compra {row}", "4.1.03", "1.1.02", 10.5]
+        for offset, value in enumerate([*values, "minha nota", ""]):
+            sheet.cell(row=row, column=3 + offset, value=value)
+    sheet["F17"] = "9.9.99"  # a value typed in F17 must be reported at F17
+    sheet["E8"] = "   "  # a row "cleared" with the space bar is blank too
+    sheet["C19"] = "TOTAL:"
+    sheet["H19"] = 115.5
+    path = tmp_path / "lancamentos.xlsx"
+    book.save(path)
+    return path
+
+
+def test_a_messy_sheet_is_read_with_true_positions(untyped, messy_ledger):
+    (table,) = read_tables(read_workbook(messy_ledger))
+    assert table.template is LEDGER
+    assert table.sheet == "Lançamentos"
+    assert table.header_row == 4
+    assert table.letters == {
+        "data": "C",
+        "documento": "D",
+        "historico": "E",
+        "conta_debito": "F",
+        "conta_credito": "G",
+        "valor": "H",
+        "observacoes": "J",
+    }
+    assert table.rows.tolist() == [5, 6, *range(9, 18)]  # blank rows and the Total row left out
+    assert table.rows.dtype == "int64"
+    assert cells(table, "conta_debito")[17] == "9.9.99"
+    assert cells(table, "conta_debito")[16] == "4.1.03"
+    assert cells(table, "data")[5] == date(2026, 3, 5)
+    assert cells(table, "valor")[9] == 10.5
+    assert cells(table, "observacoes")[6] == ""
+    assert set(table.raw.dtypes) == {np.dtype(object)}
+
+
+def test_find_header_reports_the_columns_and_score():
+    rows = [
+        ["Plano de contas da empresa", "", ""],
+        ["", "", ""],
+        ["Aceita lançamento", "codigo", "Conta", "Tipo", "natureza", "Minha nota"],
+    ]
+    match = find_header(rows, first_row=10)
+    assert match is not None
+    assert match.template.id == "plano_de_contas"
+    assert match.header_row == 12
+    assert match.columns == {
+        "codigo": 1,
+        "conta": 2,
+        "tipo": 3,
+        "natureza": 4,
+        "aceita_lancamento": 0,
+    }
+    assert match.score == 1.0
+
+
+def test_a_named_sheet_missing_a_required_column_is_still_recognised(untyped):
+    header = ["Data", "Histórico", "Conta débito", "Valor"]  # no "Conta crédito"
+    table = read_table([header, ["05/03/2026", "x", "1.1.01", "10"]], sheet="Lançamentos")
+    assert table is not None
+    assert table.template is LEDGER
+    assert "conta_credito" not in table.letters
+    assert table.letters["valor"] == "D"
+
+
+def test_thresholds_for_a_partial_header():
+    """3 of the ledger's 5 required columns: enough only when the sheet or caller names it."""
+    header = [["Data", "Histórico", "Valor"]]
+    assert find_header(header, [LEDGER], sheet="Lançamentos") is not None
+    assert find_header(header, [LEDGER], sheet="Plan1") is not None  # the caller named it
+    assert find_header(header, [LEDGER, TEMPLATES["folha"]], sheet="Plan1") is None
+    assert find_header([["Data", "Valor"]], sheet="Resumo") is None
+    assert find_header([["Data", "Valor"]], sheet="Extrato bancário").template.id == "extrato"
+    assert find_header([["Mês", "Total", "Observações"]], sheet="Resumo") is None
+
+
+def test_a_tie_between_templates_goes_to_the_sheet_name():
+    header = [["Nome", "CPF/CNPJ", "Documento", "Emissão", "Vencimento", "Valor", "Conta"]]
+    assert find_header(header, sheet="Contas a receber 2026").template.id == "contas_a_receber"
+    assert find_header(header, sheet="Contas a pagar").template.id == "contas_a_pagar"
+
+
+def test_a_range_that_does_not_start_at_a1(untyped):
+    """An xlwings range C5:E7: the letters and rows are those of the sheet."""
+    rows = [["Data", "Descrição", "Valor"], ["05/03/2026", "PIX", "1,00"], ["", "", ""]]
+    table = read_table(rows, sheet="Extrato bancário", first_row=5, first_col=3)
+    assert table.header_row == 5
+    assert table.letters == {"data": "C", "descricao": "D", "valor": "E"}
+    assert table.rows.tolist() == [6]
+
+
+def test_ragged_rows_as_gspread_gives_them(untyped):
+    rows = [["Data", "Descrição", "Documento", "Valor"], ["05/03/2026", "PIX"], []]
+    table = read_table(rows, sheet="Extrato bancário")
+    assert table.rows.tolist() == [2]
+    assert cells(table, "valor") == {2: ""}
+
+
+def test_a_header_without_data_is_an_empty_table(untyped):
+    table = read_table([list(LEDGER.headers), [None] * 9], sheet="Lançamentos")
+    assert len(table) == 0
+    assert table.rows.tolist() == []
+    assert set(table.letters) == set(LEDGER.keys)
+
+
+def test_a_total_row_in_the_middle_is_data(untyped):
+    rows = [["Data", "Descrição", "Valor"], ["Total", "", "5"], ["05/03/2026", "PIX", "1"]]
+    assert read_table(rows, sheet="Extrato bancário").rows.tolist() == [2, 3]
+
+
+def test_a_semicolon_csv_in_cp1252(untyped, tmp_path):
+    path = tmp_path / "extrato_banco.csv"
+    path.write_bytes(
+        "Extrato de conta corrente;;\n\nData;Histórico;Valor (R$)\n"
+        "05/03/2026;Pagamento, fornecedor;-1.234,56\n06/03/2026;Tarifa;-12,90\n".encode("cp1252")
+    )
+    (table,) = read_tables(read_workbook(path))
+    assert table.template.id == "extrato"
+    assert table.header_row == 3
+    assert table.letters == {"data": "A", "descricao": "B", "valor": "C"}
+    assert cells(table, "valor") == {4: "-1.234,56", 5: "-12,90"}
+
+
+def test_a_banks_html_export_saved_as_xls(untyped, tmp_path):
+    path = tmp_path / "extrato.xls"
+    path.write_bytes(
+        b"<html><body><table><tr><td>Banco Exemplo</td></tr></table><table>"
+        b"<tr><td colspan='4'>Extrato</td></tr>"
+        b"<tr><td>Data</td><td>Hist\xf3rico</td><td>Documento</td><td>Valor</td></tr>"
+        b"<tr><td>05/03/2026</td><td>PIX</td><td>123</td><td>1.234,56</td></tr>"
+        b"<tr><td>Total</td><td></td><td></td><td>1.234,56</td></tr></table></body></html>"
+    )
+    (table,) = read_tables(read_workbook(path))
+    assert table.sheet == "Tabela 2"
+    assert table.template.id == "extrato"
+    assert table.header_row == 2
+    assert table.rows.tolist() == [3]
+    assert cells(table, "descricao") == {3: "PIX"}
+
+
+def test_sheets_without_a_template_are_left_out(untyped, messy_ledger):
+    book = openpyxl.load_workbook(messy_ledger)
+    notes = book.create_sheet("Instruções")
+    notes.append(["Como preencher", "Veja abaixo"])
+    notes.append(["Data", "dd/mm/aaaa"])
+    book.save(messy_ledger)
+    assert [t.sheet for t in read_tables(read_workbook(messy_ledger))] == ["Lançamentos"]
+
+
+def test_the_real_typing_step_gets_what_the_reader_found():
+    rows = [["Título"], list(LEDGER.headers), ["05/03/2026", "NF-1", "x", "1.1.01", "2.1.01", 10]]
+    table = read_table(rows, sheet="Lançamentos")
+    assert table.header_row == 2
+    assert table.rows.tolist() == [3]
+    assert table.letter("valor") == "F"
+    assert len(table) == 1
