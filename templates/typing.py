@@ -116,8 +116,16 @@ def _parse_issues(table: Located, column: Column, parsed: fields.Parsed) -> list
             params={"choices": ", ".join(column.choices)},
         )
     family = "date" if column.kind in (Kind.DATE, Kind.MONTH) else "number"
+    expected = {"expected": "mm/aaaa", "expected_en": "mm/yyyy"}
+    if column.kind is Kind.DATE:
+        expected = {"expected": "dd/mm/aaaa", "expected_en": "dd/mm/yyyy"}
     return issues_from_mask(
-        f"{family}.invalid", table, column.key, parsed.invalid, suggestion=parsed.shown
+        f"{family}.invalid",
+        table,
+        column.key,
+        parsed.invalid,
+        suggestion=parsed.shown,
+        params=expected,
     ) + issues_from_mask(
         f"{family}.ambiguous", table, column.key, parsed.ambiguous, suggestion=parsed.shown
     )

@@ -48,8 +48,8 @@ CODES: dict[str, Code] = {
     ),
     "date.invalid": Code(
         E,
-        "{column}: “{value}” não é uma data válida; use dd/mm/aaaa.",
-        "{column}: “{value}” is not a valid date; use dd/mm/yyyy.",
+        "{column}: “{value}” não é uma data válida; use {expected}.",
+        "{column}: “{value}” is not a valid date; use {expected_en}.",
     ),
     "date.ambiguous": Code(
         W,

@@ -38,15 +38,23 @@ def required(table: Located, key: str) -> list[Issue]:
 
 def identifier(table: Located, key: str, kind: str) -> list[Issue]:
     check, code = IDENTIFIER_CHECKS[kind]
-    verdict = check(table.data[key])
+    values = table.data[key]
+    verdict = check(values)
+    # a suggestion only where it changes something (the zeros Excel dropped), not a mere
+    # reformatting of the same wrong number
+    changed = _bare(verdict.formatted) != _bare(values)
     return issues_from_mask(
         code,
         table,
         key,
         verdict.invalid,
-        suggestion=verdict.formatted.where(verdict.invalid),
+        suggestion=verdict.formatted.where(changed.fillna(False).to_numpy(dtype=bool)),
         params={"reason": verdict.reason, "reason_en": verdict.reason_en},
     )
+
+
+def _bare(values: pd.Series) -> pd.Series:
+    return values.astype("str").str.replace(r"[\s./-]", "", regex=True).str.upper()
 
 
 def negative(table: Located, key: str) -> list[Issue]:

@@ -351,11 +351,15 @@ def test_verdict_follows_the_column():
     assert verdict.formatted.isna().tolist() == [False, True, True]
 
 
-def test_sliced_column():
+def test_sliced_and_concatenated_columns():
+    """Arrow arrays that start at an offset, or come in several chunks."""
     values = pd.Series(["x", "529.982.247-25", "12.ABC.345/01DE-35", "1"], dtype="str")
     verdict = check_cpf_cnpj(values.iloc[1:3])
     assert verdict.invalid.tolist() == [False, False]
     assert verdict.formatted.tolist() == ["529.982.247-25", "12.ABC.345/01DE-35"]
+    verdict = check_cpf_cnpj(pd.concat([values.iloc[2:], values.iloc[:2]], ignore_index=True))
+    assert verdict.invalid.tolist() == [False, True, True, False]
+    assert verdict.formatted.tolist()[::3] == ["12.ABC.345/01DE-35", "529.982.247-25"]
 
 
 # --- scalar API ------------------------------------------------------------------------------
