@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import json
 import sys
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as RichProgress
 
 from retaguarda.addin import xlsx_file
 from retaguarda.sync.console import print_report
 from retaguarda.sync.settings import SettingsError, load_settings
 from retaguarda.templates import render, samples
 from retaguarda.templates.files import UnreadableFile
-from retaguarda.templates.validate import Options, validate_files
+from retaguarda.templates.validate import Options, Progress, validate_files
 from retaguarda.validators.report import Report
 
 EXIT_ERRORS = 1
@@ -121,10 +124,10 @@ def validate(
     err = Console(stderr=True)
     report = Report()
     unreadable: list[UnreadableFile] = []
-    with err.status("Conferindo…") if err.is_terminal else nullcontext():
+    with progress_bar(err) as progress:
         for path in files:
             try:
-                one = validate_files([path], options)
+                one = validate_files([path], options, progress)
             except UnreadableFile as error:
                 unreadable.append(error)
                 continue
@@ -158,6 +161,27 @@ def validate(
         sys.exit(EXIT_UNREADABLE)
     if not report.valid:
         sys.exit(EXIT_ERRORS)
+
+
+@contextmanager
+def progress_bar(console: Console) -> Iterator[Progress | None]:
+    """A bar on the terminal while files are read and checked; nothing when piped."""
+    if not console.is_terminal:
+        yield None
+        return
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+    )
+    with RichProgress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("", total=None)
+
+        def update(done: int, total: int, description: str) -> None:
+            bar.update(task, completed=done, total=total, description=description)
+
+        yield update
 
 
 def _day(value: object) -> date | None:

@@ -29,12 +29,20 @@ class Options:
     closed_until: date | None = None
 
 
-def validate_tables(tables: Sequence[Table], options: Options | None = None) -> list[Issue]:
+#: told how far a long run has come: (steps done, steps in all, what is being done now)
+Progress = Callable[[int, int, str], None]
+
+
+def validate_tables(
+    tables: Sequence[Table], options: Options | None = None, progress: Progress | None = None
+) -> list[Issue]:
     """Every issue of these tables, which come from one workbook, in sheet and row order."""
     options = options or Options()
     by_id = {t.template.id: t for t in tables}
     issues: list[Issue] = []
-    for table in tables:
+    for done, table in enumerate(tables):
+        if progress:
+            progress(done, len(tables), f"conferindo {table.sheet}")
         found = list(table.issues)
         found += _column_checks(table, options)
         for name in table.template.rules:
@@ -47,10 +55,14 @@ def validate_tables(tables: Sequence[Table], options: Options | None = None) -> 
     return issues
 
 
-def validate_files(paths: Iterable[Path | str], options: Options | None = None) -> Report:
+def validate_files(
+    paths: Iterable[Path | str], options: Options | None = None, progress: Progress | None = None
+) -> Report:
     """Read and validate each file; raises `UnreadableFile` for a file that cannot be read."""
     report = Report()
     for path in paths:
+        if progress:
+            progress(0, 1, f"lendo {Path(path).name}")
         workbook = read_workbook(path)
         tables = read_tables(workbook)
         name = str(path)
@@ -65,7 +77,7 @@ def validate_files(paths: Iterable[Path | str], options: Options | None = None) 
             )
         report.files.append(name)
         report.issues += [
-            dataclasses.replace(i, file=name) for i in validate_tables(tables, options)
+            dataclasses.replace(i, file=name) for i in validate_tables(tables, options, progress)
         ]
         report.sheets += [SheetSummary(name, t.sheet, t.template.id, len(t)) for t in tables]
     return report

@@ -295,7 +295,7 @@ def _kind_of(kind: type) -> int:
         return _TEXT
     if issubclass(kind, bool | np.bool_):
         return _FLAG
-    if issubclass(kind, float | np.floating):
+    if issubclass(kind, float | np.floating | Decimal):
         return _FLOAT
     if issubclass(kind, int | np.integer):
         return _INT
@@ -642,7 +642,9 @@ def parse_month(cells: pd.Series) -> Parsed:
         year[at], month[at], ok[at], fits = _text_months(text)
         rest = np.flatnonzero(~fits)
         if len(rest):
-            dates = _text_dates(text.take(pa.array(rest)))
+            others = text.take(pa.array(rest))
+            dates = _text_dates(others)
+            dates.ok[_matches(others, "^[0-9]+$")] = False  # a serial typed as text: unlikely
             y, m, _ = _civil_of(dates.days)
             rows = at[rest]
             year[rows], month[rows], ok[rows] = y, m, dates.ok
@@ -1074,8 +1076,8 @@ def date_value(value: object) -> dt.date | None:
         return None if np.isnat(value) else pd.Timestamp(value).date()
     if isinstance(value, bool | np.bool_ | dt.time):
         raise ValueError(f"“{value}” não é uma data.")
-    if isinstance(value, int | float | np.integer | np.floating):
-        if isinstance(value, float | np.floating) and math.isnan(value):
+    if isinstance(value, int | float | np.integer | np.floating | Decimal):
+        if not isinstance(value, int | np.integer) and math.isnan(value):
             return None
         return _serial_date(float(value), str(value))
     text = str(value).strip()
@@ -1140,7 +1142,7 @@ def _scaled(value: object, places: int, whole: bool) -> tuple[int | None, bool]:
         raise ValueError(f"“{value}” não é um número.")
     if isinstance(value, int | np.integer):
         return _in_range(int(value) * 10**places, str(value)), False
-    if isinstance(value, float | np.floating):
+    if isinstance(value, float | np.floating | Decimal):  # no reader gives Decimals: as floats
         if math.isnan(value):
             return None, False
         return _float_scaled(float(value), places, whole), False
