@@ -434,6 +434,9 @@ def _check_xlsx_part(
 
 _CANONICAL = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"[\s/>]')
 _PREFIXED = re.compile(rb":c[\s/>]")
+#: An `r` attribute after another one, once whitespace is squeezed out: calamine takes the
+#: last `r` of a tag, so `<c r="A1" r="XFD1048576">` is a cell at XFD1048576.
+_LATER_R = (re.compile(rb'"r='), re.compile(rb"'r="))
 _ESCAPE = re.compile(rb"_x[0-9A-Fa-f]{4}_")
 _CHAR_REF = re.compile(rb"&#")
 
@@ -465,7 +468,7 @@ def _scan_regular(pieces: Iterable[bytes]) -> tuple[int, int, bool] | None:
     calamine places it by its reference alone. The search is one pass that only stops at a
     reference further right or longer than any so far (a few times per sheet), so it costs a
     fraction of calamine's own parse. A cell written any other way (no reference, a namespace
-    prefix, lower case) sends the sheet to `_scan_irregular`.
+    prefix, lower case, a second `r`) sends the sheet to `_scan_irregular`.
     """
     columns, digits, escapes = 1, 1, False
     beyond = _beyond(columns, digits)
@@ -480,6 +483,9 @@ def _scan_regular(pieces: Iterable[bytes]) -> tuple[int, int, bool] | None:
             beyond = _beyond(columns, digits)
             found = beyond.search(piece, found.start())
         if _PREFIXED.search(piece):
+            return None
+        squeezed = piece.translate(None, b" \t\r\n")
+        if _LATER_R[0].search(squeezed) or _LATER_R[1].search(squeezed):
             return None
         if not escapes:
             escapes = bool(b"\r" in piece or _ESCAPE.search(piece) or _CHAR_REF.search(piece))
@@ -507,7 +513,7 @@ def _scan_exact(pieces: Iterable[bytes]) -> tuple[int, int]:
 
 
 _TAG = re.compile(rb"<(/?)(?:[^\s<>/:]+:)?(row|c)(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
-_R_ATTRIBUTE = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_R_ATTRIBUTE = re.compile(rb"""(?:^|[\s"'])r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REFERENCE = re.compile(rb"([A-Za-z]{0,3})([0-9]{1,7})")
 
 
@@ -516,8 +522,9 @@ def _scan_irregular(path: Path, pieces: Iterable[bytes], max_cells: int) -> tupl
 
     calamine places a cell by its `r` reference, or else right after the previous cell of the
     row; a row by its `r`, or else after the previous row; it reads tags by local name, so any
-    namespace prefix counts, and a self-closing tag counts as opened and closed. Cells without
-    a value do not widen its grid. References it would wrap around or reject end the read.
+    namespace prefix counts, a self-closing tag counts as opened and closed, and of two `r`
+    attributes the last counts. Cells without a value do not widen its grid. References it
+    would wrap around or reject end the read.
     """
     row = col = last_row = last_col = 0
     for piece in pieces:
@@ -528,7 +535,7 @@ def _scan_irregular(path: Path, pieces: Iterable[bytes], max_cells: int) -> tupl
                     row, col = row + 1, 0
                 continue
             empty = attributes.rstrip().endswith(b"/")
-            found = _R_ATTRIBUTE.search(attributes)
+            found = (list(_R_ATTRIBUTE.finditer(attributes)) or [None])[-1]
             reference = None
             if found:
                 reference = _REFERENCE.fullmatch(found[1] if found[1] is not None else found[2])

@@ -109,7 +109,7 @@ _MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 # leap year), and the month and day of each day of the year (common year, then leap year).
 _YEARS = np.arange(1, 10000)
 _LEAP = (_YEARS % 4 == 0) & ((_YEARS % 100 != 0) | (_YEARS % 400 == 0))
-_YEAR_START = np.cumsum(365 + _LEAP) - 365 - _LEAP + 1 - dt.date(1970, 1, 1).toordinal()
+_YEAR_START = np.cumsum(365 + _LEAP) - 365 - _LEAP + 1 - _EPOCH.toordinal()
 _LEAP_MONTH_DAYS = _MONTH_DAYS + (np.arange(12) == 1)
 _MONTH_START = np.concatenate([np.cumsum(m) - m for m in (_MONTH_DAYS, _LEAP_MONTH_DAYS)])
 _MONTH_OF_DAY = np.concatenate(
@@ -126,9 +126,9 @@ _US_PER_DAY = 86_400_000_000
 _NAT = np.iinfo(np.int64).min
 
 _TWO = np.array([b"%02d" % i for i in range(100)], dtype="S2")
-_THREE = np.frombuffer(b"".join(b"%03d" % i for i in range(1000)), np.uint8).reshape(1000, 3)
 _FOUR = np.array([b"%04d" % i for i in range(10000)], dtype="S4")
-_THREE_COLUMNS = np.ascontiguousarray(_THREE.T)  # digit k of each of 000..999
+#: _THREE_COLUMNS[k][g]: the k-th of the three digits of g (0..999), as an ASCII byte.
+_THREE_COLUMNS = np.array([[ord(f"{g:03d}"[k]) for g in range(1000)] for k in range(3)], np.uint8)
 
 
 @dataclass(frozen=True, eq=False)
@@ -268,7 +268,7 @@ def _split_uniform(values: np.ndarray, at: np.ndarray, out: _Cells) -> bool:
             out.add_text(at, pa.array(values, type=pa.large_string(), from_pandas=True))
         elif kind in ("floating", "integer", "mixed-integer-float"):
             number = values.astype(np.float64)
-            if kind != "floating" and np.any(np.abs(number) > 2**53):
+            if kind != "floating" and np.any(np.abs(number) >= 2**53):
                 return False  # an int that float would round
             out.add_number(at, number)
         elif kind in ("datetime", "datetime64", "date"):
@@ -326,7 +326,7 @@ def _split_by_type(values: np.ndarray, out: _Cells) -> None:
         elif code == _CLOCK:
             out.clock_at.append(at)
             out.clock.append(chosen)
-        elif code == _OTHER:  # Decimal, timedelta...: read as the text they print as
+        elif code == _OTHER:  # timedelta and the like: read as the text they print as
             out.add_text(at, pa.array([str(v) for v in chosen], type=pa.large_string()))
 
 
@@ -502,33 +502,33 @@ def _read_numbers(
     ndigits, dots, commas, ahead, after = (np.zeros(n, dtype=np.uint8) for _ in range(5))
     negative, seen_sep, seen_digit, lead_zero = (np.zeros(n, dtype=bool) for _ in range(4))
     value = np.zeros(n, dtype=np.int64)
-    block = np.zeros(n, dtype=np.int32)  # the digits of the last few positions...
-    scale = np.ones(n, dtype=np.int32)  # ...and 10 ** how many there are
+    block = np.zeros(n, dtype=np.int32)  # the digits of the last (up to nine) positions...
+    count = np.zeros(n, dtype=np.uint8)  # ...and how many there are
     for c in range(width):
         byte = grid[c]
         digit = byte - 48
         is_digit = digit < 10
         is_dot = byte == 46
         is_comma = byte == 44
+        is_sep = is_dot | is_comma
         ndigits += is_digit
         dots += is_dot
         commas += is_comma
         negative |= (byte == 45) | (byte == 40)
         ahead += is_digit & ~seen_sep
-        seen_sep |= is_dot | is_comma
+        seen_sep |= is_sep
         after += is_digit
-        after *= ~(is_dot | is_comma)
+        after *= ~is_sep
         lead_zero |= ~seen_digit & (byte == 48)
         seen_digit |= is_digit
-        step = is_digit * np.uint8(9) + np.uint8(1)  # 10 for a digit, 1 for anything else
-        block *= step
+        block *= is_digit * np.uint8(9) + np.uint8(1)  # times 10 for a digit
         block += digit * is_digit
-        scale *= step
-        if c % 4 == 3 or c == width - 1:
-            value *= scale
+        count += is_digit
+        if c % 9 == 8 or c == width - 1:
+            value *= _POW10[count]
             value += block
             block[:] = 0
-            scale[:] = 1
+            count[:] = 0
 
     # The same rules as `_text_scaled`, for every cell at once.
     single_dot = (dots == 1) & (commas == 0)
@@ -628,7 +628,11 @@ def parse_date(cells: pd.Series) -> Parsed:
 
 
 def parse_month(cells: pd.Series) -> Parsed:
-    """Read a competência ("03/2026", "mar/26", "2026-03", a date, a serial) as its first day."""
+    """Read a competência ("03/2026", "mar/26", "2026-03", a date) as its first day.
+
+    An Excel serial counts only as a number: digits typed as text ("2026", "202603") would
+    make nonsense months of it.
+    """
     col = _split(cells)
     n = col.n
     year = np.zeros(n, dtype=np.int64)
@@ -658,7 +662,7 @@ def parse_month(cells: pd.Series) -> Parsed:
         invalid[at] = ~good
     at, when = col.whens()
     if len(at):
-        year[at], month[at], _ = _civil_of(when.astype("datetime64[D]").astype(np.int64))
+        year[at], month[at], _ = _civil_of(_days_of(when))
         ok[at] = True
     invalid[col.elsewhere()] = True
     firsts = _days_from_civil(year, month, np.ones_like(month))
@@ -686,7 +690,7 @@ def _read_days(col: _Cells) -> tuple[np.ndarray, ...]:
         invalid[at] = ~ok[at]
     at, when = col.whens()
     if len(at):
-        days[at] = when.astype("datetime64[D]").astype(np.int64)
+        days[at] = _days_of(when)
         ok[at] = True
     invalid[col.elsewhere()] = True
     return days, ok, invalid, ambiguous, hinted
@@ -797,6 +801,11 @@ def _civil_of(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return at + 1, _MONTH_OF_DAY[of_year], _DAY_OF_DAY[of_year]
 
 
+def _days_of(when: np.ndarray) -> np.ndarray:
+    """Days since 1970-01-01 of datetime64[us] values (a day starts at midnight)."""
+    return np.floor_divide(when.view(np.int64), _US_PER_DAY)
+
+
 def _epoch_days(day: dt.date) -> int:
     return (day - _EPOCH).days
 
@@ -881,18 +890,17 @@ def _number_texts(number: np.ndarray) -> pa.Array:
 
 
 def _datetime_texts(when: np.ndarray) -> pa.Array:
-    ticks = when.view(np.int64)
-    days = np.floor_divide(ticks, _US_PER_DAY)
-    since_midnight = ticks - days * _US_PER_DAY
+    days = _days_of(when)
+    since_midnight = when.view(np.int64) - days * _US_PER_DAY
     minutes = since_midnight // 60_000_000
     timed = since_midnight != 0
-    rows = np.zeros(
-        len(when), dtype=[("date", "S10"), ("at", "S1"), ("hour", "S2"), ("rest", "S3")]
-    )
+    layout = [("date", "S10"), ("at", "S1"), ("hour", "S2"), ("colon", "S1"), ("minute", "S2")]
+    rows = np.empty(len(when), dtype=layout)
     rows["date"] = _date_rows(*_civil_of(days)).view("S10").ravel()
     rows["at"] = b" "
     rows["hour"] = _TWO[minutes // 60]
-    rows["rest"] = np.char.add(b":", _TWO[minutes % 60])
+    rows["colon"] = b":"
+    rows["minute"] = _TWO[minutes % 60]
     grid = rows.view(np.uint8).reshape(len(when), 16)
     grid[~timed, 10:] = 0
     return _from_rows(grid, np.where(timed, 16, 10), np.ones(len(when), dtype=bool))
@@ -1151,13 +1159,14 @@ def _scaled(value: object, places: int, whole: bool) -> tuple[int | None, bool]:
 
 
 def _text_scaled(text: str, places: int, whole: bool) -> tuple[int, bool]:
-    """The reference reading of a number typed as text; `_text_numbers` does it in bulk.
+    """The reference reading of a number typed as text; `_read_numbers` does it in bulk.
 
     A separator is the decimal one when it is the last of two kinds ("1.234,56",
-    "1,234.56"), the only comma ("1234,56"), or the only dot unless followed by exactly three
-    digits after one to three ("1234.56", "1.5"): "1.234" is pt-BR for 1234, but an English
-    export means 1,234 by it, so that reading is flagged; so is "1,234" read as 1,234 when
-    it would be rounded to fewer places.
+    "1,234.56"), the only comma ("1234,56"), or the only dot ("1234.56", "1.5") except in
+    "1.234": one to three digits (not starting with 0), a dot, three digits. pt-BR writes
+    1234 that way and an English export 1.234, so the pt-BR reading is kept and flagged. So
+    is "1,234" read as 1,234 when it must be rounded to fewer places (money): an English
+    export may have meant 1234.
     """
     if _NUMBER_RE.match(text) is None:
         raise ValueError(f"“{text}” não é um número válido (ex.: 1.234,56).")

@@ -14,7 +14,8 @@ def test_every_code_is_documented_with_its_severity():
 
 def test_every_message_has_both_languages():
     for code, spec in CODES.items():
-        assert spec.pt and spec.en, code
+        assert spec.pt, code
+        assert spec.en, code
         assert spec.pt != spec.en, code
 
 

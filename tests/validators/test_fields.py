@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import time
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
@@ -45,6 +46,26 @@ def read(parsed: fields.Parsed, i: int = 0) -> object:
     if pd.isna(value):
         return EMPTY
     return value.date() if isinstance(value, pd.Timestamp) else int(value)
+
+
+def readings(parsed: fields.Parsed) -> list[object]:
+    """`read` of every row, in one go."""
+    out: list[object] = []
+    for value, bad in zip(parsed.values.tolist(), parsed.invalid.tolist(), strict=True):
+        if bad:
+            assert pd.isna(value)
+        out.append(BAD if bad else read_value(value))
+    return out
+
+
+def read_value(value: object) -> object:
+    if pd.isna(value):
+        return EMPTY
+    return value.date() if isinstance(value, pd.Timestamp) else int(value)
+
+
+def texts(parsed: fields.Parsed) -> list[str | None]:
+    return [None if pd.isna(t) else t for t in parsed.shown.tolist()]
 
 
 def shown(parsed: fields.Parsed, i: int = 0) -> str | None:
@@ -126,7 +147,6 @@ def test_decimal_text_forms(cell, cents):
         "R$ R$ 1",
         "US$ 1",
         "\u0661\u0662\u0663",  # Arabic-Indic digits: `re` would take them for \d
-        "١٢",
         "1,,5",
         "1.",
         "1,",
@@ -241,7 +261,7 @@ def test_money_text_is_exact_for_large_values():
 def test_values_beyond_int64_are_invalid(cell):
     parsed = parse_decimal(column(cell), 2)
     assert read(parsed) is BAD
-    with pytest.raises(ValueError, match="não é um número|grande demais"):
+    with pytest.raises(ValueError, match=r"não é um número|grande demais"):
         money(cell)
 
 
@@ -394,7 +414,6 @@ def test_to_text():
         pd.NaT,
     )
     text = to_text(cells)
-    assert text.tolist()[:2] == ["x", None] or pd.isna(text.iloc[1])
     assert [None if pd.isna(t) else t for t in text] == [
         "x",
         None,
@@ -554,14 +573,13 @@ def test_month_first_date_is_invalid_with_the_swapped_suggestion():
         (62, dt.date(1900, 3, 2)),
         (25569, dt.date(1970, 1, 1)),
         (43831, dt.date(2020, 1, 1)),  # the Sheets API answer for "2020-01-01"
-        (46082, excel_date(46082)),
+        (46082, dt.date(2026, 3, 1)),
         (2958465, dt.date(9999, 12, 31)),
     ],
 )
 def test_excel_serials(serial, day):
     if serial > 60:
         assert excel_date(serial) == day
-    assert day == dt.date(2026, 3, 1) if serial == 46082 else True
     for cell in (serial, float(serial), serial + 0.75, str(serial)):
         parsed = parse_date(column(cell))
         assert read(parsed) == day, cell
@@ -633,7 +651,6 @@ def test_date_typed_columns():
         dt.datetime(2026, 3, 31, 23, 0),
         46082.0,
         46082,
-        "46082",
     ],
 )
 def test_month_forms(cell):
@@ -673,7 +690,8 @@ def test_month_names(cell, first):
 
 
 @pytest.mark.parametrize(
-    "cell", ["13/2026", "00/2026", "xyz/2026", "mar", "2026", "03/1899", "março/", "abc", True]
+    "cell",
+    ["13/2026", "00/2026", "xyz/2026", "mar", "2026", "46082", "03/1899", "março/", "abc", True],
 )
 def test_month_refused(cell):
     parsed = parse_month(column(cell))
@@ -809,12 +827,12 @@ def test_date_value():
 
 def test_scalar_helpers_are_fast():
     """Spreadsheet functions call these once per cell: 10,000 calls must take well under 1 s."""
-    import time
-
-    cells = ["R$ 1.234,56", "1234.5", 1.005, "05/03/2026", 46082.0, "2026-03-05"] * 1700
+    amounts = ["R$ 1.234,56", "1234.5", 1.005, "(12,00)"] * 1250
+    days = ["05/03/2026", 46082.0, "2026-03-05T10:00:00", dt.date(2026, 3, 5)] * 1250
     start = time.perf_counter()
-    for cell in cells[:10_000]:
-        money(cell) if cell != "05/03/2026" and cell != "2026-03-05" else date_value(cell)
+    for amount, day in zip(amounts, days, strict=True):
+        money(amount)
+        date_value(day)
     assert time.perf_counter() - start < 1.0
 
 
@@ -892,39 +910,40 @@ def scalar_reading(cell: object, places: int, whole: bool) -> tuple[object, bool
 @pytest.mark.parametrize("repeat", [1, 20], ids=["distinct", "repeated"])
 def test_bulk_numbers_agree_with_scalar(repeat):
     rng = random.Random(20260305 + repeat)
-    distinct = amount_texts(rng, 20_000 // repeat) + float_cells(rng, 5_000 // repeat)
-    cells = [rng.choice(distinct) for _ in range(25_000)] if repeat > 1 else distinct
+    distinct = amount_texts(rng, 12_000 // repeat) + float_cells(rng, 4_000 // repeat)
+    cells = [rng.choice(distinct) for _ in range(20_000)] if repeat > 1 else distinct
     series = column(*cells)
     for places, whole in ((2, False), (0, True), (0, False), (3, False), (4, False)):
         parsed = parse_integer(series) if whole else parse_decimal(series, places)
-        for i, cell in enumerate(cells):
-            expected, ambiguous = scalar_reading(cell, places, whole)
-            assert (read(parsed, i), bool(parsed.ambiguous[i])) == (expected, ambiguous), (
-                cell,
-                places,
-            )
-    money_parsed = parse_decimal(series, 2)
-    for i, cell in enumerate(cells[:3000]):
-        try:
-            expected = money(cell)
-        except ValueError:
-            expected = BAD
-        got = read(money_parsed, i)
-        assert (got if got in (BAD, EMPTY) else to_decimal(got, 2)) == (
-            EMPTY if expected is None else expected
-        )
+        got = list(zip(readings(parsed), parsed.ambiguous.tolist(), strict=True))
+        expected = [scalar_reading(cell, places, whole) for cell in cells]
+        wrong = [(c, g, e) for c, g, e in zip(cells, got, expected, strict=True) if g != e]
+        assert not wrong, (places, wrong[:5])
+        write = format_brl if places == 2 else format_decimal_br
+        assert texts(parsed) == [
+            write(v, places) if isinstance(v, int) else None for v, _ in expected
+        ]
+    got = [v if v in (BAD, EMPTY) else to_decimal(v, 2) for v in readings(parse_decimal(series, 2))]
+    assert got == [scalar_money(cell) for cell in cells]
+
+
+def scalar_money(cell: object) -> object:
+    try:
+        amount = money(cell)
+    except ValueError:
+        return BAD
+    return EMPTY if amount is None else amount
 
 
 def test_floats_round_like_decimal_of_repr():
     rng = random.Random(7)
     values = float_cells(rng, 50_000)
-    parsed = parse_decimal(pd.Series(values, dtype=float), 2)
-    for i, value in enumerate(values):
-        exact = Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        if abs(exact) * 100 > 2**63 - 1:
-            assert parsed.invalid[i]
-        else:
-            assert parsed.values.iloc[i] == int(exact * 100), value
+    got = readings(parse_decimal(pd.Series(values, dtype=float), 2))
+    expected = []
+    for value in values:
+        cents = int(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) * 100)
+        expected.append(BAD if abs(cents) > 2**63 - 1 else cents)
+    assert got == expected
 
 
 def date_cells(rng: random.Random, count: int) -> list[object]:
@@ -958,17 +977,20 @@ def test_bulk_dates_agree_with_scalar(repeat):
     distinct = date_cells(rng, 30_000 // repeat)
     cells = [rng.choice(distinct) for _ in range(30_000)] if repeat > 1 else distinct
     parsed = parse_date(column(*cells))
-    for i, cell in enumerate(cells):
-        try:
-            expected = date_value(cell)
-        except ValueError:
-            expected = BAD
-        assert read(parsed, i) == (EMPTY if expected is None else expected), cell
-        if expected not in (None, BAD):
-            assert shown(parsed, i) == format_date_br(expected)
-            text = str(cell).strip()
-            two_digit = isinstance(cell, str) and fields._text_date(text)[1]
-            assert parsed.ambiguous[i] == bool(two_digit)
-        elif expected is BAD and isinstance(cell, str):
-            hint = fields._text_date(cell.strip())[2]
-            assert shown(parsed, i) == (format_date_br(hint) if hint else None), cell
+    expected = [scalar_date(cell) for cell in cells]
+    assert readings(parsed) == [day for day, _, _ in expected]
+    assert parsed.ambiguous.tolist() == [ambiguous for _, ambiguous, _ in expected]
+    assert texts(parsed) == [hint for _, _, hint in expected]
+
+
+def scalar_date(cell: object) -> tuple[object, bool, str | None]:
+    """(reading, ambiguous, suggestion) of one cell by the scalar helpers."""
+    try:
+        day = date_value(cell)
+    except ValueError:
+        likely = fields._text_date(cell.strip())[2] if isinstance(cell, str) else None
+        return BAD, False, format_date_br(likely) if likely else None
+    if day is None:
+        return EMPTY, False, None
+    two_digit = isinstance(cell, str) and fields._text_date(cell.strip())[1]
+    return day, two_digit, format_date_br(day)
