@@ -50,8 +50,13 @@ def type_table(
                 table.issues.append(make_issue("column.missing", sheet=sheet, column=column.header))
             continue
         column_cells = cells[column.key].reset_index(drop=True)
-        raw[column.key] = fields.to_text(column_cells)
-        values, parsed = _convert(column, column_cells, raw[column.key])
+        numbers = _number_cells(column_cells)
+        text = fields.to_text(column_cells)
+        values, parsed = _convert(column, column_cells, text, numbers)
+        if parsed is not None and column.kind in SCALE and numbers.any():
+            # a number cell reads in messages as the sheet shows it (R$ 1.066,82), not 1066.82
+            text = text.where(~numbers, parsed.shown)
+        raw[column.key] = text
         data[column.key] = values
         if parsed is not None:
             pending.append((column, parsed))
@@ -70,8 +75,19 @@ def _empty(column: Column, index: pd.RangeIndex) -> pd.Series:
     return pd.Series(pd.NA, index=index, dtype="str")
 
 
+def _number_cells(cells: pd.Series) -> np.ndarray:
+    """Which cells hold a number (not a text that looks like one)."""
+    inferred = pd.api.types.infer_dtype(cells, skipna=False)
+    if inferred in ("floating", "integer", "mixed-integer-float"):
+        return np.ones(len(cells), dtype=bool)
+    if inferred in ("string", "empty", "datetime", "date"):
+        return np.zeros(len(cells), dtype=bool)
+    kinds = cells.map(type)
+    return kinds.isin([float, int]).to_numpy()
+
+
 def _convert(
-    column: Column, cells: pd.Series, text: pd.Series
+    column: Column, cells: pd.Series, text: pd.Series, numbers: np.ndarray
 ) -> tuple[pd.Series, fields.Parsed | None]:
     kind = column.kind
     if kind is Kind.INTEGER:
@@ -85,16 +101,15 @@ def _convert(
     elif kind is Kind.CHOICE:
         parsed = fields.parse_choice(cells, column.choices)
     else:
-        return _identifier_text(kind, cells, text), None
+        return _identifier_text(kind, text, numbers), None
     return parsed.values, parsed
 
 
-def _identifier_text(kind: Kind, cells: pd.Series, text: pd.Series) -> pd.Series:
+def _identifier_text(kind: Kind, text: pd.Series, numeric: np.ndarray) -> pd.Series:
     """Text as typed; numbers typed into identifier columns get their lost zeros back."""
-    numeric = cells.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool))
     if (kind not in _WIDTH and kind is not Kind.CPF_CNPJ) or not numeric.any():
         return text
-    numbers = text[numeric.to_numpy(dtype=bool)]
+    numbers = text[numeric]
     if kind is Kind.CPF_CNPJ:
         as_cpf = numbers.str.zfill(11)
         cpf_ok = ~identifiers.check_cpf(as_cpf).invalid & (numbers.str.len() <= 11).to_numpy()

@@ -88,13 +88,13 @@ CODES: dict[str, Code] = {
     ),
     "cpf.invalid": Code(
         E,
-        "{column}: CPF “{value}” inválido ({reason}).",
-        "{column}: invalid CPF “{value}” ({reason_en}).",
+        "{column}: “{value}” não é um CPF válido ({reason}).",
+        "{column}: “{value}” is not a valid CPF ({reason_en}).",
     ),
     "cnpj.invalid": Code(
         E,
-        "{column}: CNPJ “{value}” inválido ({reason}).",
-        "{column}: invalid CNPJ “{value}” ({reason_en}).",
+        "{column}: “{value}” não é um CNPJ válido ({reason}).",
+        "{column}: “{value}” is not a valid CNPJ ({reason_en}).",
     ),
     "cpf_cnpj.invalid": Code(
         E,
@@ -103,30 +103,31 @@ CODES: dict[str, Code] = {
     ),
     "pis.invalid": Code(
         E,
-        "{column}: PIS/PASEP/NIT “{value}” inválido ({reason}).",
-        "{column}: invalid PIS/PASEP/NIT “{value}” ({reason_en}).",
+        "{column}: “{value}” não é um PIS/PASEP/NIT válido ({reason}).",
+        "{column}: “{value}” is not a valid PIS/PASEP/NIT ({reason_en}).",
     ),
     "cep.invalid": Code(
         E,
-        "{column}: CEP “{value}” inválido; deve ter 8 dígitos (00000-000).",
-        "{column}: invalid CEP “{value}”; it must have 8 digits (00000-000).",
+        "{column}: “{value}” não é um CEP válido ({reason}); o formato é 00000-000.",
+        "{column}: “{value}” is not a valid CEP ({reason_en}); the format is 00000-000.",
     ),
     "ncm.invalid": Code(
         E,
-        "{column}: NCM “{value}” inválido; deve ter 8 dígitos (0000.00.00).",
-        "{column}: invalid NCM “{value}”; it must have 8 digits (0000.00.00).",
+        "{column}: “{value}” não é um NCM válido ({reason}); o formato é 0000.00.00.",
+        "{column}: “{value}” is not a valid NCM ({reason_en}); the format is 0000.00.00.",
     ),
     "pix.invalid": Code(
         E,
-        "{column}: chave PIX “{value}” inválida; use CPF, CNPJ, e-mail, celular "
-        "(+55DDDNÚMERO) ou chave aleatória.",
-        "{column}: invalid PIX key “{value}”; use a CPF, CNPJ, e-mail, mobile "
-        "(+55AREANUMBER) or random key.",
+        "{column}: “{value}” não é uma chave PIX válida ({reason}); use CPF, CNPJ, e-mail, "
+        "celular (+55DDDNÚMERO) ou chave aleatória.",
+        "{column}: “{value}” is not a valid PIX key ({reason_en}); use a CPF, CNPJ, e-mail, "
+        "mobile (+55AREANUMBER) or random key.",
     ),
     "bank.invalid": Code(
         E,
-        "{column}: código de banco “{value}” inválido; use os 3 dígitos do código COMPE.",
-        "{column}: invalid bank code “{value}”; use the 3-digit COMPE code.",
+        "{column}: “{value}” não é um código de banco (COMPE) válido "
+        "({reason}).",
+        "{column}: “{value}” is not a valid bank code ({reason_en}); use the 3-digit COMPE code.",
     ),
     "account.unknown": Code(
         E,
