@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from datetime import date
 
@@ -38,3 +39,13 @@ CHART = [
 @pytest.fixture
 def chart() -> Table:
     return table_of("plano_de_contas", *CHART)
+
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """In CI a skipped test is a failure: nothing may pass by not running."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if os.environ.get("CI") and skipped and exitstatus == 0:
+        reporter.write_line(f"CI: {len(skipped)} teste(s) pulado(s); isso é uma falha.", red=True)
+        session.exitstatus = 1
