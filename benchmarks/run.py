@@ -319,6 +319,21 @@ def our_versions() -> dict[str, str]:
     return {"Python": platform.python_version(), **{n: version(n) for n in names}}
 
 
+def commit() -> str:
+    """The commit measured, and whether the work tree had changes on top of it."""
+
+    def git(*words: str) -> str:
+        done = subprocess.run(["git", *words], cwd=ROOT, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    return head + (
+        " with uncommitted changes"
+        if git("status", "--porcelain", "-uno", "--", ".", ":!benchmarks")
+        else ""
+    )
+
+
 # -- report -------------------------------------------------------------------------------
 
 
@@ -331,7 +346,7 @@ def report(
 ) -> tuple[str, list[str]]:
     """The results as Markdown (also printed), and the verdicts on the targets."""
     lines = [
-        f"Run on {started:%Y-%m-%d %H:%M}, `{info['command']}`, "
+        f"Run on {started:%Y-%m-%d %H:%M} at commit {info['commit']}, `{info['command']}`, "
         f"{info['elapsed']:.0f} s in all; best of {args.repeat}, interleaved.",
         "",
         "| measurement | rows | best s | rows/s | all runs (s) |",
@@ -505,6 +520,7 @@ def main() -> None:
             versions.update(peer.versions)
     info = {
         "command": command,
+        "commit": commit(),
         "elapsed": time.perf_counter() - clock,
         "machine": machine(),
         "versions": versions,

@@ -288,12 +288,41 @@ def _read_zip(path: Path, max_cells: int) -> tuple[str, list[RawSheet]]:
         for info in parts:
             if kind == "ods" and info.filename == "content.xml":
                 _check_ods_content(path, file, info, max_cells)
-            elif kind == "ods":
-                for _ in _inflate(path, file, info):
-                    pass
-            else:
+            elif kind != "ods" and not info.filename.lower().startswith(_WITHOUT_CELLS):
                 escapes |= _check_xlsx_part(path, package, file, info, max_cells)
+            else:
+                for _ in _inflate(path, file, info):  # read to the end: the size must hold
+                    pass
     return kind, _read_calamine(path, clean=escapes or kind == "ods")
+
+
+#: Package parts that hold no cells, only inflated to check their size. Any other part is
+#: scanned as if it were a worksheet, whatever the relationships say.
+_WITHOUT_CELLS = (
+    "[content_types].xml",
+    "_rels/",
+    "docprops/",
+    "customxml/",
+    "xl/_rels/",
+    "xl/workbook.xml",
+    "xl/styles.xml",
+    "xl/theme/",
+    "xl/drawings/",
+    "xl/charts/",
+    "xl/diagrams/",
+    "xl/printersettings/",
+    "xl/calcchain.xml",
+    "xl/externallinks/",
+    "xl/pivotcache/",
+    "xl/pivottables/",
+    "xl/tables/",
+    "xl/querytables/",
+    "xl/connections.xml",
+    "xl/persons/",
+    "xl/threadedcomments/",
+    "xl/richdata/",
+    "xl/metadata.xml",
+)
 
 
 def _package_kind(path: Path, package: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo]) -> str:
@@ -415,12 +444,13 @@ def _check_xlsx_part(
 ) -> bool:
     """Raise if the part's cells reach too far; whether its text holds `_xHHHH_` escapes.
 
-    Every XML part is checked, not only the worksheets the workbook lists: the check is cheap
-    on parts without cells, and nothing depends on resolving relationships as calamine does.
+    Every part that may hold cells is checked, not only the worksheets the workbook lists:
+    the check is cheap on parts without cells, and nothing then depends on resolving the
+    package's relationships exactly as calamine does.
     """
     scan = _scan_regular(_tag_pieces(path, _inflate(path, file, info)))
     if scan is None:
-        rows, cols = _scan_irregular(path, _tag_pieces(path, _inflate(path, file, info)), max_cells)
+        rows, cols = _scan_irregular(path, _inflate(path, file, info), max_cells)
         escapes = True
     else:
         cols, digits, escapes = scan
@@ -434,11 +464,13 @@ def _check_xlsx_part(
 
 _CANONICAL = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"[\s/>]')
 _PREFIXED = re.compile(rb":c[\s/>]")
-#: An `r` attribute after another one, once whitespace is squeezed out: calamine takes the
-#: last `r` of a tag, so `<c r="A1" r="XFD1048576">` is a cell at XFD1048576.
-_LATER_R = (re.compile(rb'"r='), re.compile(rb"'r="))
-_ESCAPE = re.compile(rb"_x[0-9A-Fa-f]{4}_")
-_CHAR_REF = re.compile(rb"&#")
+#: Whitespace squeezed out, single quotes made double and "&" made "_", so that one search
+#: finds an `r` attribute after another one (calamine takes the last `r` of a tag, so
+#: `<c r="A1" r="XFD1048576">` is a cell at XFD1048576) and one finds the `_x0001_` escapes
+#: and `&#1;` references that calamine decodes into control characters.
+_SQUEEZE = bytes.maketrans(b"'&", b'"_'), b" \t\r\n"
+_LATER_R = re.compile(rb'"r=')
+_ESCAPE = re.compile(rb"_(?:x[0-9A-Fa-f]{4}_|#)")
 
 
 @cache
@@ -484,17 +516,19 @@ def _scan_regular(pieces: Iterable[bytes]) -> tuple[int, int, bool] | None:
             found = beyond.search(piece, found.start())
         if _PREFIXED.search(piece):
             return None
-        squeezed = piece.translate(None, b" \t\r\n")
-        if _LATER_R[0].search(squeezed) or _LATER_R[1].search(squeezed):
+        if not escapes:
+            escapes = b"\r" in piece
+        squeezed = piece.translate(*_SQUEEZE)
+        if _LATER_R.search(squeezed):
             return None
         if not escapes:
-            escapes = bool(b"\r" in piece or _ESCAPE.search(piece) or _CHAR_REF.search(piece))
+            escapes = bool(_ESCAPE.search(squeezed))
     return columns, digits, escapes
 
 
 #: A cell that holds something: calamine leaves self-closing (formatted, empty) cells out.
-_VALUED_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})[0-9]{1,7}"(?:\s[^>]*)?(?<!/)>')
-_VALUED_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"(?:\s[^>]*)?(?<!/)>')
+#: Attribute values are skipped whole, as an XML parser does, so a ">" inside one is no end.
+_VALUED_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"((?:[^>"\']|"[^"]*"|\'[^\']*\')*)>')
 
 
 def _scan_exact(pieces: Iterable[bytes]) -> tuple[int, int]:
@@ -506,59 +540,99 @@ def _scan_exact(pieces: Iterable[bytes]) -> tuple[int, int]:
     columns: set[bytes] = set()
     rows: set[bytes] = set()
     for piece in pieces:
-        columns.update(_VALUED_COLUMN.findall(piece))
-        rows.update(_VALUED_ROW.findall(piece))
+        for column, row, attributes in _VALUED_CELL.findall(piece):
+            if not attributes.endswith(b"/"):
+                columns.add(column)
+                rows.add(row)
     last_col = max((_column_number(c.decode()) for c in columns), default=0)
     return max(map(int, rows), default=0), last_col
 
 
-_TAG = re.compile(rb"<(/?)(?:[^\s<>/:]+:)?(row|c)(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
-_R_ATTRIBUTE = re.compile(rb"""(?:^|[\s"'])r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_REFERENCE = re.compile(rb"([A-Za-z]{0,3})([0-9]{1,7})")
+_REFERENCE = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 
 
-def _scan_irregular(path: Path, pieces: Iterable[bytes], max_cells: int) -> tuple[int, int]:
+def _scan_irregular(path: Path, chunks: Iterable[bytes], max_cells: int) -> tuple[int, int]:
     """The extent of a sheet as calamine positions it, for XML written in an unusual way.
 
     calamine places a cell by its `r` reference, or else right after the previous cell of the
     row; a row by its `r`, or else after the previous row; it reads tags by local name, so any
-    namespace prefix counts, a self-closing tag counts as opened and closed, and of two `r`
-    attributes the last counts. Cells without a value do not widen its grid. References it
-    would wrap around or reject end the read.
+    namespace prefix counts, and a self-closing tag counts as opened and closed. Cells without
+    a value do not widen its grid. Here a real XML parser reads the part, so that tags are
+    where calamine sees them; XML it rejects (a duplicated attribute, an unclosed quote) is
+    corrupt, and so are references calamine would wrap around or reject.
     """
-    row = col = last_row = last_col = 0
-    for piece in pieces:
-        for tag in _TAG.finditer(piece):
-            closing, name, attributes = tag.groups()
-            if closing:
-                if name == b"row":
-                    row, col = row + 1, 0
-                continue
-            empty = attributes.rstrip().endswith(b"/")
-            found = (list(_R_ATTRIBUTE.finditer(attributes)) or [None])[-1]
-            reference = None
-            if found:
-                reference = _REFERENCE.fullmatch(found[1] if found[1] is not None else found[2])
-                if reference is None or int(reference[2]) == 0:
-                    raise _corrupt(path)
-            if name == b"row":
-                if reference:
-                    row = int(reference[2]) - 1
-                if empty:
-                    row, col = row + 1, 0
-                continue
-            if reference:
-                if not reference[1]:
-                    raise _corrupt(path)
-                at_row, col = int(reference[2]) - 1, _column_number(reference[1].decode()) - 1
+    row = col = at_row = at_col = last_row = last_col = 0
+    for event, name, element in _xml_elements(path, chunks, ("row", "c")):
+        reference = element.get("r") if event == "start" else None
+        if name == "row":
+            if reference is not None:
+                row = _row_number(path, reference) - 1
+            if event == "end":
+                row, col = row + 1, 0
+                _forget(element)
+            continue
+        if event == "start":
+            if reference is None:
+                at_row, at_col = row, col
             else:
-                at_row = row
-            col += 1
-            if not empty and not piece.startswith(b"</", tag.end()):
-                last_row, last_col = max(last_row, at_row + 1), max(last_col, col)
-                if last_row * last_col > max_cells:
-                    return last_row, last_col
+                found = _REFERENCE.fullmatch(reference)
+                if found is None:
+                    raise _corrupt(path)
+                at_row, at_col = _row_number(path, found[2]) - 1, _column_number(found[1]) - 1
+            col = at_col + 1
+        elif len(element):  # a cell with a <v>, <is> or <f> inside holds something
+            last_row, last_col = max(last_row, at_row + 1), max(last_col, at_col + 1)
+            if last_row * last_col > max_cells:
+                return last_row, last_col
     return last_row, last_col
+
+
+def _row_number(path: Path, text: str) -> int:
+    digits = text.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+    if not digits.isascii() or not digits.isdigit() or len(digits) > 7 or int(digits) == 0:
+        raise _corrupt(path)
+    return int(digits)
+
+
+def _xml_elements(
+    path: Path, chunks: Iterable[bytes], names: tuple[str, ...]
+) -> Iterator[tuple[str, str, etree._Element]]:
+    """("start" or "end", local name, element) for the elements of these local names.
+
+    lxml's pull parser is strict where calamine's is lenient: what it cannot parse is
+    corrupt, and what it can, both read alike. Entities are not expanded.
+    """
+    parser = etree.XMLPullParser(
+        events=("start", "end"),
+        tag=[f"{{*}}{name}" for name in names] + list(names),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+    )
+    try:
+        for chunk in chunks:
+            parser.feed(chunk)
+            for event, element in parser.read_events():
+                yield event, _local_name(element.tag), element
+        parser.close()
+    except etree.XMLSyntaxError:
+        raise _corrupt(path) from None
+    for event, element in parser.read_events():
+        yield event, _local_name(element.tag), element
+
+
+def _local_name(tag: str) -> str:
+    """ "{namespace}c", or "y:c" when the prefix y is undeclared (which calamine accepts)."""
+    return tag.rpartition("}")[2].rpartition(":")[2]
+
+
+def _forget(element: etree._Element) -> None:
+    """Drop a finished element and its earlier siblings, so the tree never grows."""
+    element.clear(keep_tail=False)
+    parent = element.getparent()
+    if parent is not None:
+        del parent[: parent.index(element)]
 
 
 def _column_number(letters: str) -> int:
@@ -589,18 +663,6 @@ def _sheet_name(package: zipfile.ZipFile, part: str) -> str:
     return part
 
 
-_ODS_TAG = re.compile(
-    rb"<(/?)table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])"
-    rb"((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
-)
-_ODS_VALUE = re.compile(
-    rb"\s(?:office:(?:value|date-value|time-value|boolean-value|string-value)"
-    rb"|table:formula)\s*=|\soffice:value-type\s*=\s*[\"']string"
-)
-_ODS_REPEAT = re.compile(rb"table:number-(rows|columns)-repeated\s*=\s*[\"']([0-9]+)[\"']")
-_ODS_NAME = re.compile(rb"table:name\s*=\s*\"([^\"]*)\"")
-
-
 def _check_ods_content(path: Path, file: BinaryIO, info: zipfile.ZipInfo, max_cells: int) -> None:
     """Raise if a table's cells, with their repeat counts, reach too far.
 
@@ -608,38 +670,46 @@ def _check_ods_content(path: Path, file: BinaryIO, info: zipfile.ZipInfo, max_ce
     for a grid of billions; calamine expands them up to 100 million cells, gigabytes of memory.
     Only cells with a value count, as calamine trims empty ones.
     """
-    name, row, col, last_row, last_col, repeat, valued = "", 0, 0, 0, 0, 1, False
-    for piece in _tag_pieces(path, _inflate(path, file, info)):
-        for tag in _ODS_TAG.finditer(piece):
-            closing, element, attributes = tag.groups()
-            if element == b"table":
-                if not closing:
-                    found = _ODS_NAME.search(attributes)
-                    name = found[1].decode("utf-8", "replace") if found else ""
-                    row = last_row = last_col = 0
-                continue
-            if element == b"table-row" and closing:
-                last_row = row + repeat if valued else last_row
-                row, valued = row + repeat, False
-            elif element == b"table-row":
-                repeat, col, valued = _ods_repeat(attributes, b"rows"), 0, False
-                if attributes.rstrip().endswith(b"/"):
-                    row += repeat
-            elif not closing:
-                columns = _ods_repeat(attributes, b"columns")
-                if _ODS_VALUE.search(attributes):
-                    valued, last_col = True, max(last_col, col + columns)
-                col += columns
-            rows = row + repeat if valued else last_row
-            if rows * last_col > max_cells:
-                raise _too_large(path, name, rows, last_col)
+    cells = ("table", "table-row", "table-cell", "covered-table-cell")
+    name: str | None = None  # of the table being read
+    row, col, last_row, last_col, repeat, valued = 0, 0, 0, 0, 1, False
+    for event, element_name, element in _xml_elements(path, _inflate(path, file, info), cells):
+        attributes = {_local_name(key): value for key, value in element.items()}
+        if element_name == "table":
+            if event == "start" and name is not None:
+                raise _corrupt(path)  # a table inside a table: spreadsheets have none
+            if event == "start":
+                name, row, last_row, last_col = attributes.get("name", ""), 0, 0, 0
+            else:
+                name = None
+            continue
+        if element_name == "table-row" and event == "start":
+            repeat, col, valued = _ods_repeat(path, attributes, "rows"), 0, False
+        elif element_name == "table-row":
+            last_row = row + repeat if valued else last_row
+            row, valued = row + repeat, False
+            _forget(element)
+        elif event == "start":
+            columns = _ods_repeat(path, attributes, "columns")
+            if _ODS_VALUES & attributes.keys() or attributes.get("value-type") == "string":
+                valued, last_col = True, max(last_col, col + columns)
+            col += columns
+        rows = row + repeat if valued else last_row
+        if rows * last_col > max_cells:
+            raise _too_large(path, name or "", rows, last_col)
 
 
-def _ods_repeat(attributes: bytes, which: bytes) -> int:
-    for found in _ODS_REPEAT.finditer(attributes):
-        if found[1] == which:
-            return max(1, int(found[2]))
-    return 1
+#: Attributes that give an ODS cell a value (a string cell may hold it as text instead).
+_ODS_VALUES = frozenset(
+    {"value", "date-value", "time-value", "boolean-value", "string-value", "formula"}
+)
+
+
+def _ods_repeat(path: Path, attributes: dict[str, str], which: str) -> int:
+    text = attributes.get(f"number-{which}-repeated", "1")
+    if not text.isascii() or not text.isdigit():
+        raise _corrupt(path)
+    return max(1, int(text))
 
 
 # --- OLE2 compound files: .xls, and encrypted OOXML -------------------------------------------
@@ -681,16 +751,16 @@ def _xls_encrypted(path: Path) -> bool:
 _BIFF_CELLS = frozenset({0x0006, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E, 0x00D6, 0x0406})
 #: MULRK and MULBLANK: row, first column, ..., last column in the last two bytes.
 _BIFF_RUNS = frozenset({0x00BD, 0x00BE})
-_BIFF_BOF, _BIFF_BOUNDSHEET, _BIFF_DIMENSIONS, _BIFF_SST = 0x0809, 0x0085, 0x0200, 0x00FC
+_BIFF_BOF, _BIFF_BOUNDSHEET, _BIFF_DIMENSIONS = 0x0809, 0x0085, 0x0200
 
 
 def _check_biff(path: Path, biff: bytes, max_cells: int) -> None:
-    """Raise if an .xls sheet's cells reach too far, or its counts would make calamine
-    reserve memory it cannot have.
+    """Raise if an .xls sheet's cells reach too far, or its DIMENSIONS record would make
+    calamine reserve memory it cannot have.
 
     A cell record's u16 column can say 65,535; calamine reserves a DIMENSIONS record's rows ×
-    columns before reading a cell (inverted bounds wrap around to billions) and a string
-    table's declared count before reading a string. Either way it aborts the process.
+    columns before reading any cell, and inverted bounds wrap around to billions. Either way
+    it aborts the process.
     """
     names: dict[int, str] = {}
     unpack = struct.unpack_from
@@ -715,8 +785,6 @@ def _check_biff(path: Path, biff: bytes, max_cells: int) -> None:
             bounds = unpack("<IIHH" if size == 14 else "<HHHH", biff, data)
             _check_biff_dimensions(path, names.get(sheet_at, ""), *bounds, max_cells=max_cells)
             continue
-        elif kind == _BIFF_SST and size >= 8 and unpack("<I", biff, data + 4)[0] > len(biff) // 3:
-            raise _corrupt(path, "planilha do Excel (.xls)", "an Excel (.xls) workbook")
         else:
             continue
         last_row, last_col = max(last_row, row + 1), max(last_col, col + 1)

@@ -450,8 +450,17 @@ def test_one_stray_value_at_xfd1048576_is_refused_without_aborting(tmp_path):
         ),
         ('<y:c r="XFD1048576"><y:v>1</y:v></y:c>', "file.sheet_too_large"),
         ('<row><c R="XFC5"/><c r="xfc1048576"/><c><v>1</v></c></row>', "read 2 16384"),
+        ('<row r="6"><c r="D6" r="XFD1048576"><v>1</v></c></row>', "file.corrupt"),
+        ('<row r="6"><c r="D6" s="1"r = \'XFD1048576\'><v>1</v></c></row>', "file.corrupt"),
     ],
-    ids=["nine-digit-row", "implicit-after-far-column", "prefixed-cell", "odd-case-refs"],
+    ids=[
+        "nine-digit-row",
+        "implicit-after-far-column",
+        "prefixed-cell",
+        "odd-case-refs",
+        "second-r",  # calamine takes the last `r`
+        "second-r-spaced",
+    ],
 )
 def test_crafted_references_never_crash_the_process(tmp_path, sheet_data, outcome):
     path = handmade_xlsx(tmp_path / "forjada.xlsx", A1 + sheet_data)
@@ -485,27 +494,54 @@ def test_ods_repeat_counts_are_bounded(tmp_path):
     assert (len(rows), len(rows[0]), rows[-1][-1]) == (300, 300, 1.0)
 
 
-def test_an_xls_cell_at_column_65535_is_refused_without_aborting(converted, tmp_path):
-    far = tmp_path / "longe.xls"
-    shutil.copy(converted["xls"], far)
-    with olefile.OleFileIO(str(far), write_mode=True) as ole:
+def patch_biff(source: Path, target: Path, kind: int, patch: bytes) -> Path:
+    """A copy of an .xls whose first record of this kind has `patch` written into its data."""
+    shutil.copy(source, target)
+    with olefile.OleFileIO(str(target), write_mode=True) as ole:
         stream = bytearray(ole.openstream("Workbook").read())
-        at = 0
-        while at + 4 <= len(stream):
-            kind, size = struct.unpack_from("<HH", stream, at)
-            if kind == 0x00FD:  # LABELSST: row, column, style, string index
-                struct.pack_into("<HH", stream, at + 4, 0xFFFF, 0xFFFF)
+        offset = 0
+        while offset + 4 <= len(stream):
+            found, size = struct.unpack_from("<HH", stream, offset)
+            if found == kind:
+                stream[offset + 4 : offset + 4 + len(patch)] = patch
                 break
-            at += 4 + size
+            offset += 4 + size
         ole.write_stream("Workbook", bytes(stream))
+    return target
+
+
+@pytest.mark.parametrize(
+    ("kind", "patch", "outcome"),
+    [
+        (0x00FD, struct.pack("<HH", 0xFFFF, 0xFFFF), "file.sheet_too_large"),  # a cell
+        (0x0200, struct.pack("<II", 0x150004, 7), "file.corrupt"),  # inverted DIMENSIONS
+    ],
+    ids=["cell-at-column-65535", "inverted-dimensions"],
+)
+def test_xls_records_that_make_calamine_abort_are_refused(
+    converted, tmp_path, kind, patch, outcome
+):
+    """Each of these made calamine ask for hundreds of gigabytes and abort the process."""
+    crafted = patch_biff(converted["xls"], tmp_path / "forjada.xls", kind, patch)
     child = run_isolated(
         "from retaguarda.templates.files import read_workbook, UnreadableFile\n"
-        f"try:\n    read_workbook({str(far)!r})\n"
+        f"try:\n    read_workbook({str(crafted)!r})\n"
         "except UnreadableFile as error:\n    print(error.code)\n    print(error.message)\n"
     )
     assert child.returncode == 0, child.stderr[-2000:]
-    assert child.stdout.splitlines()[0] == "file.sheet_too_large"
-    assert "planilha “Dados”" in child.stdout
+    assert child.stdout.splitlines()[0] == outcome
+    if outcome == "file.sheet_too_large":
+        assert "planilha “Dados”" in child.stdout
+
+
+def test_malformed_ods_xml_is_corrupt_not_a_hang(tmp_path):
+    """A stray quote once sent calamine into minutes of work; a strict parser says no first."""
+    path = handmade_ods(
+        tmp_path / "aspas.ods",
+        '<table:table-row" table:style-name="ro1"><table:table-cell office:value-type='
+        '"float" office:value="1"/></table:table-row>',
+    )
+    assert read_error(path).code == "file.corrupt"
 
 
 def test_an_html_page_without_tables(tmp_path):

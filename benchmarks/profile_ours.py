@@ -1,0 +1,54 @@
+"""Where our time goes: cProfile of one run of a benchmark step, the biggest entries first.
+
+    .venv/bin/python benchmarks/profile_ours.py rules            # (a) validate_tables
+    .venv/bin/python benchmarks/profile_ours.py typing           # read_table(rows) alone
+    .venv/bin/python benchmarks/profile_ours.py xlsx             # read_tables(read_workbook())
+    .venv/bin/python benchmarks/profile_ours.py rules --rows 200000 --sort tottime
+
+Uses the data `run.py` makes (and makes it when missing). Profiling slows Python-level code
+more than vectorized code, so read the shares, not the seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+
+import ledger_data
+import pyarrow.parquet as pq
+
+from retaguarda.templates.catalog.lancamentos import TEMPLATE
+from retaguarda.templates.files import read_workbook
+from retaguarda.templates.reader import read_table, read_tables
+from retaguarda.templates.validate import Options, validate_tables
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("step", choices=("rules", "typing", "xlsx"))
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--sort", default="cumtime", help="a pstats sort key (tottime...)")
+    parser.add_argument("--top", type=int, default=40)
+    args = parser.parse_args()
+
+    data = ledger_data.ensure_data(max(args.rows, 1_000_000))
+    profile = cProfile.Profile()
+    if args.step == "xlsx":
+        path = ledger_data.ensure_xlsx(min(args.rows, 200_000), data)
+        profile.runcall(lambda: read_tables(read_workbook(path)))
+    else:
+        table = pq.read_table(data).slice(0, args.rows)
+        rows = ledger_data.raw_rows(ledger_data.raw_columns(table))
+        if args.step == "typing":
+            profile.runcall(lambda: read_table(rows, sheet=TEMPLATE.sheet))
+        else:
+            chart = read_table(ledger_data.chart_rows(), sheet="Plano de contas")
+            ledger = read_table(rows, sheet=TEMPLATE.sheet)
+            options = Options(today=ledger_data.TODAY, closed_until=ledger_data.CLOSED_UNTIL)
+            profile.runcall(lambda: validate_tables([chart, ledger], options))
+    pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
+
+
+if __name__ == "__main__":
+    main()
