@@ -41,7 +41,6 @@ def chart() -> Table:
     return table_of("plano_de_contas", *CHART)
 
 
-
 def pytest_sessionfinish(session, exitstatus) -> None:
     """In CI a skipped test is a failure: nothing may pass by not running."""
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
