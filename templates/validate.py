@@ -103,8 +103,8 @@ def _column_checks(table: Table, options: Options) -> list[Issue]:
 
 
 def _position(table: Table) -> Callable[[Issue], tuple[int, int]]:
-    order = {table.letter(c.key): i for i, c in enumerate(table.template.columns)}
-    return lambda issue: (issue.row or 0, order.get(issue.cell.rstrip("0123456789"), -1))
+    order = {c.header: i for i, c in enumerate(table.template.columns)}
+    return lambda issue: (issue.row or 0, order.get(issue.column, -1))
 
 
 # -- table rules, by the names the catalog uses ------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+from string import Formatter
 from typing import Any, Protocol
 
 import numpy as np
@@ -115,46 +116,67 @@ def issues_from_mask(
     """Turn a boolean mask over `table`'s rows into issues at column `key`.
 
     Per-row `suggestion` and `params` are indexed like the table; only flagged rows are read,
-    so the cost is proportional to the number of findings, not to the size of the table.
+    and the messages of all of them are rendered at once, column-wise, so the cost follows
+    the number of findings, not the size of the table.
     """
-    flags = np.asarray(mask, dtype=bool)
-    positions = np.flatnonzero(flags)
+    positions = np.flatnonzero(np.asarray(mask, dtype=bool))
     if positions.size == 0:
         return []
-    letter = table.letter(key)
+    spec = CODES[code]
+    severity = Severity(spec.severity)
     header = table.header(key)
-    raw = table.raw[key].to_numpy(dtype=object)[positions] if key in table.raw else None
+    sheet = table.sheet
     rows = table.rows[positions]
-    picked_suggestions = _pick(suggestion, positions)
-    picked_params = {name: _pick(values, positions) for name, values in (params or {}).items()}
-    issues = []
-    for i in range(positions.size):
-        value = raw[i] if raw is not None else ""
-        row = int(rows[i])
-        extra = {name: values[i] for name, values in picked_params.items()}
-        issues.append(
-            make_issue(
-                code,
-                sheet=table.sheet,
-                cell=f"{letter}{row}",
-                column=header,
-                value=_display(value),
-                suggestion=_display(picked_suggestions[i]),
-                row=row,
-                **extra,
-            )
+    cells = table.letter(key) + rows.astype(str).astype(object)
+    values = _pick(table.raw.get(key), positions)
+    suggestions = _pick(suggestion, positions)
+    fields: dict[str, np.ndarray | str] = {
+        "column": header,
+        "value": values,
+        "suggestion": suggestions,
+    }
+    for name, given in (params or {}).items():
+        if isinstance(given, pd.Series | np.ndarray | list | tuple):
+            fields[name] = _pick(given, positions)
+        else:
+            fields[name] = _display(given)
+    pt = _render(spec.pt, fields, positions.size)
+    en = _render(spec.en, fields, positions.size)
+    return [
+        Issue(code, severity, sheet, cell, header, value, message, message_en, hint, row)
+        for cell, value, message, message_en, hint, row in zip(
+            cells.tolist(),
+            values.tolist(),
+            pt.tolist(),
+            en.tolist(),
+            suggestions.tolist(),
+            rows.tolist(),
+            strict=True,
         )
-    return issues
+    ]
 
 
-def _pick(values: object, positions: np.ndarray) -> list[object]:
+def _render(template: str, fields: Mapping[str, np.ndarray | str], size: int) -> np.ndarray:
+    """`template.format(**fields)` for every row at once; a field not given renders empty."""
+    out = np.full(size, "", dtype=object)
+    for literal, name, _spec, _conversion in Formatter().parse(template):
+        if literal:
+            out = out + literal
+        if name is not None:
+            out = out + fields.get(name, "")
+    return out
+
+
+def _pick(values: object, positions: np.ndarray) -> np.ndarray:
+    """The flagged rows only, as text ("" for empty): never convert a whole column."""
     if values is None:
-        return [""] * len(positions)
+        return np.full(len(positions), "", dtype=object)
     if isinstance(values, pd.Series):
-        return list(values.to_numpy(dtype=object)[positions])
-    if isinstance(values, np.ndarray | list | tuple):
-        return list(np.asarray(values, dtype=object)[positions])
-    return [values] * len(positions)
+        picked = values.iloc[positions]
+    else:
+        picked = pd.Series(np.asarray(values, dtype=object)[positions], dtype=object)
+    text = picked.astype(object).where(picked.notna(), "")
+    return np.array([v if isinstance(v, str) else _display(v) for v in text], dtype=object)
 
 
 def _display(value: object) -> str:

@@ -41,14 +41,18 @@ def identifier(table: Located, key: str, kind: str) -> list[Issue]:
     values = table.data[key]
     verdict = check(values)
     # a suggestion only where it changes something (the zeros Excel dropped), not a mere
-    # reformatting of the same wrong number
-    changed = _bare(verdict.formatted) != _bare(values)
+    # reformatting of the same wrong number; compared on the flagged rows only
+    flagged = np.flatnonzero(verdict.invalid)
+    suggestion = np.full(len(values), "", dtype=object)
+    formatted = verdict.formatted.iloc[flagged]
+    changed = (_bare(formatted) != _bare(values.iloc[flagged])).fillna(False).to_numpy(bool)
+    suggestion[flagged[changed]] = formatted[changed].tolist()
     return issues_from_mask(
         code,
         table,
         key,
         verdict.invalid,
-        suggestion=verdict.formatted.where(changed.fillna(False).to_numpy(dtype=bool)),
+        suggestion=suggestion,
         params={"reason": verdict.reason, "reason_en": verdict.reason_en},
     )
 
@@ -85,31 +89,31 @@ def duplicates(table: Located, keys: Sequence[str]) -> list[Issue]:
     """Rows equal to an earlier row on every key, the first key being present.
 
     Reported on the later rows, pointing at the first one, so that deleting the flagged rows
-    leaves one of each.
+    leaves one of each. Each key column is factorized once and the codes combined into one
+    integer per row, so the cost is a few passes over the columns, whatever their type.
     """
-    first_key = keys[0]
-    frame = table.data[list(keys)]
-    present = frame[first_key].notna().to_numpy()
+    present = table.data[keys[0]].notna().to_numpy()
     if not present.any():
         return []
-    subset = frame[present]
-    later = subset.duplicated(keep="first").to_numpy()
+    where = np.flatnonzero(present)
+    combined = np.zeros(where.size, dtype=np.int64)
+    for key in keys:
+        codes, uniques = pd.factorize(table.data[key].iloc[where], use_na_sentinel=False)
+        if combined.max() >= 2**62 // (len(uniques) + 1):  # renumber before it could overflow
+            combined = pd.factorize(combined)[0].astype(np.int64)
+        combined = combined * (len(uniques) + 1) + codes
+    _, first, group = np.unique(combined, return_index=True, return_inverse=True)
+    first_of_row = first[group]
+    later = first_of_row != np.arange(where.size)
     if not later.any():
         return []
-    group_first = subset.groupby(list(keys), dropna=False, sort=False).ngroup()
-    first_position = (
-        pd.Series(np.arange(len(subset)), index=subset.index)
-        .groupby(group_first.to_numpy())
-        .transform("min")
-    )
-    first_rows = table.rows[present][first_position.to_numpy()]
-    mask = np.zeros(len(frame), dtype=bool)
-    mask[np.flatnonzero(present)[later]] = True
-    first_row_all = np.zeros(len(frame), dtype=np.int64)
-    first_row_all[np.flatnonzero(present)] = first_rows
+    mask = np.zeros(len(present), dtype=bool)
+    mask[where[later]] = True
+    first_row = np.zeros(len(present), dtype=np.int64)
+    first_row[where] = table.rows[where][first_of_row]
     headers = ", ".join(table.header(k) for k in keys)
     return issues_from_mask(
-        "duplicate", table, first_key, mask, params={"first_row": first_row_all, "key": headers}
+        "duplicate", table, keys[0], mask, params={"first_row": first_row, "key": headers}
     )
 
 
