@@ -49,7 +49,7 @@ def type_table(
             if column.required:
                 table.issues.append(make_issue("column.missing", sheet=sheet, column=column.header))
             continue
-        column_cells = cells[column.key].reset_index(drop=True)
+        column_cells = fields.split(cells[column.key].reset_index(drop=True))
         numbers = _number_cells(column_cells)
         text = fields.to_text(column_cells)
         values, parsed = _convert(column, column_cells, text, numbers)
@@ -75,19 +75,15 @@ def _empty(column: Column, index: pd.RangeIndex) -> pd.Series:
     return pd.Series(pd.NA, index=index, dtype="str")
 
 
-def _number_cells(cells: pd.Series) -> np.ndarray:
+def _number_cells(cells: fields.Cells) -> np.ndarray:
     """Which cells hold a number (not a text that looks like one)."""
-    inferred = pd.api.types.infer_dtype(cells, skipna=False)
-    if inferred in ("floating", "integer", "mixed-integer-float"):
-        return np.ones(len(cells), dtype=bool)
-    if inferred in ("string", "empty", "datetime", "date"):
-        return np.zeros(len(cells), dtype=bool)
-    kinds = cells.map(type)
-    return kinds.isin([float, int]).to_numpy()
+    numbers = np.zeros(cells.n, dtype=bool)
+    numbers[cells.numbers()[0]] = True
+    return numbers
 
 
 def _convert(
-    column: Column, cells: pd.Series, text: pd.Series, numbers: np.ndarray
+    column: Column, cells: fields.Cells, text: pd.Series, numbers: np.ndarray
 ) -> tuple[pd.Series, fields.Parsed | None]:
     kind = column.kind
     if kind is Kind.INTEGER:

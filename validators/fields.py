@@ -153,7 +153,7 @@ class Parsed:
 
 
 @dataclass
-class _Cells:
+class Cells:
     """A column split by kind of cell, each kind as one array plus the rows it came from.
 
     Empty cells (None, NaN, NaT, "" and whitespace) are in no kind.
@@ -226,12 +226,18 @@ def _large(text: pa.Array | pa.ChunkedArray) -> pa.LargeStringArray:
     return text if text.type == pa.large_string() else text.cast(pa.large_string())
 
 
-def _split(cells: pd.Series) -> _Cells:
-    """Split a column by kind, taking a whole-array path when the column is all one type."""
+def split(cells: pd.Series | Cells) -> Cells:
+    """Split a column by kind, taking a whole-array path when the column is all one type.
+
+    Every parser here splits its input first; a caller that reads one column several ways
+    (as text and as a number) splits it once and passes the result to each.
+    """
+    if isinstance(cells, Cells):
+        return cells
     if not isinstance(cells, pd.Series):
         cells = pd.Series(cells, dtype=object)
     n = len(cells)
-    out = _Cells(n, cells.index)
+    out = Cells(n, cells.index)
     everywhere = np.arange(n, dtype=np.int64)
     dtype = cells.dtype
     if isinstance(dtype, pd.StringDtype):
@@ -260,7 +266,7 @@ def _blanks(values: np.ndarray) -> np.ndarray | None:
         return None
 
 
-def _split_uniform(values: np.ndarray, at: np.ndarray, out: _Cells) -> bool:
+def _split_uniform(values: np.ndarray, at: np.ndarray, out: Cells) -> bool:
     """Whole-array conversion when every non-missing cell has the same type."""
     kind = pd.api.types.infer_dtype(values, skipna=True)
     try:
@@ -306,7 +312,7 @@ def _kind_of(kind: type) -> int:
     return _OTHER
 
 
-def _split_by_type(values: np.ndarray, out: _Cells) -> None:
+def _split_by_type(values: np.ndarray, out: Cells) -> None:
     codes, kinds = pd.factorize(_TYPE_OF(values))
     kind = np.array([_kind_of(k) for k in kinds], dtype=np.int8)[codes]
     for code in np.unique(kind):
@@ -330,7 +336,7 @@ def _split_by_type(values: np.ndarray, out: _Cells) -> None:
             out.add_text(at, pa.array([str(v) for v in chosen], type=pa.large_string()))
 
 
-def _split_ints(values: np.ndarray, at: np.ndarray, out: _Cells) -> None:
+def _split_ints(values: np.ndarray, at: np.ndarray, out: Cells) -> None:
     """Ints that a float holds exactly are numbers; larger ones are kept exact as text."""
     try:
         ints = values.astype(np.int64)
@@ -443,7 +449,7 @@ def _by_distinct(
 # Numbers
 
 
-def parse_decimal(cells: pd.Series, places: int) -> Parsed:
+def parse_decimal(cells: pd.Series | Cells, places: int) -> Parsed:
     """Read amounts and quantities as integers scaled by 10**places, rounded half-up.
 
     A float cell is rounded as Excel shows it (the shortest repr of the float: 1.005 is
@@ -452,13 +458,13 @@ def parse_decimal(cells: pd.Series, places: int) -> Parsed:
     return _parse_number(cells, places, whole=False)
 
 
-def parse_integer(cells: pd.Series) -> Parsed:
+def parse_integer(cells: pd.Series | Cells) -> Parsed:
     """Read whole numbers; a fraction other than zero ("3,5") is invalid, not rounded."""
     return _parse_number(cells, 0, whole=True)
 
 
 def _parse_number(cells: pd.Series, places: int, whole: bool) -> Parsed:
-    col = _split(cells)
+    col = split(cells)
     n = col.n
     scaled = np.zeros(n, dtype=np.int64)
     ok = np.zeros(n, dtype=bool)
@@ -613,13 +619,13 @@ class _Dates(NamedTuple):
     hinted: np.ndarray
 
 
-def parse_date(cells: pd.Series) -> Parsed:
+def parse_date(cells: pd.Series | Cells) -> Parsed:
     """Read dates day first, as Brazil writes them, plus ISO text and Excel serials.
 
     A two-digit year is a guess (flagged ambiguous); "12/25/2026" has no month 25 and is
     invalid, with "25/12/2026" as the suggestion, since month-first is the likely intent.
     """
-    col = _split(cells)
+    col = split(cells)
     days, ok, invalid, ambiguous, hinted = _read_days(col)
     values = pd.Series(_datetime64(days, ok), index=col.index)
     y, m, d = _civil_of(days)
@@ -627,13 +633,13 @@ def parse_date(cells: pd.Series) -> Parsed:
     return Parsed(values, invalid, ambiguous, _text_series(shown, col.index))
 
 
-def parse_month(cells: pd.Series) -> Parsed:
+def parse_month(cells: pd.Series | Cells) -> Parsed:
     """Read a competência ("03/2026", "mar/26", "2026-03", a date) as its first day.
 
     An Excel serial counts only as a number: digits typed as text ("2026", "202603") would
     make nonsense months of it.
     """
-    col = _split(cells)
+    col = split(cells)
     n = col.n
     year = np.zeros(n, dtype=np.int64)
     month = np.ones(n, dtype=np.int64)
@@ -671,7 +677,7 @@ def parse_month(cells: pd.Series) -> Parsed:
     return Parsed(values, invalid, ambiguous & ok, _text_series(shown, col.index))
 
 
-def _read_days(col: _Cells) -> tuple[np.ndarray, ...]:
+def _read_days(col: Cells) -> tuple[np.ndarray, ...]:
     n = col.n
     days = np.zeros(n, dtype=np.int64)
     ok = np.zeros(n, dtype=bool)
@@ -818,7 +824,7 @@ def _datetime64(days: np.ndarray, ok: np.ndarray) -> np.ndarray:
 # Choices
 
 
-def parse_choice(cells: pd.Series, choices: Sequence[str]) -> Parsed:
+def parse_choice(cells: pd.Series | Cells, choices: Sequence[str]) -> Parsed:
     """Match cells to a fixed list ignoring accents, case and spacing ("saida " is "Saída").
 
     Only distinct texts are compared, so a long column with a short list costs one pass.
@@ -828,7 +834,7 @@ def parse_choice(cells: pd.Series, choices: Sequence[str]) -> Parsed:
         key = _fold(choice)
         if canonical.setdefault(key, i) != i:
             raise ValueError(f"choices {choices[canonical[key]]!r} and {choice!r} look the same")
-    col = _split(cells)
+    col = split(cells)
     text = _texts(col)
     encoded = pc.dictionary_encode(text)
     distinct = encoded.dictionary.to_pylist()
@@ -853,17 +859,17 @@ def _fold(text: str) -> str:
 # Text as the user sees it
 
 
-def to_text(cells: pd.Series) -> pd.Series:
+def to_text(cells: pd.Series | Cells) -> pd.Series:
     """The cells as the user sees them, for messages and for text columns (<NA> if empty).
 
     Integral floats lose Excel's ".0" (a CPF typed as a number stays "12345678901"); dates
     are written dd/mm/aaaa.
     """
-    col = _split(cells)
+    col = split(cells)
     return _text_series(_texts(col), col.index)
 
 
-def _texts(col: _Cells) -> pa.Array:
+def _texts(col: Cells) -> pa.Array:
     parts = [col.texts()]
     at, number = col.numbers()
     if len(at):
