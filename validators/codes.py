@@ -125,8 +125,7 @@ CODES: dict[str, Code] = {
     ),
     "bank.invalid": Code(
         E,
-        "{column}: “{value}” não é um código de banco (COMPE) válido "
-        "({reason}).",
+        "{column}: “{value}” não é um código de banco (COMPE) válido ({reason}).",
         "{column}: “{value}” is not a valid bank code ({reason_en}); use the 3-digit COMPE code.",
     ),
     "account.unknown": Code(

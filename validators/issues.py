@@ -89,7 +89,13 @@ def make_issue(
 ) -> Issue:
     """Build one issue, rendering its messages from the code's templates."""
     spec = CODES[code]
-    fields = {"column": column, "value": value, "suggestion": suggestion, **params}
+    fields = {
+        "sheet": sheet,
+        "column": column,
+        "value": value,
+        "suggestion": suggestion,
+        **params,
+    }
     return Issue(
         code=code,
         severity=Severity(spec.severity),
@@ -131,6 +137,7 @@ def issues_from_mask(
     values = _pick(table.raw.get(key), positions)
     suggestions = _pick(suggestion, positions)
     fields: dict[str, np.ndarray | str] = {
+        "sheet": sheet,
         "column": header,
         "value": values,
         "suggestion": suggestions,

@@ -88,6 +88,7 @@ def test_duplicate_points_at_the_first_row(chart):
 def test_without_a_chart_accounts_are_not_checked_and_the_user_is_told():
     ledger = table_of("lancamentos", ledger_row(**{"Conta débito": "9.9.99"}))
     assert found(ledger) == [("Lançamentos", "", "account.no_chart")]
+    assert "“Lançamentos”" in validate_tables([ledger], OPTIONS)[0].message
 
 
 def test_cnpj_suggestion_restores_the_zero_excel_dropped(chart):
@@ -165,6 +166,10 @@ def test_a_missing_required_column_is_one_issue_for_the_sheet(chart):
     del row[2]
     ledger = table_of("lancamentos", row, headers=headers)
     assert found(chart, ledger) == [("Lançamentos", "", "column.missing")]
+    (issue,) = validate_tables([chart, ledger], OPTIONS)
+    assert issue.message == (
+        "A coluna obrigatória “Histórico” não foi encontrada no cabeçalho de “Lançamentos”."
+    )
 
 
 def test_payroll_identifiers():
