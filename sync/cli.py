@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as RichProgress
 
@@ -121,6 +122,8 @@ def validate(
     options = Options(today=settings.today or date.today(), closed_until=settings.closed_until)
     if write_back and len(files) != 1:
         raise click.UsageError("--write-back precisa de exatamente um arquivo.")
+    if write_back and write_back.resolve() == files[0].resolve():
+        raise click.UsageError("--write-back grava uma cópia: escolha outro nome de arquivo.")
     err = Console(stderr=True)
     report = Report()
     unreadable: list[UnreadableFile] = []
@@ -149,12 +152,12 @@ def validate(
     else:
         print_report(report, Console())
     for error in unreadable:
-        err.print(f"[bold red]erro:[/] {error.message}", highlight=False)
+        err.print(f"[bold red]erro:[/] {escape(error.message)}", highlight=False)
     if write_back and report.files:
         try:
             xlsx_file.write_back(files[0], report, write_back)
         except UnreadableFile as error:
-            err.print(f"[bold red]erro:[/] {error.message}", highlight=False)
+            err.print(f"[bold red]erro:[/] {escape(error.message)}", highlight=False)
             sys.exit(EXIT_UNREADABLE)
         err.print(f"cópia marcada gravada em {write_back}", highlight=False)
     if unreadable:

@@ -143,3 +143,27 @@ def test_templates_build_and_samples(runner, tmp_path):
     result = runner.invoke(main, ["samples", "--out", str(tmp_path / "s")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "s" / "planted.json").exists()
+
+
+def test_the_closed_period_comes_from_the_environment_too(runner, tmp_path, monkeypatch):
+    path = ledger_workbook(tmp_path / "ok.xlsx", GOOD)
+    monkeypatch.setenv("RETAGUARDA_CLOSED_UNTIL", "2026-03-31")
+    result = runner.invoke(main, ["validate", str(path), "--today", "2026-11-25"])
+    assert result.exit_code == 1
+    assert "período já fechado" in result.output
+
+
+def test_a_bad_setting_is_named(runner, tmp_path, monkeypatch):
+    path = ledger_workbook(tmp_path / "ok.xlsx", GOOD)
+    monkeypatch.setenv("RETAGUARDA_CLOSED_UNTIL", "ontem")
+    result = runner.invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert "RETAGUARDA_CLOSED_UNTIL='ontem'" in result.output
+
+
+def test_write_back_never_overwrites_the_source(runner, tmp_path):
+    path = ledger_workbook(tmp_path / "in.xlsx", GOOD)
+    before = path.read_bytes()
+    result = runner.invoke(main, ["validate", str(path), "--write-back", str(path)])
+    assert result.exit_code == 2
+    assert path.read_bytes() == before
