@@ -547,6 +547,21 @@ def _settled_bill(sheets: dict[str, Sheet], template_id: str, start: int) -> int
     return next(i for i in range(start, len(sheet.rows)) if sheet.rows[i][paid] is not None)
 
 
+def _overpay(
+    sheets: dict[str, Sheet],
+    p: list[Plant],
+    template_id: str,
+    start: int,
+    extra: Decimal,
+    code: str,
+) -> None:
+    """Settle a bill for more than it is worth: paid `extra` above its value."""
+    bill = _settled_bill(sheets, template_id, start)
+    sheet = sheets[template_id]
+    due = sheet.rows[bill][sheet.index("valor")]
+    _set(sheets, p, template_id, bill, "valor_liquidado", due + extra, code)
+
+
 def _plant_matriz(sheets: dict[str, Sheet], rng: random.Random) -> list[Plant]:
     p: list[Plant] = []
     _set(sheets, p, "lancamentos", 10, "valor", "1.234,5O", "number.invalid")  # letter O
@@ -565,18 +580,7 @@ def _plant_matriz(sheets: dict[str, Sheet], rng: random.Random) -> list[Plant]:
     first = lc.rows[100]
     lc.rows[101] = list(first)
     p.append(Plant("lancamentos", 101, "documento", "duplicate"))
-    bill = _settled_bill(sheets, "contas_a_pagar", 5)
-    ap = sheets["contas_a_pagar"]
-    due = ap.rows[bill][ap.index("valor")]
-    _set(
-        sheets,
-        p,
-        "contas_a_pagar",
-        bill,
-        "valor_liquidado",
-        due + Decimal("100.00"),
-        "payable.overpaid",
-    )
+    _overpay(sheets, p, "contas_a_pagar", 5, Decimal("100.00"), "payable.overpaid")
     _set(
         sheets,
         p,
@@ -598,18 +602,7 @@ def _plant_sao_paulo(sheets: dict[str, Sheet], rng: random.Random) -> list[Plant
     _set(sheets, p, "lancamentos", 25, "data", "5/3/26", "date.ambiguous")
     _set(sheets, p, "lancamentos", 35, "valor", "1.234", "number.ambiguous")
     _set(sheets, p, "plano_de_contas", 8, "tipo", "Ativos", "choice.invalid")
-    ar = sheets["contas_a_receber"]
-    bill = _settled_bill(sheets, "contas_a_receber", 10)
-    due = ar.rows[bill][ar.index("valor")]
-    _set(
-        sheets,
-        p,
-        "contas_a_receber",
-        bill,
-        "valor_liquidado",
-        due + Decimal("0.01"),
-        "receivable.overpaid",
-    )
+    _overpay(sheets, p, "contas_a_receber", 10, Decimal("0.01"), "receivable.overpaid")
     _set(
         sheets,
         p,
