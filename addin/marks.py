@@ -59,11 +59,11 @@ def pending_rows(report: Report) -> list[tuple[list[object], str]]:
     for (_file, sheet), issues in report.by_sheet().items():
         errors = sum(1 for i in issues if i.severity is Severity.ERROR)
         heading = f"{sheet}: {errors} erro(s), {len(issues) - errors} aviso(s)"
-        out.append(([heading, "", "", "", "", "", ""], ""))
+        out.append(([inert(heading), "", "", "", "", "", ""], ""))
         for issue in issues:
             severity = "erro" if issue.severity is Severity.ERROR else "aviso"
             row = [
-                issue.sheet,
+                inert(issue.sheet),
                 issue.cell,
                 severity,
                 issue.code,

@@ -166,6 +166,29 @@ def validate(
         sys.exit(EXIT_ERRORS)
 
 
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Endereço a escutar.")
+@click.option("--port", type=int, default=8000, show_default=True, help="Porta a escutar.")
+def serve(host: str, port: int) -> None:
+    """Serve o suplemento do Excel (protocolo do xlwings Server e o manifest.xml).
+
+    Servidor de desenvolvimento do Flask; em produção, um servidor WSGI chama
+    `retaguarda.sync.app:create_app()`.
+
+    Exemplo: retaguarda serve --port 8000
+    """
+    # Imported here: the service loads Flask and xlwings in server mode, which the other
+    # commands neither need nor should pay for.
+    from retaguarda.sync.app import create_app
+
+    try:
+        app = create_app()
+    except SettingsError as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(f"manifesto do suplemento: http://{host}:{port}/addin/manifest.xml")
+    app.run(host=host, port=port)
+
+
 @contextmanager
 def progress_bar(console: Console) -> Iterator[Progress | None]:
     """A bar on the terminal while files are read and checked; nothing when piped."""

@@ -18,6 +18,12 @@ class Settings(BaseSettings):
     closed_until: date | None = None
     #: the date `date.future` compares with; today unless set (useful to re-check old reports)
     today: date | None = None
+    #: the service's address as Excel reaches it ("https://retaguarda.example.com"), written
+    #: into the Office.js manifest; unset, the address of the request that fetched it
+    public_url: str | None = None
+    #: where the task pane loads xlwings' Office.js client from; unset, jsDelivr's copy of
+    #: the version installed here (the client must match the server's xlwings)
+    xlwings_js_url: str | None = None
 
 
 class SettingsError(Exception):

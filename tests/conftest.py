@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import os
+
+# xlwings chooses its engines and decorators when first imported: the remote engine and the
+# server mode (xlwings PRO, noncommercial licence for the tests) must be on before any test
+# module imports it.
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+os.environ.setdefault("XLWINGS_ON_SERVER", "true")
+
 from collections.abc import Sequence
 from datetime import date
 

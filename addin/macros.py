@@ -1,0 +1,225 @@
+"""The macros finance runs from a workbook, written once against the workbook port.
+
+Validar finds the template sheets, validates them together and marks the workbook; Limpar
+marcações takes the marks away again. The add-in cannot read colours or notes back from every
+client (xlwings' remote engine sees values only), so it records what it painted and noted in
+a sheet of its own (`MARKS_SHEET`) and only ever undoes what is recorded there: the user's own
+formatting and notes are left alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from retaguarda.addin.marks import (
+    FORMULA_PREFIXES,
+    PENDING_HEADER,
+    PENDING_SHEET,
+    CellMark,
+    cell_marks,
+    inert,
+    pending_rows,
+)
+from retaguarda.addin.port import WorkbookPort
+from retaguarda.templates.reader import read_table
+from retaguarda.templates.table import Table
+from retaguarda.templates.validate import Options, validate_tables
+from retaguarda.validators.report import Report, SheetSummary
+
+#: the add-in's record of the cells it painted and noted (hidden where the client can)
+MARKS_SHEET = "_retaguarda_marcas"
+MARKS_HEADER = ("Aba", "Célula", "Pintada", "Nota")
+#: where a macro leaves a message when the client cannot show a message box
+MESSAGE_SHEET = "Retaguarda"
+OWN_SHEETS = frozenset({PENDING_SHEET, MARKS_SHEET, MESSAGE_SHEET})
+TITLE = "Retaguarda"
+NO_TEMPLATE = "Nenhum modelo do Retaguarda reconhecido nesta pasta (confira os cabeçalhos)."
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One cell the add-in marked on an earlier run."""
+
+    sheet: str
+    cell: str
+    painted: bool
+    noted: bool
+
+
+def validate_workbook(port: WorkbookPort, options: Options | None = None) -> Report:
+    """Validar: validate every template sheet together, then mark the workbook with the result.
+
+    All sheets go in at once because cross-sheet rules need them (ledger accounts against the
+    "Plano de contas", stock counts against the movements).
+    """
+    tables = read_workbook_tables(port)
+    report = Report(
+        issues=validate_tables(tables, options),
+        sheets=[SheetSummary("", t.sheet, t.template.id, len(t)) for t in tables],
+    )
+    mark_workbook(port, report, found_templates=bool(tables))
+    return report
+
+
+def read_workbook_tables(port: WorkbookPort) -> list[Table]:
+    """Every sheet that holds a known template (found by its header), in workbook order."""
+    tables = []
+    for name in port.sheet_names():
+        if name in OWN_SHEETS:
+            continue
+        values = port.read(name)
+        if not values.rows:
+            continue
+        table = read_table(
+            values.rows, sheet=name, first_row=values.first_row, first_col=values.first_col
+        )
+        if table is not None:
+            tables.append(table)
+    return tables
+
+
+def mark_workbook(port: WorkbookPort, report: Report, *, found_templates: bool = True) -> None:
+    """Paint and note the offending cells, undo the marks of what was fixed, list everything in
+    the Pendências sheet. Every adapter applies the same marks, so every client agrees."""
+    names = set(port.sheet_names())
+    previous = {(r.sheet, r.cell): r for r in recorded_marks(port)}
+    marks = [m for m in cell_marks(report.issues) if m.sheet in names]
+    current = {(m.sheet, m.cell) for m in marks}
+    record: list[Recorded] = []
+    for key, old in previous.items():
+        if key in current or old.sheet not in names:
+            continue
+        left = _unmark(port, old)
+        if left is not None:
+            record.append(left)
+    for mark in marks:
+        record.append(_mark(port, mark, previous.get((mark.sheet, mark.cell))))
+    _write_record(port, record, names)
+    _write_pending(port, report, found_templates)
+
+
+def clear_marks(port: WorkbookPort) -> None:
+    """Limpar marcações: remove the recorded fills and notes and the add-in's own sheets."""
+    names = set(port.sheet_names())
+    left = []
+    for old in recorded_marks(port):
+        if old.sheet in names:
+            remaining = _unmark(port, old)
+            if remaining is not None:
+                left.append(remaining)
+    _write_record(port, left, names)
+    for sheet in (PENDING_SHEET, MESSAGE_SHEET):
+        if sheet in names:
+            port.delete_sheet(sheet)
+
+
+def reconcile(port: WorkbookPort) -> None:
+    """Conciliar: arrives with the reconciliation issue; until then it says so."""
+    not_available(port, "Conciliar")
+
+
+def reports(port: WorkbookPort) -> None:
+    """Relatórios: arrives with the reports issue; until then it says so."""
+    not_available(port, "Relatórios")
+
+
+def payroll(port: WorkbookPort) -> None:
+    """Calcular folha: arrives with the payroll issue; until then it says so."""
+    not_available(port, "Calcular folha")
+
+
+def not_available(port: WorkbookPort, macro: str) -> None:
+    """Tell the user, in Portuguese, that a macro is not there yet, instead of failing."""
+    message = f"A função “{macro}” ainda não está disponível nesta versão do Retaguarda."
+    if port.capabilities.alerts:
+        port.alert(message, TITLE)
+        return
+    port.replace_sheet(MESSAGE_SHEET, first=True)
+    port.write(MESSAGE_SHEET, "A1", [[message]])
+
+
+def recorded_marks(port: WorkbookPort) -> list[Recorded]:
+    """The marks an earlier run recorded; an unreadable row is skipped, never fatal."""
+    if MARKS_SHEET not in port.sheet_names():
+        return []
+    values = port.read(MARKS_SHEET)
+    out = []
+    for row in list(values.rows)[1:]:
+        if len(row) < 4 or not row[0] or not row[1]:
+            continue
+        out.append(Recorded(_plain(row[0]), str(row[1]), _yes(row[2]), _yes(row[3])))
+    return out
+
+
+def _mark(port: WorkbookPort, mark: CellMark, old: Recorded | None) -> Recorded:
+    caps = port.capabilities
+    painted = old.painted if old else False
+    if caps.colors:
+        port.paint(mark.sheet, mark.cell, mark.fill)
+        painted = True
+    noted = old.noted if old else False
+    # a note of the user's own on this cell stays; the Pendências sheet carries the message
+    if caps.notes and (noted or not port.has_note(mark.sheet, mark.cell)):
+        port.set_note(mark.sheet, mark.cell, mark.note)
+        noted = True
+    return Recorded(mark.sheet, mark.cell, painted, noted)
+
+
+def _unmark(port: WorkbookPort, old: Recorded) -> Recorded | None:
+    """Undo one recorded mark; what this client cannot undo stays recorded for a later run."""
+    caps = port.capabilities
+    painted, noted = old.painted, old.noted
+    if painted and caps.colors:
+        port.paint(old.sheet, old.cell, None)
+        painted = False
+    if noted and caps.notes:
+        port.set_note(old.sheet, old.cell, None)
+        noted = False
+    return Recorded(old.sheet, old.cell, painted, noted) if painted or noted else None
+
+
+def _write_record(port: WorkbookPort, record: Sequence[Recorded], names: set[str]) -> None:
+    if not record:
+        if MARKS_SHEET in names:
+            port.delete_sheet(MARKS_SHEET)
+        return
+    port.replace_sheet(MARKS_SHEET)
+    rows: list[list[object]] = [list(MARKS_HEADER)]
+    rows += [
+        [inert(r.sheet), r.cell, "sim" if r.painted else "", "sim" if r.noted else ""]
+        for r in record
+    ]
+    port.write(MARKS_SHEET, "A1", rows)
+    if port.capabilities.hidden_sheets:
+        port.hide_sheet(MARKS_SHEET)
+
+
+def _write_pending(port: WorkbookPort, report: Report, found_templates: bool) -> None:
+    port.replace_sheet(PENDING_SHEET, first=True)
+    listed = pending_rows(report)
+    rows: list[list[object]] = [list(PENDING_HEADER)]
+    rows += [values for values, _target in listed]
+    if not found_templates:
+        rows.append([NO_TEMPLATE])
+    elif not listed:
+        rows.append(["Nenhuma pendência encontrada."])
+    width = len(PENDING_HEADER)
+    port.write(PENDING_SHEET, "A1", [list(r) + [""] * (width - len(r)) for r in rows])
+    if not port.capabilities.links:
+        return
+    for number, (values, target) in enumerate(listed, start=2):
+        if target:
+            port.link(PENDING_SHEET, f"B{number}", target, str(values[1]))
+
+
+def _plain(text: object) -> str:
+    """Undo `inert` on a value read back: Excel drops the quote, an .xlsx file keeps it."""
+    value = str(text)
+    if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value
+
+
+def _yes(value: object) -> bool:
+    return str(value).strip().lower() == "sim"

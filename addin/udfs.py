@@ -1,0 +1,173 @@
+"""Functions typed in cells: `=RG_CNPJ_VALIDO(A2)`, `=RG_VALOR("R$ 1.234,56")`, `=RG_VALIDAR(...)`.
+
+The same module serves desktop Excel (open-source xlwings: the add-in's "UDF Modules" setting
+names `retaguarda.addin.udfs`) and Excel on the web (xlwings Server protocol: `sync` hands this
+module to `custom_functions_meta` / `custom_functions_call`). The `RG_` prefix keeps the names
+clear of Excel's own functions and of other add-ins'.
+
+A sheet may call these thousands of times per recalculation, so everything a call needs (the
+template lookup, the compiled patterns in `validators`) is built once at import, and each call
+is a plain function call on one value. A cell never shows a traceback: a value that cannot be
+read gives its reason in Portuguese as the cell's text ("Erro: ..."), and a bug gives one line
+naming the function, with the details in the log.
+
+Parameters are annotated `Any` on purpose: xlwings turns annotations into converters, and only
+`Any` lets a cell's value through unchanged (text, number, date or empty).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+import xlwings as xw
+
+from retaguarda.templates.catalog import TEMPLATES
+from retaguarda.templates.model import Template, normalize_header
+from retaguarda.templates.reader import read_table
+from retaguarda.templates.validate import validate_tables
+from retaguarda.validators.fields import date_value, money
+from retaguarda.validators.identifiers import format_cnpj, format_cpf, is_cnpj, is_cpf
+
+logger = logging.getLogger(__name__)
+
+#: header of the list `RG_VALIDAR` spills
+ISSUE_HEADER = ("Célula", "Código", "Problema")
+NO_ISSUES = "Nenhuma pendência."
+
+#: a template by its id ("lancamentos") or its sheet name ("Lançamentos"), written any way
+_TEMPLATES: dict[str, Template] = {
+    normalize_header(name): template
+    for template in TEMPLATES.values()
+    for name in (template.id, template.sheet)
+}
+_KNOWN = ", ".join(TEMPLATES)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _in_cell(function: Callable[P, R]) -> Callable[P, R | str]:
+    """Turns a failure into text for the cell: a ValueError's own message, else one line."""
+
+    @functools.wraps(function)
+    def call(*args: P.args, **kwargs: P.kwargs) -> R | str:
+        try:
+            return function(*args, **kwargs)
+        except ValueError as error:
+            return f"Erro: {error}"
+        except Exception:
+            logger.exception("%s falhou", function.__name__)
+            return f"Erro inesperado em {function.__name__}; veja o registro (log) do servidor."
+
+    return call
+
+
+def _identifier(value: Any, digits: int) -> str:
+    """The text of an identifier cell. A number cell has lost its leading zeros (Excel drops
+    them unless the cell is formatted as text), so its digits are padded back."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return str(value).zfill(digits)
+    return str(value)
+
+
+@xw.func
+@_in_cell
+def RG_CNPJ_VALIDO(valor: Any) -> Any:
+    """VERDADEIRO se o valor é um CNPJ válido (numérico ou alfanumérico), com ou sem pontuação."""
+    return is_cnpj(_identifier(valor, 14))
+
+
+@xw.func
+@_in_cell
+def RG_CPF_VALIDO(valor: Any) -> Any:
+    """VERDADEIRO se o valor é um CPF válido, com ou sem pontuação."""
+    return is_cpf(_identifier(valor, 11))
+
+
+@xw.func
+@_in_cell
+def RG_FORMATA_CNPJ(valor: Any) -> Any:
+    """O CNPJ escrito como 12.345.678/0001-95; erro se não for um CNPJ válido."""
+    text = _identifier(valor, 14)
+    if not is_cnpj(text):
+        raise ValueError(f"“{text}” não é um CNPJ válido (confira os dígitos verificadores).")
+    return format_cnpj(text)
+
+
+@xw.func
+@_in_cell
+def RG_FORMATA_CPF(valor: Any) -> Any:
+    """O CPF escrito como 123.456.789-09; erro se não for um CPF válido."""
+    text = _identifier(valor, 11)
+    if not is_cpf(text):
+        raise ValueError(f"“{text}” não é um CPF válido (confira os dígitos verificadores).")
+    return format_cpf(text)
+
+
+@xw.func
+@_in_cell
+def RG_VALOR(valor: Any) -> Any:
+    """O número de um valor em reais escrito como texto ("R$ 1.234,56" → 1234,56)."""
+    amount = money(valor)
+    return None if amount is None else float(amount)
+
+
+@xw.func
+@_in_cell
+def RG_DATA(valor: Any) -> Any:
+    """A data de um texto dd/mm/aaaa, aaaa-mm-dd ou de um número de série do Excel."""
+    return date_value(valor)
+
+
+@xw.func
+@xw.arg("intervalo", ndim=2)
+@_in_cell
+def RG_VALIDAR(intervalo: Any, modelo: Any, primeira_celula: Any = "A1") -> Any:
+    """Lista as pendências do intervalo (com o cabeçalho) conferido como o modelo dado.
+
+    `primeira_celula` é o endereço do canto superior esquerdo do intervalo (padrão A1), para
+    que as células listadas sejam as da planilha.
+    """
+    template = _TEMPLATES.get(normalize_header(str(modelo or "")))
+    if template is None:
+        raise ValueError(f"modelo desconhecido: “{modelo}” (conhecidos: {_KNOWN}).")
+    first_row, first_col = _cell_position(str(primeira_celula or "A1"))
+    rows = [list(row) for row in intervalo or []]
+    table = read_table(
+        rows, sheet=template.sheet, template=template, first_row=first_row, first_col=first_col
+    )
+    if table is None:
+        raise ValueError(f"o cabeçalho de “{template.sheet}” não foi encontrado no intervalo.")
+    issues = validate_tables([table])
+    if not issues:
+        return [[NO_ISSUES, "", ""]]
+    return [list(ISSUE_HEADER)] + [
+        [issue.cell, issue.code, _with_suggestion(issue.message, issue.suggestion)]
+        for issue in issues
+    ]
+
+
+def _with_suggestion(message: str, suggestion: str) -> str:
+    return f"{message} Sugestão: {suggestion}" if suggestion else message
+
+
+def _cell_position(address: str) -> tuple[int, int]:
+    """(row, column), 1-based, of an address like "C5" or "$C$5"."""
+    text = address.replace("$", "").strip().upper()
+    letters = text.rstrip("0123456789")
+    digits = text[len(letters) :]
+    if not letters or not letters.isalpha() or not letters.isascii() or not digits:
+        raise ValueError(f"“{address}” não é o endereço de uma célula (ex.: A1).")
+    column = 0
+    for letter in letters:
+        column = column * 26 + ord(letter) - ord("A") + 1
+    return int(digits), column

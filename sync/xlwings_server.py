@@ -1,0 +1,119 @@
+"""The Excel add-in over HTTP: the xlwings Server protocol, and the Office.js client files.
+
+The paths are xlwings Server's own, so xlwings' JavaScript client works unchanged:
+`POST /xlwings/custom-scripts-call/<script>` (the workbook as JSON in, `{"actions": [...]}`
+out), `GET /xlwings/custom-functions-meta`, `POST /xlwings/custom-functions-call`, and
+`GET /xlwings/alert`, which that client opens to show a message. Handlers only move JSON; the
+work is in `addin.protocol`. A failure is answered as `{"error": "<Portuguese sentence>"}` with
+the HTTP status that fits, never as a traceback page.
+
+`/addin/` serves what Excel loads: the manifest to sideload and the task pane.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from flask import render_template_string as render
+from werkzeug.exceptions import HTTPException
+
+from retaguarda.addin import protocol
+from retaguarda.addin.protocol import ProtocolError
+
+logger = logging.getLogger(__name__)
+
+xlwings_api = Blueprint("xlwings", __name__, url_prefix="/xlwings")
+clients = Blueprint("addin_clients", __name__, url_prefix="/addin")
+
+#: the task pane's JavaScript; static, so sent as it is
+_STATIC = {"taskpane.js": "text/javascript; charset=utf-8"}
+
+
+def _payload() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ProtocolError("o corpo do pedido não é um objeto JSON.")
+    return data
+
+
+@xlwings_api.get("/custom-functions-meta")
+def custom_functions_meta() -> Response:
+    return jsonify(protocol.functions_meta())
+
+
+@xlwings_api.post("/custom-functions-call")
+def custom_functions_call() -> Response:
+    return jsonify({"result": protocol.call_function(_payload())})
+
+
+@xlwings_api.post("/custom-scripts-call/<script>")
+def custom_scripts_call(script: str) -> Response:
+    return jsonify(protocol.call_script(script, _payload()))
+
+
+@xlwings_api.get("/alert")
+def alert() -> str:
+    """The dialog xlwings' Office.js client opens for `book.app.alert` and for errors."""
+    args = request.args
+    return render(
+        protocol.alert_template(),
+        prompt=args.get("prompt", ""),
+        title=args.get("title", ""),
+        buttons=args.get("buttons", "ok"),
+        mode=args.get("mode", ""),
+        callback=args.get("callback", ""),
+    )
+
+
+@xlwings_api.errorhandler(ProtocolError)
+def _protocol_error(error: ProtocolError) -> tuple[Response, int]:
+    return jsonify({"error": error.message}), error.status
+
+
+@xlwings_api.app_errorhandler(HTTPException)
+def _http_error(error: HTTPException) -> HTTPException | tuple[Response, int]:
+    """JSON for xlwings' clients, routing errors (404, 405) included; other pages as usual."""
+    if not request.path.startswith(f"{xlwings_api.url_prefix}/"):
+        return error
+    status = error.code or 500
+    return jsonify({"error": f"pedido recusado ({status}): {error.description}"}), status
+
+
+@xlwings_api.errorhandler(Exception)
+def _unexpected(error: Exception) -> tuple[Response, int]:
+    logger.exception("erro no protocolo do xlwings", exc_info=error)
+    message = "erro interno do Retaguarda; os detalhes estão no registro (log) do servidor."
+    return jsonify({"error": message}), 500
+
+
+@clients.get("/manifest.xml")
+def manifest() -> Response:
+    """The manifest to sideload, pointing at this service (or at `public_url`)."""
+    settings = current_app.config["RETAGUARDA"]
+    base = (settings.public_url or request.host_url).rstrip("/")
+    return Response(render(_client_file("manifest.xml"), base_url=base), mimetype="text/xml")
+
+
+@clients.get("/taskpane.html")
+def taskpane() -> str:
+    settings = current_app.config["RETAGUARDA"]
+    return render(
+        _client_file("taskpane.html"),
+        xlwings_js_url=settings.xlwings_js_url or protocol.XLWINGS_JS_URL,
+    )
+
+
+@clients.get("/<name>")
+def static_file(name: str) -> Response:
+    if name not in _STATIC:
+        return Response("arquivo não encontrado", status=404, mimetype="text/plain")
+    return Response(_client_file(name), mimetype=_STATIC[name])
+
+
+@cache
+def _client_file(name: str) -> str:
+    return files("retaguarda.addin").joinpath("clients", name).read_text(encoding="utf-8")

@@ -1,0 +1,211 @@
+"""The functions typed in cells, called with what Excel hands them: text, floats, None, ranges."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from retaguarda.addin import udfs
+from retaguarda.templates.catalog import TEMPLATES
+
+CNPJ = "11.222.333/0001-81"
+CPF = "529.982.247-25"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (CNPJ, True),
+        ("11222333000181", True),
+        (11222333000181.0, True),  # a number cell
+        ("12.abc.345/01de-35", True),  # alphanumeric CNPJ, typed in lower case
+        ("11.222.333/0001-82", False),
+        ("11.111.111/1111-11", False),
+        ("123", False),
+        (None, False),
+        (True, False),
+    ],
+)
+def test_cnpj_valido(value, expected):
+    assert udfs.RG_CNPJ_VALIDO(value) is expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (CPF, True),
+        ("52998224725", True),
+        (52998224725.0, True),
+        (1234567890.0, True),  # 012.345.678-90, its leading zero dropped by Excel
+        (1234567891.0, False),
+        ("529.982.247-26", False),
+        ("", False),
+    ],
+)
+def test_cpf_valido(value, expected):
+    assert udfs.RG_CPF_VALIDO(value) is expected
+
+
+def test_a_number_cell_gets_its_leading_zeros_back():
+    """Excel shows 01.222.333/0001-... typed as a number as 1222333000..., zeros dropped."""
+    cnpj = "01222333000111"
+    assert udfs.RG_CNPJ_VALIDO(cnpj) == udfs.RG_CNPJ_VALIDO(float(cnpj))
+    assert udfs.RG_FORMATA_CNPJ(float(cnpj)) == udfs.RG_FORMATA_CNPJ(cnpj)
+
+
+def test_formata():
+    assert udfs.RG_FORMATA_CNPJ("11222333000181") == CNPJ
+    assert udfs.RG_FORMATA_CNPJ("12abc34501de35") == "12.ABC.345/01DE-35"
+    assert udfs.RG_FORMATA_CPF(52998224725.0) == CPF
+    assert udfs.RG_FORMATA_CPF(" 529.982.247-25 ") == CPF
+
+
+def test_formata_refuses_what_is_not_valid_in_portuguese():
+    assert udfs.RG_FORMATA_CNPJ("11222333000182") == (
+        "Erro: “11222333000182” não é um CNPJ válido (confira os dígitos verificadores)."
+    )
+    assert udfs.RG_FORMATA_CPF("123").startswith("Erro: “123” não é um CPF válido")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("R$ 1.234,56", 1234.56),
+        ("1234,5", 1234.5),
+        ("(R$ 10,00)", -10.0),
+        ("-R$ 0,05", -0.05),
+        (1234.555, 1234.56),  # rounded half-up to the cent
+        (7, 7.0),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_valor(value, expected):
+    assert udfs.RG_VALOR(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("abc", "Erro: “abc” não é um número válido (ex.: 1.234,56)."),
+        ("R$ 1,2,3", "Erro: “R$ 1,2,3” não é um número válido (ex.: 1.234,56)."),
+        (dt.date(2026, 3, 5), "Erro: “2026-03-05” não é um número."),
+    ],
+)
+def test_valor_errors_are_readable_text(value, message):
+    assert udfs.RG_VALOR(value) == message
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("05/03/2026", dt.date(2026, 3, 5)),
+        ("2026-03-05", dt.date(2026, 3, 5)),
+        (46086.0, dt.date(2026, 3, 5)),  # Excel serial
+        (dt.datetime(2026, 3, 5, 14, 30), dt.date(2026, 3, 5)),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_data(value, expected):
+    assert udfs.RG_DATA(value) == expected
+
+
+def test_data_errors_are_readable_text():
+    assert udfs.RG_DATA("31/02/2026") == (
+        "Erro: “31/02/2026” não é uma data válida; use dd/mm/aaaa."
+    )
+    assert udfs.RG_DATA("03/25/2026") == (
+        "Erro: “03/25/2026” não é uma data válida; use dd/mm/aaaa. Seria 25/03/2026?"
+    )
+    assert udfs.RG_DATA(True) == "Erro: “True” não é uma data."
+
+
+LEDGER = list(TEMPLATES["lancamentos"].headers)
+
+
+def ledger_row(**values: object) -> list[object]:
+    row: dict[str, object] = {
+        "Data": "05/03/2026",
+        "Documento": "NF 1",
+        "Histórico": "Venda",
+        "Conta débito": "1.1.01",
+        "Conta crédito": "3.1.01",
+        "Valor": "R$ 100,00",
+    }
+    row.update(values)
+    return [row.get(header) for header in LEDGER]
+
+
+def test_validar_spills_cell_code_and_message():
+    rows = [
+        LEDGER,
+        ledger_row(),
+        ledger_row(Data="31/02/2026"),
+        ledger_row(Valor=None),
+    ]
+    spilled = udfs.RG_VALIDAR(rows, "lancamentos")
+    assert spilled[0] == ["Célula", "Código", "Problema"]
+    found = {(cell, code) for cell, code, _ in spilled[1:]}
+    assert ("A3", "date.invalid") in found
+    assert ("F4", "required") in found
+    assert all(len(row) == 3 for row in spilled)
+    message = next(m for cell, code, m in spilled if cell == "A3")
+    assert "31/02/2026" in message
+
+
+def test_validar_numbers_cells_from_the_first_cell_of_the_range():
+    rows = [LEDGER, ledger_row(Data="31/02/2026")]
+    spilled = udfs.RG_VALIDAR(rows, "Lançamentos", "$C$5")
+    assert ("C6", "date.invalid") in {(cell, code) for cell, code, _ in spilled[1:]}
+
+
+def test_validar_without_the_chart_says_accounts_were_not_checked():
+    spilled = udfs.RG_VALIDAR([LEDGER, ledger_row()], "lancamentos")
+    assert [code for _, code, _ in spilled[1:]] == ["account.no_chart"]
+
+
+def test_validar_a_clean_table():
+    header = list(TEMPLATES["plano_de_contas"].headers)
+    rows = [header, ["1.1.01", "Caixa", "Ativo", "Devedora", "Sim"]]
+    assert udfs.RG_VALIDAR(rows, "plano_de_contas") == [["Nenhuma pendência.", "", ""]]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (([["a"]], "xpto"), "Erro: modelo desconhecido: “xpto” (conhecidos: plano_de_contas,"),
+        (([["a", "b"], [1, 2]], "lancamentos"), "Erro: o cabeçalho de “Lançamentos” não foi"),
+        (([LEDGER], "lancamentos", "5C"), "Erro: “5C” não é o endereço de uma célula"),
+        ((None, "lancamentos"), "Erro: o cabeçalho de “Lançamentos” não foi encontrado"),
+    ],
+)
+def test_validar_errors_are_readable_text(args, message):
+    spilled = udfs.RG_VALIDAR(*args)
+    assert isinstance(spilled, str)
+    assert spilled.startswith(message)
+
+
+def test_a_bug_shows_one_line_not_a_traceback(monkeypatch, caplog):
+    def broken(rows, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(udfs, "read_table", broken)
+    result = udfs.RG_VALIDAR([LEDGER], "lancamentos")
+    assert result == "Erro inesperado em RG_VALIDAR; veja o registro (log) do servidor."
+    assert "boom" in caplog.text
+
+
+def test_every_function_is_declared_for_xlwings_with_its_prefix():
+    declared = {name for name in dir(udfs) if hasattr(getattr(udfs, name), "__xlfunc__")}
+    assert declared == {
+        "RG_CNPJ_VALIDO",
+        "RG_CPF_VALIDO",
+        "RG_FORMATA_CNPJ",
+        "RG_FORMATA_CPF",
+        "RG_VALOR",
+        "RG_DATA",
+        "RG_VALIDAR",
+    }
+    assert udfs.RG_VALIDAR.__xlfunc__["args"][0]["options"]["ndim"] == 2
