@@ -11,11 +11,6 @@ The remote clients differ in what they can apply, so the capabilities come from 
 
 from __future__ import annotations
 
-import os
-
-# the remote engine registers at import only with a licence key; a key of the user's wins
-os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
-
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any

@@ -10,8 +10,9 @@ attribute of a module.
 
 This is xlwings PRO. Its server mode and its licence key must be in the environment before
 `xlwings` is first imported (engines and decorators are chosen at import), hence the
-assignments above the imports. Without a key of their own, users run under the noncommercial
-licence; commercial use needs a paid key in `XLWINGS_LICENSE_KEY` (see docs/excel.md).
+assignment above the imports. The licence key is the administrator's to set: the word
+`noncommercial` for noncommercial use, a paid key for a company (see docs/excel.md); without
+one every call answers 503 and says so, rather than assuming either.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from importlib.resources import files
 from typing import Any
 
 os.environ["XLWINGS_ON_SERVER"] = "true"
-os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 import xlwings as xw
 import xlwings.server
@@ -42,6 +42,19 @@ class ProtocolError(Exception):
         super().__init__(message)
         self.message = message
         self.status = status
+
+
+NO_LICENCE = (
+    "O Excel na Web usa o protocolo de servidor do xlwings PRO, que precisa de uma chave: "
+    "defina XLWINGS_LICENSE_KEY antes de iniciar o serviço (noncommercial para uso não "
+    "comercial; uma licença paga para uso comercial). Veja docs/excel.md."
+)
+
+
+def require_licence() -> None:
+    """Stop a call when no xlwings PRO key was configured (engines register at import)."""
+    if not os.environ.get("XLWINGS_LICENSE_KEY"):
+        raise ProtocolError(NO_LICENCE, 503)
 
 
 if not xw.on_server:  # xlwings was imported earlier in this process, as a desktop library
@@ -75,6 +88,7 @@ def functions_meta() -> dict[str, Any]:
 
 def call_function(data: dict[str, Any]) -> Any:
     """The value of one custom function for one cell, as Office.js sends the call."""
+    require_licence()
     name = data.get("func_name") if isinstance(data, dict) else None
     if name not in _FUNCTIONS:
         raise ProtocolError(f"função desconhecida: {name!r}.", 404)
@@ -91,6 +105,7 @@ def call_function(data: dict[str, Any]) -> Any:
 
 def call_script(name: str, payload: dict[str, Any]) -> dict[str, Any]:
     """The actions that apply a macro's result to the workbook the client sent."""
+    require_licence()
     if name not in _SCRIPTS:
         raise ProtocolError(f"macro desconhecida: {name!r}.", 404)
     try:

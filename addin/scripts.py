@@ -12,11 +12,6 @@ here knows about templates. They are declared once for the runtime at hand:
 
 from __future__ import annotations
 
-import os
-
-# the remote engine registers at import only with a licence key; a key of the user's wins
-os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
-
 import xlwings as xw
 
 from retaguarda.addin import macros

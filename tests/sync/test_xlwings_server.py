@@ -275,3 +275,16 @@ def test_serve_reports_a_bad_setting(monkeypatch):
     result = CliRunner().invoke(main, ["serve"])
     assert result.exit_code == 2
     assert "RETAGUARDA_TODAY='ontem'" in result.output
+
+
+def test_without_a_licence_key_the_service_says_what_to_set(client, monkeypatch):
+    """Retaguarda assumes neither noncommercial nor commercial use: the admin sets the key."""
+    monkeypatch.delenv("XLWINGS_LICENSE_KEY")
+    response = client.post("/xlwings/custom-functions-call", json=cnpj_call("11.222.333/0001-81"))
+    assert response.status_code == 503
+    assert "XLWINGS_LICENSE_KEY" in response.get_json()["error"]
+    response = client.post(
+        "/xlwings/custom-scripts-call/validate_workbook",
+        json=office_js_payload(SAMPLES / "matriz.xlsx"),
+    )
+    assert response.status_code == 503
