@@ -33,29 +33,7 @@ import xlwings as xw
 import xlwings.server
 
 from retaguarda.addin import scripts, udfs
-
-
-class ProtocolError(Exception):
-    """A request the add-in cannot answer, with the HTTP status that says why."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-
-
-NO_LICENCE = (
-    "O Excel na Web usa o protocolo de servidor do xlwings PRO, que precisa de uma chave: "
-    "defina XLWINGS_LICENSE_KEY antes de iniciar o serviço (noncommercial para uso não "
-    "comercial; uma licença paga para uso comercial). Veja docs/excel.md."
-)
-
-
-def require_licence() -> None:
-    """Stop a call when no xlwings PRO key was configured (engines register at import)."""
-    if not os.environ.get("XLWINGS_LICENSE_KEY"):
-        raise ProtocolError(NO_LICENCE, 503)
-
+from retaguarda.addin.service import ProtocolError, require_licence
 
 if not xw.on_server:  # xlwings was imported earlier in this process, as a desktop library
     raise ImportError(
@@ -63,11 +41,6 @@ if not xw.on_server:  # xlwings was imported earlier in this process, as a deskt
         "defina XLWINGS_ON_SERVER=true antes de iniciar o processo."
     )
 
-#: xlwings' Office.js client (`xlwings.runPython`) of the version installed here: the client
-#: and the server must speak the same protocol version
-XLWINGS_JS_URL = (
-    f"https://cdn.jsdelivr.net/gh/xlwings/xlwings@{xw.__version__}/xlwingsjs/dist/xlwings.min.js"
-)
 
 # xlwings tries `from pyodide.ffi import JsNull` for every argument of every call; outside
 # Pyodide that failed import searches the whole sys.path each time, about half of what a call

@@ -12,18 +12,22 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import time
 from collections import Counter
 from collections.abc import Callable
 
-# first: it puts xlwings in server mode before anything imports it
-from retaguarda.sync.app import create_app  # isort: skip
+# xlwings PRO's server mode and its key must be set before xlwings is imported; measuring on
+# a developer's machine is noncommercial use (docs/excel.md)
+os.environ["XLWINGS_ON_SERVER"] = "true"
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 import pyarrow.parquet as pq
 import xlwings as xw
 from ledger_data import chart_rows, ensure_data, raw_columns, raw_rows
 
 from retaguarda.addin import protocol, udfs
+from retaguarda.sync.app import create_app
 
 CALLS = 10_000
 ROWS = 10_000

@@ -15,16 +15,25 @@ from __future__ import annotations
 import logging
 from functools import cache
 from importlib.resources import files
+from types import ModuleType
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask import render_template_string as render
 from werkzeug.exceptions import HTTPException
 
-from retaguarda.addin import protocol
-from retaguarda.addin.protocol import ProtocolError
+from retaguarda.addin.service import XLWINGS_JS_URL, ProtocolError, require_licence
 
 logger = logging.getLogger(__name__)
+
+
+def _protocol() -> ModuleType:
+    """`addin.protocol`, imported on first use: xlwings PRO cannot be imported without a key."""
+    require_licence()
+    from retaguarda.addin import protocol
+
+    return protocol
+
 
 xlwings_api = Blueprint("xlwings", __name__, url_prefix="/xlwings")
 clients = Blueprint("addin_clients", __name__, url_prefix="/addin")
@@ -42,17 +51,17 @@ def _payload() -> dict[str, Any]:
 
 @xlwings_api.get("/custom-functions-meta")
 def custom_functions_meta() -> Response:
-    return jsonify(protocol.functions_meta())
+    return jsonify(_protocol().functions_meta())
 
 
 @xlwings_api.post("/custom-functions-call")
 def custom_functions_call() -> Response:
-    return jsonify({"result": protocol.call_function(_payload())})
+    return jsonify({"result": _protocol().call_function(_payload())})
 
 
 @xlwings_api.post("/custom-scripts-call/<script>")
 def custom_scripts_call(script: str) -> Response:
-    return jsonify(protocol.call_script(script, _payload()))
+    return jsonify(_protocol().call_script(script, _payload()))
 
 
 @xlwings_api.get("/alert")
@@ -60,7 +69,7 @@ def alert() -> str:
     """The dialog xlwings' Office.js client opens for `book.app.alert` and for errors."""
     args = request.args
     return render(
-        protocol.alert_template(),
+        _protocol().alert_template(),
         prompt=args.get("prompt", ""),
         title=args.get("title", ""),
         buttons=args.get("buttons", "ok"),
@@ -103,7 +112,7 @@ def taskpane() -> str:
     settings = current_app.config["RETAGUARDA"]
     return render(
         _client_file("taskpane.html"),
-        xlwings_js_url=settings.xlwings_js_url or protocol.XLWINGS_JS_URL,
+        xlwings_js_url=settings.xlwings_js_url or XLWINGS_JS_URL,
     )
 
 

@@ -288,3 +288,24 @@ def test_without_a_licence_key_the_service_says_what_to_set(client, monkeypatch)
         json=office_js_payload(SAMPLES / "matriz.xlsx"),
     )
     assert response.status_code == 503
+
+
+def test_the_service_starts_without_a_licence_key_and_explains(tmp_path):
+    """In a fresh process, where xlwings PRO would refuse to even be imported."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from retaguarda.sync.app import create_app\n"
+        "client = create_app().test_client()\n"
+        "meta = client.get('/xlwings/custom-functions-meta')\n"
+        "print(meta.status_code, 'XLWINGS_LICENSE_KEY' in meta.get_json()['error'])\n"
+        "print(client.get('/addin/manifest.xml').status_code)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["503", "True", "200"]
