@@ -16,6 +16,10 @@ demo: $(STAMP)
 	$(BIN)/retaguarda templates build
 	$(BIN)/retaguarda samples
 	$(BIN)/retaguarda validate workbooks/samples/*.xlsx --closed-until 2025-12-31 || test $$? -eq 1
+	$(BIN)/retaguarda validate workbooks/samples/matriz.xlsx --closed-until 2025-12-31 \
+		--write-back build/matriz_marcada.xlsx > /dev/null || test $$? -eq 1
+	@echo "Abra build/matriz_marcada.xlsx: células marcadas, notas e a aba Pendências."
+	@echo "Excel na Web: XLWINGS_LICENSE_KEY=... $(BIN)/retaguarda serve (docs/excel.md)."
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
