@@ -15,8 +15,8 @@ Parameters are annotated `Any` on purpose: xlwings turns annotations into conver
 `Any` lets a cell's value through unchanged (text, number, date or empty).
 """
 
-from __future__ import annotations
-
+# no `from __future__ import annotations`: xlwings reads these annotations on every call, and
+# string annotations would be compiled again each time
 import functools
 import logging
 from collections.abc import Callable

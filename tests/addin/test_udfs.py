@@ -209,3 +209,24 @@ def test_every_function_is_declared_for_xlwings_with_its_prefix():
         "RG_VALIDAR",
     }
     assert udfs.RG_VALIDAR.__xlfunc__["args"][0]["options"]["ndim"] == 2
+
+
+def test_a_call_that_awaits_for_real_still_completes_on_the_loop():
+    """The loop-free fast path falls back to the event loop, from the start, when needed."""
+    import asyncio
+
+    from retaguarda.addin import protocol
+
+    started = []
+
+    async def awaits() -> str:
+        started.append(1)
+        await asyncio.sleep(0)
+        return "pronto"
+
+    async def computes() -> str:
+        return "direto"
+
+    assert protocol._run_pure(computes) == "direto"
+    assert protocol._run_pure(awaits) == "pronto"
+    assert len(started) == 2  # run again from the start on the loop
