@@ -19,7 +19,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as RichProgress
 
-from retaguarda.addin import xlsx_file
+from retaguarda.addin import desktop, xlsx_file
 from retaguarda.sync.console import print_report
 from retaguarda.sync.settings import SettingsError, load_settings
 from retaguarda.templates import render, samples
@@ -164,6 +164,29 @@ def validate(
         sys.exit(EXIT_UNREADABLE)
     if not report.valid:
         sys.exit(EXIT_ERRORS)
+
+
+@main.group("addin")
+def addin_group() -> None:
+    """Suplemento do Excel de mesa."""
+
+
+@addin_group.command("vba")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path(desktop.VBA_MODULE),
+    show_default=True,
+    help="Arquivo (ou pasta) onde gravar o módulo do VBA.",
+)
+def addin_vba(out: Path) -> None:
+    """Grava o módulo do VBA com os botões (Validar, Limpar marcações, ...).
+
+    Importe-o no editor do VBA (Arquivo › Importar arquivo); veja docs/excel.md.
+
+    Exemplo: retaguarda addin vba --out Retaguarda.bas
+    """
+    click.echo(f"gravado {desktop.write_vba_module(out)}")
 
 
 @main.command("serve")

@@ -300,3 +300,27 @@ def test_the_server_wrapper_is_async_and_keeps_the_plain_function():
     assert not inspect.iscoroutinefunction(plain)
     assert list(inspect.signature(plain).parameters) == ["book"]
     assert asyncio.iscoroutinefunction(scripts.validate_workbook) == (not hasattr(xw, "sub"))
+
+
+def test_every_button_of_the_vba_module_runs_a_desktop_entry_point(tmp_path):
+    """The .bas names Python functions; desktop xlwings (not server mode) must define them."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    from retaguarda.addin.desktop import vba_module
+
+    calls = re.findall(rb"scripts\.(\w+)\(\)", vba_module())
+    assert len(calls) == 5
+    names = ", ".join(repr(c.decode()) for c in calls)
+    code = (
+        "from retaguarda.addin import scripts\n"
+        f"print(all(callable(getattr(scripts, n, None)) for n in ({names},)))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "XLWINGS_ON_SERVER"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"

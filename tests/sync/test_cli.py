@@ -167,3 +167,12 @@ def test_write_back_never_overwrites_the_source(runner, tmp_path):
     result = runner.invoke(main, ["validate", str(path), "--write-back", str(path)])
     assert result.exit_code == 2
     assert path.read_bytes() == before
+
+
+def test_addin_vba_writes_the_buttons_module(runner, tmp_path):
+    result = runner.invoke(main, ["addin", "vba", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    module = (tmp_path / "Retaguarda.bas").read_bytes()
+    assert module.startswith(b'Attribute VB_Name = "Retaguarda"\r\n')
+    assert b"\n" not in module.replace(b"\r\n", b"")  # CRLF only, as the VBA editor wants
+    module.decode("ascii")
