@@ -23,6 +23,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Coroutine
+from decimal import Decimal
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -71,9 +72,18 @@ def call_function(data: dict[str, Any]) -> Any:
     data.setdefault("client", "")
     data.setdefault("version", "")
     try:
-        return _run_pure(lambda: xlwings.server.custom_functions_call(data, udfs))
+        result = _run_pure(lambda: xlwings.server.custom_functions_call(data, udfs))
     except xw.XlwingsError as error:
         raise ProtocolError(f"o xlwings recusou o pedido: {error}") from None
+    return _json_cells(result)
+
+
+def _json_cells(value: Any) -> Any:
+    """Decimals (money) as JSON numbers: Office.js hands the cell a double either way, and
+    this is the one place where that conversion happens."""
+    if isinstance(value, list):
+        return [_json_cells(v) for v in value]
+    return float(value) if isinstance(value, Decimal) else value
 
 
 def call_script(name: str, payload: dict[str, Any]) -> dict[str, Any]:

@@ -116,9 +116,12 @@ def RG_FORMATA_CPF(valor: Any) -> Any:
 @xw.func
 @_in_cell
 def RG_VALOR(valor: Any) -> Any:
-    """O número de um valor em reais escrito como texto ("R$ 1.234,56" → 1234,56)."""
-    amount = money(valor)
-    return None if amount is None else float(amount)
+    """O número de um valor em reais escrito como texto ("R$ 1.234,56" → 1234,56).
+
+    A `Decimal` to the cent: desktop Excel receives it as a currency value; the Server
+    protocol turns it into a JSON number only on the wire (`protocol.call_function`).
+    """
+    return money(valor)
 
 
 @xw.func

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -71,18 +72,20 @@ def test_formata_refuses_what_is_not_valid_in_portuguese():
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("R$ 1.234,56", 1234.56),
-        ("1234,5", 1234.5),
-        ("(R$ 10,00)", -10.0),
-        ("-R$ 0,05", -0.05),
-        (1234.555, 1234.56),  # rounded half-up to the cent
-        (7, 7.0),
+        ("R$ 1.234,56", Decimal("1234.56")),
+        ("1234,5", Decimal("1234.50")),
+        ("(R$ 10,00)", Decimal("-10.00")),
+        ("-R$ 0,05", Decimal("-0.05")),
+        (1234.555, Decimal("1234.56")),  # rounded half-up to the cent
+        (7, Decimal("7.00")),
         ("", None),
         (None, None),
     ],
 )
 def test_valor(value, expected):
-    assert udfs.RG_VALOR(value) == expected
+    amount = udfs.RG_VALOR(value)
+    assert amount == expected
+    assert amount is None or isinstance(amount, Decimal)  # money never passes through float
 
 
 @pytest.mark.parametrize(

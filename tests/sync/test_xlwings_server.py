@@ -119,6 +119,12 @@ def test_custom_functions_call_gives_an_error_text_as_the_cells_value(client):
     }
 
 
+def test_money_goes_back_as_a_number_cell(client):
+    body = cnpj_call("R$ 1.234,56") | {"func_name": "RG_VALOR"}
+    response = client.post("/xlwings/custom-functions-call", json=body)
+    assert response.get_json() == {"result": [[1234.56]]}
+
+
 def test_a_date_goes_back_as_a_date_cell(client):
     body = cnpj_call("05/03/2026") | {"func_name": "RG_DATA"}
     result = client.post("/xlwings/custom-functions-call", json=body).get_json()["result"]
