@@ -1,14 +1,14 @@
 """The catalog of issue codes: severity and the messages people read, pt-BR and English.
 
 Codes are a contract (integrations filter on them): add new ones, never rename.
-Message templates use `str.format` fields: {column}, {value}, {suggestion} and the extras a
-rule passes (for example {first_row} for duplicates).
+Message templates use `str.format` fields: {sheet}, {column}, {value}, {suggestion} and the
+extras a rule passes (for example {first_row} for duplicates); a field not given renders empty
+(see `issues._render`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 
 @dataclass(frozen=True)
@@ -16,21 +16,6 @@ class Code:
     severity: str
     pt: str
     en: str
-
-    def render_pt(self, fields: dict[str, Any]) -> str:
-        return _render(self.pt, fields)
-
-    def render_en(self, fields: dict[str, Any]) -> str:
-        return _render(self.en, fields)
-
-
-class _Blank(dict):
-    def __missing__(self, key: str) -> str:
-        return ""
-
-
-def _render(template: str, fields: dict[str, Any]) -> str:
-    return template.format_map(_Blank(fields)).strip()
 
 
 E, W = "error", "warning"

@@ -87,24 +87,20 @@ def make_issue(
     row: int | None = None,
     **params: object,
 ) -> Issue:
-    """Build one issue, rendering its messages from the code's templates."""
+    """Build one issue; its messages are rendered as `issues_from_mask` renders them."""
     spec = CODES[code]
-    fields = {
-        "sheet": sheet,
-        "column": column,
-        "value": value,
-        "suggestion": suggestion,
-        **params,
-    }
+    text = _display(value)
+    fields = {"sheet": sheet, "column": column, "value": text, "suggestion": suggestion}
+    fields |= {name: _display(given) for name, given in params.items()}
     return Issue(
         code=code,
         severity=Severity(spec.severity),
         sheet=sheet,
         cell=cell,
         column=column,
-        value="" if value is None else str(value),
-        message=spec.render_pt(fields),
-        message_en=spec.render_en(fields),
+        value=text,
+        message=_render(spec.pt, fields, 1)[0],
+        message_en=_render(spec.en, fields, 1)[0],
         suggestion=suggestion,
         row=row,
     )
