@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -44,14 +44,19 @@ def templates() -> None:
     """Modelos de planilha (templates)."""
 
 
+def out_folder(default: str, help: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The `--out FOLDER` option of the commands that write files."""
+    return click.option(
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path(default),
+        show_default=True,
+        help=help,
+    )
+
+
 @templates.command("build")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("workbooks/templates"),
-    show_default=True,
-    help="Pasta onde gravar os modelos .xlsx.",
-)
+@out_folder("workbooks/templates", "Pasta onde gravar os modelos .xlsx.")
 def templates_build(out: Path) -> None:
     """Gera um .xlsx por modelo e a pasta de trabalho da empresa (empresa.xlsx).
 
@@ -62,13 +67,7 @@ def templates_build(out: Path) -> None:
 
 
 @main.command("samples")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("workbooks/samples"),
-    show_default=True,
-    help="Pasta onde gravar as planilhas de exemplo.",
-)
+@out_folder("workbooks/samples", "Pasta onde gravar as planilhas de exemplo.")
 @click.option("--seed", type=int, default=2026, show_default=True, help="Semente aleatória.")
 def samples_command(out: Path, seed: int) -> None:
     """Gera planilhas de exemplo de três equipes, com erros plantados e registrados.
