@@ -311,6 +311,7 @@ def _write_value(
     if value is None or value == "":
         return
     if column.kind in NUMERIC_KINDS and _is_number(value):
+        # the .xlsx format has no decimal type: a number cell is a double, here and only here
         sheet.write_number(row, col, float(value), fmt)
     elif column.kind in DATE_KINDS and isinstance(value, dt.date):
         sheet.write_datetime(row, col, value, fmt)
