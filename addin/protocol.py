@@ -35,6 +35,8 @@ import xlwings.server
 
 from retaguarda.addin import scripts, udfs
 from retaguarda.addin.service import ProtocolError, require_licence
+from retaguarda.templates.settings import SettingsError, company_options
+from retaguarda.templates.validate import Options
 
 if not xw.on_server:  # xlwings was imported earlier in this process, as a desktop library
     raise ImportError(
@@ -86,8 +88,14 @@ def _json_cells(value: Any) -> Any:
     return float(value) if isinstance(value, Decimal) else value
 
 
-def call_script(name: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """The actions that apply a macro's result to the workbook the client sent."""
+def call_script(
+    name: str, payload: dict[str, Any], options: Options | None = None
+) -> dict[str, Any]:
+    """The actions that apply a macro's result to the workbook the client sent.
+
+    `options` are the company's (closed period, reference date); unset, this process's
+    `RETAGUARDA_*` environment's.
+    """
     require_licence()
     if name not in _SCRIPTS:
         raise ProtocolError(f"macro desconhecida: {name!r}.", 404)
@@ -96,7 +104,11 @@ def call_script(name: str, payload: dict[str, Any]) -> dict[str, Any]:
     except (xw.XlwingsError, KeyError, TypeError, ValueError) as error:
         raise ProtocolError(f"a pasta de trabalho enviada não pôde ser lida: {error}") from None
     try:
-        _run(xlwings.server.custom_scripts_call(scripts, name, typehint_to_value={xw.Book: book}))
+        given = {xw.Book: book, Options: options or company_options()}
+    except SettingsError as error:
+        raise ProtocolError(str(error), 500) from None
+    try:
+        _run(xlwings.server.custom_scripts_call(scripts, name, typehint_to_value=given))
     except xw.XlwingsError as error:
         raise ProtocolError(f"o xlwings recusou o pedido: {error}") from None
     return book.json()

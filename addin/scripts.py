@@ -8,6 +8,10 @@ here knows about templates. They are declared once for the runtime at hand:
   function stays reachable as `__wrapped__`;
 * desktop: `xw.sub` buttons with Portuguese names (`validar`, `limpar_marcacoes`, ...) that
   take the calling workbook (`xw.Book.caller()`), since a button passes no argument.
+
+Validar also takes the company's `Options` (closed period, reference date): the service hands
+in its own settings (xlwings injects a parameter by its type hint); a desktop button reads
+the same `RETAGUARDA_*` variables from the environment Excel started Python with.
 """
 
 from __future__ import annotations
@@ -16,11 +20,13 @@ import xlwings as xw
 
 from retaguarda.addin import macros
 from retaguarda.addin.excel import ExcelWorkbook
+from retaguarda.templates.settings import company_options
+from retaguarda.templates.validate import Options
 
 
-def validate_workbook(book: xw.Book) -> None:
+def validate_workbook(book: xw.Book, options: Options) -> None:
     """Validar: mark every template sheet's mistakes and (re)write the Pendências sheet."""
-    macros.validate_workbook(ExcelWorkbook(book))
+    macros.validate_workbook(ExcelWorkbook(book), options)
 
 
 def clear_marks(book: xw.Book) -> None:
@@ -48,7 +54,7 @@ if hasattr(xw, "sub"):  # desktop (a no-op on Linux and macOS)
     @xw.sub
     def validar() -> None:
         """Botão Validar."""
-        validate_workbook(xw.Book.caller())
+        validate_workbook(xw.Book.caller(), company_options())
 
     @xw.sub
     def limpar_marcacoes() -> None:

@@ -24,7 +24,7 @@ from retaguarda.sync.console import print_report
 from retaguarda.sync.settings import SettingsError, load_settings
 from retaguarda.templates import render, samples
 from retaguarda.templates.files import UnreadableFile
-from retaguarda.templates.validate import Options, Progress, validate_files
+from retaguarda.templates.validate import Progress, validate_files
 from retaguarda.validators.report import Report
 
 EXIT_ERRORS = 1
@@ -118,7 +118,7 @@ def validate(
         settings = load_settings(closed_until=_day(closed_until), today=_day(today))
     except SettingsError as error:
         raise click.UsageError(str(error)) from None
-    options = Options(today=settings.today or date.today(), closed_until=settings.closed_until)
+    options = settings.options()
     if write_back and len(files) != 1:
         raise click.UsageError("--write-back precisa de exatamente um arquivo.")
     if write_back and write_back.resolve() == files[0].resolve():

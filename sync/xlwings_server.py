@@ -61,7 +61,8 @@ def custom_functions_call() -> Response:
 
 @xlwings_api.post("/custom-scripts-call/<script>")
 def custom_scripts_call(script: str) -> Response:
-    return jsonify(_protocol().call_script(script, _payload()))
+    options = current_app.config["RETAGUARDA"].options()
+    return jsonify(_protocol().call_script(script, _payload(), options))
 
 
 @xlwings_api.get("/alert")

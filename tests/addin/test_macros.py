@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 import xlwings as xw
 from payloads import BASIC_ACTIONS, CLIENTS, OFFICE_JS, OFFICE_SCRIPTS, VBA, apply, payload
+from xlwings.server import custom_scripts_call
 
 from retaguarda.addin import macros, scripts
 from retaguarda.addin.excel import ExcelWorkbook
@@ -45,10 +46,15 @@ def ledger(path: Path, *rows: list[object]) -> Path:
     )
 
 
-def run(macro: str, request: dict) -> list[dict]:
-    """Run the entry point as the server would, and return the actions of the response."""
+TODAY = Options(today=date(2026, 11, 25))
+
+
+def run(macro: str, request: dict, options: Options = TODAY) -> list[dict]:
+    """Run the entry point as the server does (xlwings hands in the arguments by type hint),
+    and return the actions of the response."""
     book = xw.Book(json=copy.deepcopy(request))  # the engine edits the request in place
-    inspect.unwrap(getattr(scripts, macro))(book)
+    given = {xw.Book: book, Options: options}
+    asyncio.run(custom_scripts_call(scripts, macro, typehint_to_value=given))
     return book.json()["actions"]
 
 
@@ -277,9 +283,11 @@ def test_custom_scripts_call_runs_the_entry_point_in_server_mode(bad_ledger, tmp
         "import xlwings as xw\n"
         "from xlwings.server import custom_scripts_call, custom_scripts_meta\n"
         "from retaguarda.addin import scripts\n"
+        "from retaguarda.templates.validate import Options\n"
         "book = xw.Book(json=json.load(open(sys.argv[1], encoding='utf-8')))\n"
+        "given = {xw.Book: book, Options: Options()}\n"
         "book = asyncio.run(custom_scripts_call(scripts, 'validate_workbook',\n"
-        "                   typehint_to_value={xw.Book: book}))\n"
+        "                   typehint_to_value=given))\n"
         "meta = [m['function_name'] for m in custom_scripts_meta(scripts)]\n"
         "print(json.dumps({'actions': book.json()['actions'], 'meta': meta}))\n"
     )
@@ -298,7 +306,7 @@ def test_custom_scripts_call_runs_the_entry_point_in_server_mode(bad_ledger, tmp
 def test_the_server_wrapper_is_async_and_keeps_the_plain_function():
     plain = inspect.unwrap(scripts.validate_workbook)
     assert not inspect.iscoroutinefunction(plain)
-    assert list(inspect.signature(plain).parameters) == ["book"]
+    assert list(inspect.signature(plain).parameters) == ["book", "options"]
     assert asyncio.iscoroutinefunction(scripts.validate_workbook) == (not hasattr(xw, "sub"))
 
 

@@ -186,6 +186,25 @@ def test_validate_workbook_paints_the_offending_cells(client):
     assert all(0 <= position < len(names) + 2 for position in written)
 
 
+def _notes(response) -> list[str]:
+    return [a["args"][1] for a in response.get_json()["actions"] if a["func"] == "addNote"]
+
+
+def test_validate_workbook_applies_the_services_closed_period(monkeypatch):
+    payload = office_js_payload(SAMPLES / "matriz.xlsx")
+    path = "/xlwings/custom-scripts-call/validate_workbook"
+    open_books = _notes(create_app().test_client().post(path, json=payload))
+    assert not any("período já fechado" in note for note in open_books)
+
+    closed = create_app(closed_until="2025-12-31").test_client().post(path, json=payload)
+    assert any("período já fechado (fechado até 31/12/2025)" in n for n in _notes(closed))
+
+    # the same setting from the environment, as an administrator sets it
+    monkeypatch.setenv("RETAGUARDA_CLOSED_UNTIL", "2025-12-31")
+    from_env = create_app().test_client().post(path, json=payload)
+    assert _notes(from_env) == _notes(closed)
+
+
 def test_unknown_script_is_a_404(client):
     payload = office_js_payload(SAMPLES / "matriz.xlsx")
     for name in ("nao_existe", "xw", "ExcelWorkbook"):

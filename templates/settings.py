@@ -1,0 +1,53 @@
+"""The company's validation settings, read from `RETAGUARDA_*` environment variables.
+
+Every runtime reads them the same way: the CLI and the service (whose `sync.settings.Settings`
+extends this class) and the desktop add-in, whose Python process Excel starts. A bad setting is
+reported with its name and value, all at once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TypeVar
+
+from pydantic import ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from retaguarda.templates.validate import Options
+
+
+class CompanySettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RETAGUARDA_", extra="ignore")
+
+    #: last day of the closed accounting period; postings on or before it are `date.closed_period`
+    closed_until: date | None = None
+    #: the date `date.future` compares with; today unless set (useful to re-check old reports)
+    today: date | None = None
+
+    def options(self) -> Options:
+        """What validation needs, with today's date taken now when none is set."""
+        return Options(today=self.today or date.today(), closed_until=self.closed_until)
+
+
+class SettingsError(Exception):
+    """Every bad setting, named, in one message."""
+
+
+S = TypeVar("S", bound=BaseSettings)
+
+
+def load_settings_of(kind: type[S], **overrides: object) -> S:
+    """`kind` read from the environment, with the overrides that are not None on top."""
+    try:
+        return kind(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as error:
+        problems = "; ".join(
+            f"RETAGUARDA_{'_'.join(map(str, e['loc'])).upper()}={e.get('input')!r}: {e['msg']}"
+            for e in error.errors()
+        )
+        raise SettingsError(f"configuração inválida: {problems}") from None
+
+
+def company_options() -> Options:
+    """The validation options this process's environment sets (raises `SettingsError`)."""
+    return load_settings_of(CompanySettings).options()

@@ -1,0 +1,33 @@
+"""The company's validation settings, as every runtime (CLI, service, desktop add-in) reads them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from retaguarda.sync.settings import load_settings
+from retaguarda.templates.settings import SettingsError, company_options
+
+
+def test_unset_means_today_and_no_closed_period(monkeypatch):
+    monkeypatch.delenv("RETAGUARDA_CLOSED_UNTIL", raising=False)
+    monkeypatch.delenv("RETAGUARDA_TODAY", raising=False)
+    options = company_options()
+    assert options.closed_until is None
+    assert options.today == date.today()
+
+
+def test_the_environment_sets_them(monkeypatch):
+    monkeypatch.setenv("RETAGUARDA_CLOSED_UNTIL", "2025-12-31")
+    monkeypatch.setenv("RETAGUARDA_TODAY", "2026-03-01")
+    options = company_options()
+    assert (options.closed_until, options.today) == (date(2025, 12, 31), date(2026, 3, 1))
+    # the service reads the very same variables
+    assert load_settings().options() == options
+
+
+def test_a_bad_value_is_named_in_portuguese(monkeypatch):
+    monkeypatch.setenv("RETAGUARDA_CLOSED_UNTIL", "31/13/2025")
+    with pytest.raises(SettingsError, match=r"configuração inválida: RETAGUARDA_CLOSED_UNTIL="):
+        company_options()
