@@ -34,6 +34,11 @@ class Kind(StrEnum):
     BANK = "bank"
 
 
+#: The header of the hidden column that holds each row's identity (every template has it, last).
+#: The sync service fills it in, so a row keeps its identity when the sheet is sorted or a
+#: row is inserted above it; people never type in it.
+ROW_ID_HEADER = "ID"
+
 #: Decimal places of the scaled integers that hold numeric kinds in the typed frame.
 SCALE: dict[Kind, int] = {Kind.MONEY: 2, Kind.UNIT_COST: 4, Kind.QUANTITY: 3, Kind.INTEGER: 0}
 

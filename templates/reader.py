@@ -22,7 +22,7 @@ import pandas as pd
 
 from retaguarda.templates.catalog import TEMPLATES
 from retaguarda.templates.files import RawWorkbook, column_letter
-from retaguarda.templates.model import Template, normalize_header
+from retaguarda.templates.model import ROW_ID_HEADER, Template, normalize_header
 from retaguarda.templates.table import Table
 from retaguarda.templates.typing import type_table
 
@@ -114,7 +114,7 @@ def read_table(
     }
     numbers = keep.astype(np.int64) + (first_row + start)
     letters = {key: column_letter(first_col - 1 + j) for key, j in match.columns.items()}
-    return type_table(
+    table = type_table(
         match.template,
         sheet=sheet,
         cells=cells,
@@ -122,6 +122,16 @@ def read_table(
         letters=letters,
         header_row=match.header_row,
     )
+    header = rows[start - 1]
+    id_index = _id_index(header, match.columns)
+    if id_index is None:
+        used = [j for j, v in enumerate(header) if v is not None and v != ""]
+        table.id_column = first_col + (max(used) + 1 if used else 0)
+    else:
+        table.id_column = first_col + id_index
+        ids = _column_cells(body, {"id": id_index})["id"]
+        table.ids = _id_texts(ids if everything else ids[keep])
+    return table
 
 
 def read_tables(workbook: RawWorkbook) -> list[Table]:
@@ -132,6 +142,28 @@ def read_tables(workbook: RawWorkbook) -> list[Table]:
         if table is not None:
             tables.append(table)
     return tables
+
+
+_ID = normalize_header(ROW_ID_HEADER)
+
+
+def _id_index(header: Sequence[object], taken: dict[str, int]) -> int | None:
+    """The 0-based index of the header row's "ID" column, unless a template column has it."""
+    for index, value in enumerate(header):
+        if isinstance(value, str) and normalize_header(value) == _ID:
+            return None if index in taken.values() else index
+    return None
+
+
+def _id_texts(values: np.ndarray) -> np.ndarray:
+    """Row ids as text, None where empty (an id typed over by a number still reads)."""
+    out = np.empty(len(values), dtype=object)
+    for i, value in enumerate(values.tolist()):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = "" if value is None else str(value).strip()
+        out[i] = text or None
+    return out
 
 
 @cache

@@ -36,7 +36,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from retaguarda.templates.catalog import LEDGER_TEMPLATES, TEMPLATES, get_template
 from retaguarda.templates.catalog import plano_de_contas as chart
-from retaguarda.templates.model import Column, Kind, Template
+from retaguarda.templates.model import ROW_ID_HEADER, Column, Kind, Template
 
 #: The workbook name the account dropdowns list; it points at the chart's code column.
 ACCOUNTS_NAME = "rg_contas"
@@ -247,10 +247,12 @@ def _write_sheet(
     Formats and checks cover empty rows too: users type below the data.
     """
     columns = template.columns
-    last_col = len(columns) - 1
+    id_col = len(columns)  # the hidden row identity, inside the table so it sorts along
+    last_col = id_col
     last_row = top + _last_row(len(rows))
     for index, column in enumerate(columns):
         sheet.set_column(index, index, _width(column), styles.column(column))
+    sheet.set_column(id_col, id_col, 14, styles.columns[Kind.TEXT], {"hidden": True})
     sheet.set_row(top, _header_height(columns))
     sheet.freeze_panes(top + 1, 0)
     sheet.add_table(
@@ -268,6 +270,13 @@ def _write_sheet(
                     "format": styles.column(column),
                 }
                 for column in columns
+            ]
+            + [
+                {
+                    "header": ROW_ID_HEADER,
+                    "header_format": styles.header[False],
+                    "format": styles.columns[Kind.TEXT],
+                }
             ],
         },
     )

@@ -30,6 +30,12 @@ class Table:
     header_row: int = 1
     #: issues found while reading and typing (date.invalid, number.invalid, choice.invalid...)
     issues: list[Issue] = field(default_factory=list)
+    #: each row's identity from the hidden "ID" column (None where it is empty); None when
+    #: the sheet has no such column
+    ids: np.ndarray | None = None
+    #: the sheet column number (1 = A) of the "ID" column, or where one can be added: the
+    #: first column right of everything in the header row
+    id_column: int = 0
 
     def __len__(self) -> int:
         return len(self.data)

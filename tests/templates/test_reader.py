@@ -211,3 +211,28 @@ def test_the_real_typing_step_gets_what_the_reader_found():
     assert table.rows.tolist() == [3]
     assert table.letter("valor") == "F"
     assert len(table) == 1
+
+
+HEADER = ["Data", "Documento", "Histórico", "Conta débito", "Conta crédito", "Valor"]
+
+
+def test_row_ids_come_from_the_hidden_id_column():
+    rows = [
+        ["Lançamentos da filial"],
+        [*HEADER, "Minha coluna", "ID"],
+        ["05/03/2026", "NF-1", "Venda", "1.1.02", "3.1.01", "10,00", "x", "r-1"],
+        [],
+        ["06/03/2026", "NF-2", "Venda", "1.1.02", "3.1.01", "20,00", "", ""],
+        ["07/03/2026", "NF-3", "Venda", "1.1.02", "3.1.01", "30,00", "", 12345.0],
+    ]
+    table = read_table(rows, sheet="Lançamentos", first_col=3)
+    assert table.rows.tolist() == [3, 5, 6]
+    assert table.ids.tolist() == ["r-1", None, "12345"]
+    assert table.id_column == 3 + 7  # the sheet's column J: the data start at column C
+
+
+def test_without_an_id_column_the_first_free_column_is_where_ids_go():
+    rows = [[*HEADER, "", "Minha coluna"], ["05/03/2026", "NF-1", "Venda", "1", "2", "10"]]
+    table = read_table(rows, sheet="Lançamentos")
+    assert table.ids is None
+    assert table.id_column == 9  # right of "Minha coluna" (H), not in the gap at G

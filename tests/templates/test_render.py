@@ -87,9 +87,12 @@ def test_template_sheet_has_header_table_and_formats(built, template_id):
     assert book.sheetnames[0] == template.sheet
     assert book.active.title == template.sheet
 
-    assert tuple(c.value for c in sheet[1]) == template.headers
+    # the template's headers, then the hidden row identity the sync service fills in
+    assert tuple(c.value for c in sheet[1]) == (*template.headers, "ID")
+    id_letter = get_column_letter(len(template.columns) + 1)
+    assert sheet.column_dimensions[id_letter].hidden
     assert sheet.freeze_panes == "A2"
-    last = get_column_letter(len(template.columns))
+    last = id_letter
     rows = len(STARTER_CHART) if template is CHART else 1
     assert dict(sheet.tables.items()) == {f"tbl_{template_id}": f"A1:{last}{1 + rows}"}
     assert sheet.tables[f"tbl_{template_id}"].tableStyleInfo.name == "TableStyleMedium2"
@@ -110,7 +113,7 @@ def test_template_sheet_has_header_table_and_formats(built, template_id):
 def test_blank_template_row_is_truly_empty(built, template_id):
     template = TEMPLATES[template_id]
     rows = CalamineWorkbook.from_path(built[template_id]).get_sheet_by_name(template.sheet)
-    assert rows.to_python() == [list(template.headers)]
+    assert rows.to_python() == [[*template.headers, "ID"]]
 
 
 @pytest.mark.parametrize("template_id", list(TEMPLATES))
@@ -147,11 +150,12 @@ def test_account_dropdowns_come_with_the_starter_chart(built, template_id):
     book = openpyxl.load_workbook(built[template_id])
     assert book.defined_names["rg_contas"].attr_text == "'Plano de contas'!$A$2:$A$1000"
     chart = book[CHART.sheet]
-    assert tuple(c.value for c in chart[1]) == CHART.headers
-    rows = [tuple(row) for row in chart.iter_rows(min_row=2, values_only=True)]
+    assert tuple(c.value for c in chart[1]) == (*CHART.headers, "ID")
+    width = len(CHART.columns)
+    rows = [tuple(r) for r in chart.iter_rows(min_row=2, max_col=width, values_only=True)]
     assert rows == list(STARTER_CHART)
     assert all(c.data_type == "s" for c in chart["A"])
-    assert chart.tables["tbl_plano_de_contas"].ref == f"A1:E{1 + len(STARTER_CHART)}"
+    assert chart.tables["tbl_plano_de_contas"].ref == f"A1:F{1 + len(STARTER_CHART)}"
 
 
 def test_templates_without_accounts_carry_no_chart(built):
@@ -221,7 +225,7 @@ def test_company_workbook_holds_every_ledger_sheet(built):
     for template_id in LEDGER_TEMPLATES:
         template = TEMPLATES[template_id]
         sheet = book[template.sheet]
-        assert tuple(c.value for c in sheet[1]) == template.headers
+        assert tuple(c.value for c in sheet[1]) == (*template.headers, "ID")
         assert f"tbl_{template_id}" in sheet.tables
     rows = meta_rows(book)
     assert [value for key, value, _ in rows if key == "template"] == list(LEDGER_TEMPLATES)
@@ -230,7 +234,7 @@ def test_company_workbook_holds_every_ledger_sheet(built):
     assert calamine.sheet_names == book.sheetnames
     for template_id in LEDGER_TEMPLATES:
         template = TEMPLATES[template_id]
-        assert calamine.get_sheet_by_name(template.sheet).to_python()[0] == list(template.headers)
+        assert calamine.get_sheet_by_name(template.sheet).to_python()[0] == [*template.headers, "ID"]
 
 
 def test_company_workbook_adds_the_chart_its_sheets_need(tmp_path):
@@ -281,7 +285,7 @@ def test_data_rows_keep_their_types(tmp_path):
     )
     book = openpyxl.load_workbook(path)
     sheet = book[LEDGER.sheet]
-    assert sheet.tables["tbl_lancamentos"].ref == "A1:I3"
+    assert sheet.tables["tbl_lancamentos"].ref == "A1:J3"  # J: the hidden ID
 
     date, document, money, cnpj, formula = (sheet[c] for c in ("A2", "B2", "F2", "H2", "I2"))
     assert (date.value, date.is_date, date.number_format) == (
@@ -316,7 +320,8 @@ def test_data_rows_keep_their_types(tmp_path):
     assert "Empresa: Comercial Exemplo Ltda" in instructions
 
     rows = CalamineWorkbook.from_path(path).get_sheet_by_name(LEDGER.sheet).to_python()
-    date, document, _, debit, credit, value, _, cnpj, _ = rows[1]
+    date, document, _, debit, credit, value, _, cnpj, _, row_id = rows[1]
+    assert row_id == ""  # until the sync service gives the row its identity
     assert (date, document, debit, credit) == (dt.date(2026, 3, 5), "00123", "1.1.01", "3.1.01")
     assert (value, cnpj) == (1234.56, "01234567000195")
     calamine_payroll = CalamineWorkbook.from_path(path).get_sheet_by_name(payroll.sheet)
