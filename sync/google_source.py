@@ -1,0 +1,192 @@
+"""Pulling a Google spreadsheet: two requests to read it, one more to give new rows an id.
+
+Metadata once (sheet titles, sizes, ids), then every sheet's values in one values:batchGet as
+Google stores them (UNFORMATTED_VALUE, dates as SERIAL_NUMBER, which the typing step reads as
+dates). New ids go back in one spreadsheets:batchUpdate per pull: the "ID" header and column
+where a sheet has none (hidden, and the grid widened if needed), the ids of the rows without
+one. A 403 on that write means the spreadsheet is shared read-only with the service account:
+the pull then falls back to content hashes. 429 and 5xx answers (and dropped connections) are
+retried with exponential backoff and full jitter.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import gspread
+import requests
+
+from retaguarda.sync.pull import Pulled, identify, tables_from_values
+from retaguarda.templates.model import ROW_ID_HEADER
+from retaguarda.templates.table import Table
+
+T = TypeVar("T")
+_RETRIED = frozenset({408, 429, 500, 502, 503, 504})
+
+
+class GoogleError(Exception):
+    """Google (or the emulator) refused or failed; the message says why, in Portuguese."""
+
+
+@dataclass(frozen=True)
+class Retry:
+    """How hard to insist: `attempts` tries in all, waits of up to base·2ⁿ (at most `cap`)
+    seconds, each drawn at random below that (full jitter), so clients that hit the quota
+    together do not come back together."""
+
+    attempts: int = 6
+    base: float = 1.0
+    cap: float = 32.0
+    sleep: Callable[[float], None] = time.sleep
+
+    def call(self, what: str, request: Callable[[], T]) -> T:
+        for attempt in range(self.attempts):
+            try:
+                return request()
+            except gspread.exceptions.APIError as error:
+                if error.code not in _RETRIED or attempt == self.attempts - 1:
+                    raise
+            except requests.ConnectionError as error:
+                if attempt == self.attempts - 1:
+                    raise GoogleError(f"{what}: sem conexão com o Google ({error}).") from None
+            self.sleep(random.uniform(0, min(self.cap, self.base * 2**attempt)))
+        raise AssertionError("unreachable")
+
+
+def pull_google(client: gspread.Client, spreadsheet_id: str, retry: Retry | None = None) -> Pulled:
+    """The template sheets of one spreadsheet, every row identified (see module docstring)."""
+    retry = retry or Retry()
+    http = client.http_client
+    try:
+        meta = retry.call(
+            "metadados",
+            lambda: http.fetch_sheet_metadata(
+                spreadsheet_id, params={"fields": "sheets.properties"}
+            ),
+        )
+        sheets = [s["properties"] for s in meta.get("sheets", [])]
+        ranges = [_quoted(s["title"]) for s in sheets]
+        values = retry.call(
+            "valores",
+            lambda: http.values_batch_get(
+                spreadsheet_id,
+                ranges,
+                params={
+                    "valueRenderOption": "UNFORMATTED_VALUE",
+                    "dateTimeRenderOption": "SERIAL_NUMBER",
+                    "majorDimension": "ROWS",
+                },
+            ),
+        )
+    except gspread.exceptions.APIError as error:
+        raise GoogleError(_message(error, spreadsheet_id)) from None
+    found = values.get("valueRanges", [])
+    tables = tables_from_values(
+        [(s["title"], r.get("values", [])) for s, r in zip(sheets, found, strict=True)]
+    )
+    by_title = {s["title"]: s for s in sheets}
+
+    def write(missing: Sequence[tuple[Table, dict[int, str]]]) -> bool:
+        body = {"requests": _id_requests(missing, by_title)}
+        try:
+            retry.call("gravar ids", lambda: http.batch_update(spreadsheet_id, body))
+        except gspread.exceptions.APIError as error:
+            if error.code == 403:  # read-only for us: identify rows by content
+                return False
+            raise GoogleError(_message(error, spreadsheet_id)) from None
+        return True
+
+    return identify(tables, writer=write)
+
+
+def _id_requests(
+    missing: Sequence[tuple[Table, dict[int, str]]], sheets: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The batchUpdate requests that write every new id (and add the column where needed)."""
+    requests_: list[dict[str, Any]] = []
+    for table, new in missing:
+        properties = sheets[table.sheet]
+        sheet_id = properties["sheetId"]
+        column = table.id_column - 1  # 0-based
+        width = properties.get("gridProperties", {}).get("columnCount", 26)
+        if column >= width:
+            requests_.append(
+                {
+                    "appendDimension": {
+                        "sheetId": sheet_id,
+                        "dimension": "COLUMNS",
+                        "length": column + 1 - width,
+                    }
+                }
+            )
+        if table.ids is None:  # a sheet without the column: add header, hide it
+            requests_.append(_cells(sheet_id, table.header_row - 1, column, [ROW_ID_HEADER]))
+            requests_.append(
+                {
+                    "updateDimensionProperties": {
+                        "range": {
+                            "sheetId": sheet_id,
+                            "dimension": "COLUMNS",
+                            "startIndex": column,
+                            "endIndex": column + 1,
+                        },
+                        "properties": {"hiddenByUser": True},
+                        "fields": "hiddenByUser",
+                    }
+                }
+            )
+        rows = table.rows
+        for start, end in _runs(sorted(new)):
+            first_row = int(rows[start]) - 1
+            ids: list[str | None] = [None] * (int(rows[end]) - int(rows[start]) + 1)
+            for i in range(start, end + 1):
+                ids[int(rows[i]) - 1 - first_row] = new.get(i)
+            requests_.append(_cells(sheet_id, first_row, column, ids))
+    return requests_
+
+
+def _runs(indexes: list[int]) -> list[tuple[int, int]]:
+    """Consecutive table rows grouped, so one request covers each stretch of new ids."""
+    runs: list[tuple[int, int]] = []
+    for i in indexes:
+        if runs and runs[-1][1] == i - 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return runs
+
+
+def _cells(sheet_id: int, row: int, column: int, values: list[str | None]) -> dict[str, Any]:
+    """An updateCells request writing `values` down one column; None empties the cell (a
+    blank row between new rows: an id there would belong to no row)."""
+    return {
+        "updateCells": {
+            "start": {"sheetId": sheet_id, "rowIndex": row, "columnIndex": column},
+            "rows": [
+                {"values": [{"userEnteredValue": {"stringValue": v}} if v is not None else {}]}
+                for v in values
+            ],
+            "fields": "userEnteredValue",
+        }
+    }
+
+
+def _quoted(title: str) -> str:
+    return "'" + title.replace("'", "''") + "'"
+
+
+def _message(error: gspread.exceptions.APIError, spreadsheet_id: str) -> str:
+    if error.code == 404:
+        return f"planilha {spreadsheet_id} não encontrada no Google."
+    if error.code == 403:
+        return (
+            f"sem acesso à planilha {spreadsheet_id}: compartilhe-a com o e-mail da conta de "
+            "serviço (client_email no arquivo da chave)."
+        )
+    if error.code == 429:
+        return "cota da API do Google esgotada; tente de novo em alguns minutos."
+    return f"o Google respondeu {error.code}: {error.error.get('message', error)}"

@@ -1,0 +1,146 @@
+"""Sources: the teams' spreadsheets the store is fed from, kept in the store itself.
+
+A source is one Google spreadsheet (by id or URL) or one Excel workbook (by path), belonging to
+a team. Its name (`filial-sp`, from the team unless given) is what `retaguarda sync NAME`
+takes. Removing a source keeps its rows and history: it only stops being synced.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, insert, select, update
+
+from retaguarda.sync.store.database import Store
+from retaguarda.sync.store.schema import sources
+
+GOOGLE, FILE = "google", "file"
+#: a spreadsheet id inside a Google Sheets URL (https://docs.google.com/spreadsheets/d/<id>/...)
+_SHEETS_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
+_SPREADSHEET_ID = re.compile(r"^[A-Za-z0-9_-]{10,}$")
+
+
+class SourceError(ValueError):
+    """A source cannot be added, found or removed; the message says why, in Portuguese."""
+
+
+@dataclass(frozen=True)
+class Source:
+    id: int
+    name: str
+    team: str
+    kind: str
+    location: str
+
+    @property
+    def label(self) -> str:
+        kind = "Google Sheets" if self.kind == GOOGLE else "arquivo"
+        return f"{self.name} ({self.team}, {kind} {self.location})"
+
+
+def spreadsheet_id(url_or_id: str) -> str:
+    """The id in a Google Sheets URL, or the id itself."""
+    text = url_or_id.strip()
+    found = _SHEETS_URL.search(text)
+    if found:
+        return found.group(1)
+    if _SPREADSHEET_ID.match(text):
+        return text
+    raise SourceError(f"não é um endereço nem um id de planilha do Google: {url_or_id!r}")
+
+
+def slug(text: str) -> str:
+    """ "Filial São Paulo" -> "filial-sao-paulo"."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "fonte"
+
+
+def add_source(
+    store: Store,
+    *,
+    team: str,
+    google: str | None = None,
+    file: Path | str | None = None,
+    name: str | None = None,
+) -> Source:
+    """Register a team's spreadsheet: exactly one of `google` (URL or id) and `file`."""
+    if not team.strip():
+        raise SourceError("informe o time (--team).")
+    if (google is None) == (file is None):
+        raise SourceError("informe uma planilha do Google (--google) ou um arquivo (--file).")
+    if google is not None:
+        kind, location = GOOGLE, spreadsheet_id(google)
+    else:
+        path = Path(file).expanduser().resolve()  # type: ignore[arg-type]
+        if not path.is_file():
+            raise SourceError(f"arquivo não encontrado: {file}")
+        kind, location = FILE, str(path)
+    with store.atomic() as connection:
+        taken = set(connection.scalars(select(sources.c.name)))
+        wanted = slug(name or team)
+        if name is not None and wanted in taken:
+            raise SourceError(f"já existe uma fonte chamada {wanted!r}.")
+        unique, n = wanted, 2
+        while unique in taken:
+            unique, n = f"{wanted}-{n}", n + 1
+        same = connection.execute(
+            select(sources.c.name).where(
+                sources.c.kind == kind,
+                sources.c.location == location,
+                sources.c.removed_at.is_(None),
+            )
+        ).scalar()
+        if same is not None:
+            raise SourceError(f"esta planilha já é a fonte {same!r}.")
+        new_id = connection.execute(
+            insert(sources).values(
+                name=unique,
+                team=team.strip(),
+                kind=kind,
+                location=location,
+                added_at=datetime.now(UTC),
+            )
+        ).inserted_primary_key[0]
+    return Source(new_id, unique, team.strip(), kind, location)
+
+
+def list_sources(store: Store) -> list[Source]:
+    """Every source still synced, in the order they were added."""
+    with store.read() as connection:
+        return _active(connection)
+
+
+def find_sources(store: Store, names: list[str] | tuple[str, ...] = ()) -> list[Source]:
+    """The sources with these names (all of them when none is given)."""
+    every = list_sources(store)
+    if not names:
+        return every
+    by_name = {s.name: s for s in every}
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        known = ", ".join(by_name) or "nenhuma; use retaguarda sources add"
+        raise SourceError(f"fonte desconhecida: {', '.join(unknown)} (fontes: {known}).")
+    return [by_name[n] for n in names]
+
+
+def remove_source(store: Store, name: str) -> Source:
+    """Stop syncing a source; its rows, quarantine and audit stay in the store."""
+    (source,) = find_sources(store, [name])
+    with store.atomic() as connection:
+        connection.execute(
+            update(sources).where(sources.c.id == source.id).values(removed_at=datetime.now(UTC))
+        )
+    return source
+
+
+def _active(connection: Connection) -> list[Source]:
+    rows = connection.execute(
+        select(sources.c.id, sources.c.name, sources.c.team, sources.c.kind, sources.c.location)
+        .where(sources.c.removed_at.is_(None))
+        .order_by(sources.c.id)
+    )
+    return [Source(*row) for row in rows]

@@ -1,0 +1,1 @@
+"""The consolidated store: every team's template rows, with lineage, quarantine and audit."""

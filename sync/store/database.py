@@ -1,0 +1,115 @@
+"""Opening the store: a SQLite file (WAL) by default, PostgreSQL through a URL.
+
+`Store.open` brings the schema up to date with Alembic before anything else runs, so every
+process (CLI, service, worker) sees the same tables. Writes go through `Store.atomic()`: one
+transaction, which on SQLite takes the write lock at its start (`BEGIN IMMEDIATE`), so two
+writers queue instead of failing half-way with "database is locked".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
+from sqlalchemy.engine import URL
+
+#: where the store lives when `RETAGUARDA_DATABASE_URL` is not set
+DEFAULT_URL = "sqlite:///data/retaguarda.db"
+#: how long a SQLite writer waits for another one to finish, in seconds
+SQLITE_WAIT = 600
+#: PostgreSQL advisory lock key that serialises migrations of one database ("rgmigr")
+_MIGRATION_LOCK = 0x7267_6D69_6772
+
+
+class StoreError(Exception):
+    """The store cannot be opened or used; the message says why, in Portuguese."""
+
+
+class Store:
+    """One database, SQLite or PostgreSQL. Library first: the CLI and the service call this."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str | URL | None = None, *, migrate: bool = True) -> Store:
+        """The store at `url` (default: `data/retaguarda.db`), its schema brought up to date."""
+        engine = create_store_engine(url or DEFAULT_URL)
+        store = cls(engine)
+        if migrate:
+            store.migrate()
+        return store
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def migrate(self) -> None:
+        """Alembic `upgrade head` on this database (a no-op when it is current)."""
+        config = Config()
+        config.set_main_option("script_location", "retaguarda.sync.store:migrations")
+        try:
+            with self.engine.begin() as connection:
+                if self.dialect == "postgresql":
+                    connection.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
+                    )
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        except Exception as error:
+            raise StoreError(f"não foi possível preparar o banco de dados: {error}") from error
+
+    @contextmanager
+    def atomic(self) -> Iterator[Connection]:
+        """One write transaction: committed when the block ends, rolled back if it raises."""
+        with self.engine.connect() as connection:
+            connection.info["write"] = True
+            try:
+                with connection.begin():
+                    yield connection
+            finally:
+                connection.info.pop("write", None)
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read transaction (on SQLite it does not wait for, nor hold up, a writer)."""
+        with self.engine.begin() as connection:
+            yield connection
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def create_store_engine(url: str | URL) -> Engine:
+    """An engine for `url`; for SQLite, the file's folder is created and WAL switched on."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(parsed, connect_args={"timeout": SQLITE_WAIT})
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: object) -> None:
+    # pysqlite's own transaction handling starts transactions late and never for SELECTs;
+    # turning it off lets `_sqlite_begin` start each one itself (SQLAlchemy's documented recipe)
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.info.get("write") else "BEGIN")

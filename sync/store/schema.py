@@ -1,0 +1,209 @@
+"""The consolidated store's tables, declared once with SQLAlchemy Core.
+
+One table per template, named after it (`lancamentos`, `folha`, ...), with the template's typed
+columns and the lineage every row carries: which team, source, sheet and sheet row it came
+from, its identity, the hash of its content, when it was first seen and last changed, by which
+sync run, and whether it has since disappeared from the sheet (a tombstone, never a delete).
+Around them: the sources, the sync runs, the quarantine of rows that failed validation, and the
+audit trail of every insert, update, tombstone, quarantine and release.
+
+Money and other decimals are NUMERIC on PostgreSQL and exact scaled integers on SQLite
+(`Scaled`), Decimal in Python on both; dates and competências are DATE.
+
+Alembic's migrations under `migrations/versions` create these tables; a test checks that the
+migrations and this module agree, so a template change without a migration fails `make test`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+from retaguarda.templates.catalog import TEMPLATES
+from retaguarda.templates.model import SCALE, Kind, Template
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class Scaled(TypeDecorator[Decimal]):
+    """A Decimal with fixed places: NUMERIC(18, places) on PostgreSQL; on SQLite, which has no
+    exact decimal type (its NUMERIC may store a double), an integer of hundredths (for money),
+    thousandths or ten-thousandths."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def __init__(self, places: int) -> None:
+        super().__init__()
+        self.places = places
+        self.quantum = Decimal(1).scaleb(-places)
+
+    def __repr__(self) -> str:  # how Alembic writes the type into a migration
+        return f"Scaled({self.places})"
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(BigInteger())
+        return dialect.type_descriptor(Numeric(18, self.places))
+
+    def process_bind_param(self, value: Decimal | int | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return int(Decimal(value).scaleb(self.places).to_integral_value())
+        return Decimal(value).quantize(self.quantum)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return Decimal(int(value)).scaleb(-self.places).quantize(self.quantum)
+        return Decimal(value).quantize(self.quantum)
+
+
+Timestamp = DateTime(timezone=True)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False, unique=True),
+    Column("team", Text, nullable=False),
+    Column("kind", Text, nullable=False),  # "google" or "file"
+    Column("location", Text, nullable=False),  # spreadsheet id, or the workbook's path
+    Column("added_at", Timestamp, nullable=False),
+    Column("removed_at", Timestamp),
+)
+
+sync_runs = Table(
+    "sync_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", ForeignKey("sources.id"), nullable=False, index=True),
+    Column("started_at", Timestamp, nullable=False),
+    Column("finished_at", Timestamp, nullable=False),
+    Column("read_only", Boolean, nullable=False),
+    Column("inserted", Integer, nullable=False),
+    Column("updated", Integer, nullable=False),
+    Column("tombstoned", Integer, nullable=False),
+    Column("quarantined", Integer, nullable=False),
+    Column("released", Integer, nullable=False),
+    Column("unchanged", Integer, nullable=False),
+    Column("ids_written", Integer, nullable=False),
+)
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", ForeignKey("sources.id"), nullable=False),
+    Column("template", Text, nullable=False),
+    Column("row_id", Text, nullable=False),
+    Column("team", Text, nullable=False),
+    Column("sheet", Text, nullable=False),
+    Column("sheet_row", Integer, nullable=False),
+    Column("content_hash", Text, nullable=False),
+    Column("raw", Text, nullable=False),  # JSON: {header: what the cell held, as text}
+    Column("issues", Text, nullable=False),  # JSON: [{code, cell, message, message_en}]
+    Column("first_seen", Timestamp, nullable=False),
+    Column("last_changed", Timestamp, nullable=False),
+    Column("sync_run", ForeignKey("sync_runs.id"), nullable=False),
+    Column("released_at", Timestamp),  # fixed in the sheet (or the row was removed)
+    Column("released_run", ForeignKey("sync_runs.id")),
+    UniqueConstraint("source_id", "template", "row_id"),
+)
+
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sync_run", ForeignKey("sync_runs.id"), nullable=False, index=True),
+    Column("source_id", ForeignKey("sources.id"), nullable=False),
+    Column("template", Text, nullable=False),
+    Column("row_id", Text, nullable=False),
+    # insert, update, tombstone, quarantine, release
+    Column("action", Text, nullable=False),
+    Column("before_hash", Text),
+    Column("after_hash", Text),
+    Column("at", Timestamp, nullable=False),
+)
+
+#: lineage columns of every template table, ahead of the template's own columns
+LINEAGE = (
+    "id",
+    "source_id",
+    "team",
+    "sheet",
+    "sheet_row",
+    "row_id",
+    "content_hash",
+    "first_seen",
+    "last_changed",
+    "sync_run",
+    "deleted_at",
+    "deleted_run",
+)
+
+
+def _value_type(kind: Kind) -> TypeEngine[Any]:
+    if kind is Kind.INTEGER:
+        return BigInteger()
+    if kind in SCALE:
+        return Scaled(SCALE[kind])
+    if kind in (Kind.DATE, Kind.MONTH):
+        return Date()
+    return Text()
+
+
+def _template_table(template: Template) -> Table:
+    clash = {c.key for c in template.columns} & set(LINEAGE)
+    if clash:
+        raise ValueError(f"{template.id}: columns named like lineage columns: {sorted(clash)}")
+    return Table(
+        template.id,
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("source_id", ForeignKey("sources.id"), nullable=False),
+        Column("team", Text, nullable=False),
+        Column("sheet", Text, nullable=False),
+        Column("sheet_row", Integer, nullable=False),
+        Column("row_id", Text, nullable=False),
+        Column("content_hash", Text, nullable=False),
+        Column("first_seen", Timestamp, nullable=False),
+        Column("last_changed", Timestamp, nullable=False),
+        Column("sync_run", ForeignKey("sync_runs.id"), nullable=False),
+        Column("deleted_at", Timestamp),
+        Column("deleted_run", ForeignKey("sync_runs.id")),
+        *(Column(c.key, _value_type(c.kind), comment=c.header) for c in template.columns),
+        UniqueConstraint("source_id", "row_id"),
+        Index(None, "team"),
+    )
+
+
+#: template id -> its table
+TEMPLATE_TABLES: dict[str, Table] = {t.id: _template_table(t) for t in TEMPLATES.values()}
