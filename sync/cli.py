@@ -20,6 +20,7 @@ from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeElapsedColum
 from rich.progress import Progress as RichProgress
 
 from retaguarda.addin import desktop, xlsx_file
+from retaguarda.sync import cli_sync
 from retaguarda.sync.console import print_report
 from retaguarda.sync.settings import SettingsError, load_settings
 from retaguarda.templates import render, samples
@@ -188,6 +189,24 @@ def addin_vba(out: Path) -> None:
     click.echo(f"gravado {desktop.write_vba_module(out)}")
 
 
+@addin_group.command("xlsm")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("Retaguarda.xlsm"),
+    show_default=True,
+    help="Arquivo (ou pasta) onde gravar a pasta de trabalho com os botões.",
+)
+def addin_xlsm(out: Path) -> None:
+    """Grava uma pasta de trabalho habilitada para macros com os cinco botões.
+
+    Precisa do suplemento do xlwings instalado (xlwings addin install); veja docs/excel.md.
+
+    Exemplo: retaguarda addin xlsm --out Retaguarda.xlsm
+    """
+    click.echo(f"gravado {desktop.write_macro_workbook(out)}")
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Endereço a escutar.")
 @click.option("--port", type=int, default=8000, show_default=True, help="Porta a escutar.")
@@ -209,6 +228,11 @@ def serve(host: str, port: int) -> None:
         raise click.UsageError(str(error)) from None
     click.echo(f"manifesto do suplemento: http://{host}:{port}/addin/manifest.xml")
     app.run(host=host, port=port)
+
+
+main.add_command(cli_sync.sources_group)
+main.add_command(cli_sync.sync_command)
+main.add_command(cli_sync.emulator_command)
 
 
 @contextmanager

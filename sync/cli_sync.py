@@ -1,0 +1,235 @@
+"""`retaguarda sources …`, `retaguarda sync` and `retaguarda emulator`: thin shells over
+`sync.sources`, `sync.runner` and `sync.emulator`.
+
+Exit codes of `sync`: 0 every source synced (quarantined rows included: they are kept, not
+lost), 1 at least one source could not be synced (the others still were).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from retaguarda.sync.pull import Pulled
+from retaguarda.sync.runner import SyncResult, sync_source
+from retaguarda.sync.settings import Settings, SettingsError, load_settings
+from retaguarda.sync.sources import (
+    GOOGLE,
+    SourceError,
+    add_source,
+    find_sources,
+    list_sources,
+    remove_source,
+)
+from retaguarda.sync.store.database import Store, StoreError
+
+EXIT_FAILED = 1
+
+#: the summary's columns: JSON key -> header on the terminal
+COLUMNS = {
+    "inserted": "Inseridas",
+    "updated": "Atualizadas",
+    "tombstoned": "Removidas",
+    "quarantined": "Quarentena",
+    "released": "Liberadas",
+    "unchanged": "Sem mudança",
+    "ids_written": "IDs gravados",
+}
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def _store(settings: Settings) -> Store:
+    try:
+        return Store.open(settings.database_url)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.group("sources")
+def sources_group() -> None:
+    """Fontes: as planilhas de cada time que alimentam o banco consolidado."""
+
+
+@sources_group.command("add")
+@click.option("--team", required=True, help='Time dono da planilha ("Filial SP").')
+@click.option("--google", "google", metavar="URL|ID", help="Planilha do Google (endereço ou id).")
+@click.option(
+    "--file",
+    "file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Pasta de trabalho do Excel (.xlsx, .xlsm, .xls, .ods).",
+)
+@click.option("--name", help="Nome da fonte (padrão: o nome do time, sem acentos).")
+def sources_add(team: str, google: str | None, file: Path | None, name: str | None) -> None:
+    """Cadastra uma planilha como fonte.
+
+    Exemplo: retaguarda sources add --team "Filial SP" --google 1AbC…
+    """
+    store = _store(_settings())
+    try:
+        source = add_source(store, team=team, google=google, file=file, name=name)
+    except SourceError as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(f"fonte cadastrada: {source.label}")
+
+
+@sources_group.command("list")
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table")
+def sources_list(output_format: str) -> None:
+    """Lista as fontes cadastradas."""
+    found = list_sources(_store(_settings()))
+    if output_format == "json":
+        click.echo(json.dumps([s.__dict__ for s in found], ensure_ascii=False, indent=2))
+        return
+    if not found:
+        click.echo("nenhuma fonte; cadastre com: retaguarda sources add --team … --google …")
+        return
+    table = Table("Fonte", "Time", "Tipo", "Planilha", box=None)
+    for source in found:
+        kind = "Google Sheets" if source.kind == GOOGLE else "arquivo"
+        table.add_row(source.name, source.team, kind, source.location)
+    Console().print(table)
+
+
+@sources_group.command("remove")
+@click.argument("name")
+def sources_remove(name: str) -> None:
+    """Deixa de sincronizar uma fonte (as linhas e o histórico dela ficam no banco)."""
+    try:
+        source = remove_source(_store(_settings()), name)
+    except SourceError as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(f"fonte removida: {source.label}")
+
+
+@click.command("sync")
+@click.argument("names", nargs=-1, metavar="[FONTE]...")
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table")
+def sync_command(names: tuple[str, ...], output_format: str) -> None:
+    """Traz as planilhas das fontes para o banco consolidado (todas, se nenhuma for dada).
+
+    Cada fonte é uma transação: ou entra inteira, ou nada muda. Linhas com erro vão para a
+    quarentena com os motivos; linhas que sumiram da planilha são marcadas como removidas.
+
+    Exemplo: retaguarda sync filial-sp --format json
+    """
+    settings = _settings()
+    store = _store(settings)
+    try:
+        chosen = find_sources(store, names)
+    except SourceError as error:
+        raise click.UsageError(str(error)) from None
+    err = Console(stderr=True)
+    google = _google_pull(settings) if any(s.kind == GOOGLE for s in chosen) else None
+    results: list[SyncResult] = []
+    failed: list[tuple[str, str]] = []
+    with Progress(
+        TextColumn("{task.fields[name]}"),
+        BarColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not err.is_terminal,
+    ) as bar:
+        for source in chosen:
+            task = bar.add_task("na fila", total=4, name=source.name)
+
+            def step(done: int, total: int, what: str, task: int = task) -> None:
+                bar.update(task, completed=done, total=total, description=what)
+
+            try:
+                results.append(
+                    sync_source(store, source, settings.options(), google=google, progress=step)
+                )
+            except Exception as error:  # one source failing must not stop the others
+                failed.append((source.name, _reason(error)))
+                bar.update(task, description="falhou")
+    if output_format == "json":
+        data = {
+            "sources": [r.as_dict() for r in results],
+            "failed": [{"source": n, "error": e} for n, e in failed],
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        _print_summary(results)
+    for name, reason in failed:
+        err.print(f"[bold red]erro em {escape(name)}:[/] {escape(reason)}", highlight=False)
+    if failed:
+        sys.exit(EXIT_FAILED)
+
+
+def _print_summary(results: list[SyncResult]) -> None:
+    if not results:
+        click.echo("nenhuma fonte sincronizada.")
+        return
+    table = Table("Fonte", *COLUMNS.values(), "Tempo", box=None)
+    for result in results:
+        data = result.as_dict()
+        table.add_row(
+            result.source.name, *(str(data[k]) for k in COLUMNS), f"{result.seconds:.1f} s"
+        )
+    Console().print(table)
+
+
+def _google_pull(settings: Settings) -> Callable[[str], Pulled]:
+    """Reads Google sources with the service account's key (imported only when needed)."""
+    from retaguarda.sync.google_api import gspread_client
+    from retaguarda.sync.google_source import pull_google
+
+    if settings.google_credentials is None:
+        raise click.UsageError(
+            "há fontes do Google: defina GOOGLE_APPLICATION_CREDENTIALS (ou "
+            "RETAGUARDA_GOOGLE_CREDENTIALS) com o arquivo da chave da conta de serviço; "
+            "veja docs/google.md."
+        )
+    client = gspread_client(settings.google_credentials, settings.google_api_url)
+    return lambda spreadsheet_id: pull_google(client, spreadsheet_id)
+
+
+def _reason(error: Exception) -> str:
+    return str(error) or type(error).__name__
+
+
+@click.command("emulator")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Endereço a escutar.")
+@click.option("--port", type=int, default=8089, show_default=True, help="Porta a escutar.")
+@click.option(
+    "--seed",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Pasta de pastas de trabalho: cada uma vira uma planilha (id = nome do arquivo).",
+)
+@click.option(
+    "--key-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("data/emulator-key.json"),
+    show_default=True,
+    help="Onde gravar a chave de conta de serviço que os clientes usam.",
+)
+def emulator_command(host: str, port: int, seed: Path | None, key_out: Path) -> None:
+    """Emulador local da API do Google Sheets, para desenvolver e testar sem o Google.
+
+    Exemplo: retaguarda emulator --port 8089 --seed workbooks/samples/
+    """
+    from retaguarda.sync.emulator import create_emulator
+
+    base_url = f"http://{host}:{port}"
+    app = create_emulator(seed=seed, key_out=key_out, base_url=base_url)
+    click.echo(f"emulador em {base_url}; chave da conta de serviço: {key_out}")
+    click.echo(
+        f"use: RETAGUARDA_GOOGLE_API_URL={base_url} GOOGLE_APPLICATION_CREDENTIALS={key_out}"
+    )
+    app.run(host=host, port=port, threaded=True)
