@@ -14,7 +14,6 @@ Two ways to get the buttons, both shipped with `pip install retaguarda`:
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from dataclasses import dataclass
 from importlib.resources import files
@@ -23,14 +22,13 @@ from pathlib import Path
 from xlsxwriter.workbook import Workbook
 
 from retaguarda.addin.vba_project import ModuleKind, VbaModule, build_vba_project
+from retaguarda.templates.render import render_company_workbook
 
 VBA_MODULE = "Retaguarda.bas"
 MACRO_WORKBOOK = "Retaguarda.xlsm"
 MACRO_SHEET = "Retaguarda"
 #: The embedded module's name; the buttons call its macros.
 MODULE_NAME = "Retaguarda"
-#: Fixed so that rebuilding the workbook gives the same bytes.
-BUILT_AT = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
 def vba_module() -> bytes:
@@ -91,8 +89,8 @@ INSTRUCTIONS = (
     "3. Na guia xlwings, em Interpreter, informe o caminho do Python onde você instalou o "
     r"Retaguarda (por exemplo C:\Users\voce\AppData\Local\Programs\Python\Python311\python.exe).",
     "4. Ao abrir esta pasta, clique em Habilitar Conteúdo para permitir as macros.",
-    "Os botões trabalham nesta pasta de trabalho: traga para cá as abas dos modelos "
-    "(Lançamentos, Plano de contas, ...) e salve-a como .xlsm.",
+    "Os botões trabalham nesta pasta de trabalho: preencha as abas dos modelos que vêm nela "
+    "(Lançamentos, Plano de contas, ...) ou cole nelas os seus dados.",
 )
 
 
@@ -113,55 +111,56 @@ def macro_module_source() -> str:
     return "\n".join(lines) + "\n"
 
 
-def macro_vba_project() -> bytes:
-    """The workbook's `vbaProject.bin`: the document modules and the Retaguarda module."""
+def macro_vba_project(sheets: int = 1) -> bytes:
+    """The workbook's `vbaProject.bin`: the workbook's and each sheet's document module
+    (`Sheet1` … `SheetN`, the code names XlsxWriter gives), and the Retaguarda module."""
     return build_vba_project(
         [
             VbaModule("ThisWorkbook", kind=ModuleKind.WORKBOOK),
-            VbaModule("Sheet1", kind=ModuleKind.WORKSHEET),
+            *(VbaModule(f"Sheet{n}", kind=ModuleKind.WORKSHEET) for n in range(1, sheets + 1)),
             VbaModule(MODULE_NAME, macro_module_source()),
         ]
     )
 
 
 def write_macro_workbook(out: Path | str) -> Path:
-    """Write `Retaguarda.xlsm` to `out` (a file, or a folder to put it in)."""
+    """Write `Retaguarda.xlsm` to `out` (a file, or a folder to put it in): the company
+    workbook (every template sheet, as `retaguarda templates build` writes `empresa.xlsx`)
+    and a sheet of buttons, the one it opens on."""
     path = Path(out)
     if path.is_dir():
         path = path / MACRO_WORKBOOK
-    with Workbook(str(path)) as workbook:
-        workbook.set_properties(
+    return render_company_workbook(path, finish=_add_buttons)
+
+
+def _add_buttons(workbook: Workbook) -> None:
+    sheet = workbook.add_worksheet(MACRO_SHEET)
+    sheets = workbook.worksheets()
+    for n, each in enumerate(sheets, start=1):
+        each.set_vba_name(f"Sheet{n}")
+    workbook.set_vba_name("ThisWorkbook")
+    workbook.add_vba_project(io.BytesIO(macro_vba_project(len(sheets))), is_stream=True)
+    sheet.hide_gridlines(2)
+    sheet.set_column(0, 0, 24)
+    sheet.set_column(1, 1, 90)
+    sheet.write_string(0, 0, "Retaguarda", workbook.add_format({"bold": True, "size": 16}))
+    bold = workbook.add_format({"bold": True})
+    for row, line in enumerate(INSTRUCTIONS, start=2):
+        sheet.write_string(row, 0, line, bold if line.endswith(":") else None)
+    first = len(INSTRUCTIONS) + 3
+    for row, button in enumerate(BUTTONS, start=first):
+        sheet.set_row(row, 27)
+        sheet.insert_button(
+            row,
+            0,
             {
-                "title": "Retaguarda: botões do Excel de mesa",
-                "author": "Retaguarda",
-                "created": BUILT_AT,
-            }
+                "macro": button.macro,
+                "caption": button.caption,
+                "width": 160,
+                "height": 30,
+                "x_offset": 2,
+                "y_offset": 3,
+            },
         )
-        workbook.set_vba_name("ThisWorkbook")
-        workbook.add_vba_project(io.BytesIO(macro_vba_project()), is_stream=True)
-        sheet = workbook.add_worksheet(MACRO_SHEET)
-        sheet.set_vba_name("Sheet1")
-        sheet.hide_gridlines(2)
-        sheet.set_column(0, 0, 24)
-        sheet.write_string(0, 0, "Retaguarda", workbook.add_format({"bold": True, "size": 16}))
-        bold = workbook.add_format({"bold": True})
-        for row, line in enumerate(INSTRUCTIONS, start=2):
-            sheet.write_string(row, 0, line, bold if line.endswith(":") else None)
-        first = len(INSTRUCTIONS) + 3
-        for row, button in enumerate(BUTTONS, start=first):
-            sheet.set_row(row, 27)
-            sheet.insert_button(
-                row,
-                0,
-                {
-                    "macro": button.macro,
-                    "caption": button.caption,
-                    "width": 160,
-                    "height": 30,
-                    "x_offset": 2,
-                    "y_offset": 3,
-                },
-            )
-            sheet.write_string(row, 1, button.help)
-        sheet.activate()
-    return path
+        sheet.write_string(row, 1, button.help)
+    sheet.activate()

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from importlib.metadata import version
 from pathlib import Path
@@ -99,10 +99,16 @@ def render_template(template: Template, path: Path) -> Path:
     return render_workbook(path, sheets, title_rows=(f"Modelo: {template.title}",))
 
 
-def render_company_workbook(path: Path, template_ids: Sequence[str] = LEDGER_TEMPLATES) -> Path:
+def render_company_workbook(
+    path: Path,
+    template_ids: Sequence[str] = LEDGER_TEMPLATES,
+    *,
+    finish: Callable[[Workbook], None] | None = None,
+) -> Path:
     """Every ledger sheet in one workbook, for a company that keeps its back office together.
 
     The "Plano de contas" sheet is added first when a chosen sheet needs it for its dropdowns.
+    `finish` is handed the workbook before it is written (the add-in adds its buttons).
     """
     templates = [get_template(template_id) for template_id in template_ids]
     if chart.TEMPLATE not in templates and any(_needs_chart(t) for t in templates):
@@ -114,6 +120,7 @@ def render_company_workbook(path: Path, template_ids: Sequence[str] = LEDGER_TEM
             "Planilhas da empresa",
             "Todas as abas da retaguarda numa só pasta de trabalho.",
         ),
+        finish=finish,
     )
 
 
@@ -124,6 +131,7 @@ def render_workbook(
     title_rows: Sequence[str] = (),
     company: str = "",
     sheet_titles: Sequence[str] = (),
+    finish: Callable[[Workbook], None] | None = None,
 ) -> Path:
     """Templates as sheets holding the given rows: blank templates and filled samples alike.
 
@@ -186,6 +194,8 @@ def render_workbook(
             company,
             generated_by,
         )
+        if finish is not None:
+            finish(workbook)
     return path
 
 

@@ -18,6 +18,7 @@ from retaguarda.addin.desktop import (
     write_macro_workbook,
     write_vba_module,
 )
+from retaguarda.templates.catalog import LEDGER_TEMPLATES, TEMPLATES
 
 with warnings.catch_warnings():  # oletools 0.60.2 still uses pyparsing's camelCase names
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -65,7 +66,10 @@ def test_the_workbook_is_macro_enabled_with_a_vba_project(xlsm):
 
 def test_openpyxl_opens_it_keeping_the_macros_and_shows_the_instructions(xlsm):
     book = load_workbook(xlsm, keep_vba=True)
-    assert book.sheetnames == [MACRO_SHEET]
+    # the company workbook's sheets, ready to fill in, and the buttons, where it opens
+    sheets = [TEMPLATES[t].sheet for t in LEDGER_TEMPLATES]
+    assert book.sheetnames == [*sheets, "Instruções", "_retaguarda", MACRO_SHEET]
+    assert book.active.title == MACRO_SHEET
     assert "xl/vbaProject.bin" in book.vba_archive.namelist()
     book.vba_archive.close()  # openpyxl leaves it open, and it would fail closing at exit
     text = "\n".join(
@@ -97,14 +101,24 @@ def test_the_embedded_module_runs_the_same_python_as_the_bas_file(modules):
     assert embedded == shipped
 
 
-def test_the_document_modules_match_the_workbook_code_names(modules):
-    assert set(modules) == {"ThisWorkbook.cls", "Sheet1.cls", "Retaguarda.bas"}
+def test_the_document_modules_match_the_workbook_code_names(xlsm, modules):
+    with zipfile.ZipFile(xlsm) as archive:
+        sheets = [n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)]
+        code_names = {
+            re.search(r'codeName="(\w+)"', archive.read(n).decode()).group(1) for n in sheets
+        }
+    assert code_names == {f"Sheet{n}" for n in range(1, len(sheets) + 1)}
+    assert set(modules) == {"ThisWorkbook.cls", "Retaguarda.bas"} | {
+        f"{name}.cls" for name in code_names
+    }
     assert 'VB_Base = "0{00020819-0000-0000-C000-000000000046}"' in modules["ThisWorkbook.cls"]
     assert 'VB_Base = "0{00020820-0000-0000-C000-000000000046}"' in modules["Sheet1.cls"]
 
 
 def test_every_button_runs_a_sub_of_the_module(xlsm, modules):
-    vml = _read(xlsm, "xl/drawings/vmlDrawing1.vml")
+    with zipfile.ZipFile(xlsm) as archive:
+        drawings = [n for n in archive.namelist() if n.endswith(".vml")]
+    (vml,) = [v for v in (_read(xlsm, n) for n in drawings) if "FmlaMacro" in v]
     macros = re.findall(r"<x:FmlaMacro>\[0\]!(\w+)</x:FmlaMacro>", vml)
     captions = re.findall(r"<font[^>]*>([^<]+)</font>", vml)
     assert captions == CAPTIONS
