@@ -9,12 +9,13 @@ test_google_source.py, against the emulator.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from retaguarda.sync.pull import HASHED, identify, tables_from_values
 from retaguarda.sync.runner import sync_source
@@ -300,3 +301,29 @@ def _audit(store, row_id: str) -> list[tuple[str]]:
         return connection.execute(
             select(audit.c.action).where(audit.c.row_id == row_id).order_by(audit.c.id)
         ).all()
+
+
+def test_a_resync_writes_only_the_rows_that_changed(store):
+    source = google_source(store)
+    rows = [(f"r{n}", posting(n)) for n in range(200)]
+    sync_source(store, source, OPTIONS, google=pull_of(google_values(*rows)))
+    edited = list(rows)
+    for n in (3, 50, 199):
+        edited[n] = (f"r{n}", posting(n, "99,00"))
+    written: list[tuple[str, int]] = []
+
+    def count_writes(conn, cursor, statement, parameters, context, executemany):
+        verb = statement.lstrip().split()[0].upper()
+        if verb in {"INSERT", "UPDATE", "DELETE"}:
+            table = statement.split()[2 if verb != "UPDATE" else 1].strip('"')
+            written.append((table, len(parameters) if executemany else 1))
+
+    event.listen(store.engine, "before_cursor_execute", count_writes)
+    result = sync_source(store, source, OPTIONS, google=pull_of(google_values(*edited)))
+    event.remove(store.engine, "before_cursor_execute", count_writes)
+    assert result.counts.updated == 3
+    rows_written = defaultdict(int)
+    for table, n in written:
+        rows_written[table] += n
+    # the three rows, their three audit rows, and the run's own record (inserted, then closed)
+    assert dict(rows_written) == {"lancamentos": 3, "audit": 3, "sync_runs": 2}
