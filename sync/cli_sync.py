@@ -23,6 +23,7 @@ from retaguarda.sync.runner import SyncResult, sync_source
 from retaguarda.sync.settings import Settings, SettingsError, load_settings
 from retaguarda.sync.sources import (
     GOOGLE,
+    INBOX,
     SourceError,
     add_source,
     find_sources,
@@ -73,15 +74,25 @@ def sources_group() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Pasta de trabalho do Excel (.xlsx, .xlsm, .xls, .ods).",
 )
+@click.option(
+    "--folder",
+    "folder",
+    is_flag=False,
+    flag_value=str(INBOX),
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help=f"Pasta de pastas de trabalho do time (sem valor: {INBOX}/).",
+)
 @click.option("--name", help="Nome da fonte (padrão: o nome do time, sem acentos).")
-def sources_add(team: str, google: str | None, file: Path | None, name: str | None) -> None:
-    """Cadastra uma planilha como fonte.
+def sources_add(
+    team: str, google: str | None, file: Path | None, folder: Path | None, name: str | None
+) -> None:
+    """Cadastra uma planilha (ou uma pasta de planilhas) como fonte.
 
     Exemplo: retaguarda sources add --team "Filial SP" --google 1AbC…
     """
     store = _store(_settings())
     try:
-        source = add_source(store, team=team, google=google, file=file, name=name)
+        source = add_source(store, team=team, google=google, file=file, folder=folder, name=name)
     except SourceError as error:
         raise click.UsageError(str(error)) from None
     click.echo(f"fonte cadastrada: {source.label}")
@@ -100,8 +111,7 @@ def sources_list(output_format: str) -> None:
         return
     table = Table("Fonte", "Time", "Tipo", "Planilha", box=None)
     for source in found:
-        kind = "Google Sheets" if source.kind == GOOGLE else "arquivo"
-        table.add_row(source.name, source.team, kind, source.location)
+        table.add_row(source.name, source.team, source.kind_label, source.location)
     Console().print(table)
 
 

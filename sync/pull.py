@@ -37,16 +37,47 @@ class Pulled:
     hashes: list[np.ndarray]
     read_only: bool
     ids_written: int = 0
+    #: the tables of each workbook (indexes into `tables`): validated together, since
+    #: cross-sheet rules only look within one workbook; one group unless a folder was read
+    workbooks: list[list[int]] | None = None
+
+    def groups(self) -> list[list[int]]:
+        return self.workbooks if self.workbooks is not None else [list(range(len(self.tables)))]
 
 
 #: writes new ids into the sheet: (table, {row index: id}) per table; False if not allowed
 IdWriter = Callable[[Sequence[tuple[Table, dict[int, str]]]], bool]
 
 
+#: the workbooks a folder source reads (anything else in the folder is left alone)
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
+
+
 def pull_file(path: Path | str) -> Pulled:
     """An Excel (or .ods, .csv) workbook, read with calamine; never written to."""
     tables = read_tables(read_workbook(Path(path)))
     return identify(tables, writer=None)
+
+
+def pull_folder(folder: Path | str) -> Pulled:
+    """Every workbook in a folder (the team's inbox), each sheet named "file › sheet".
+
+    A file that cannot be read stops the pull (`UnreadableFile` names it): skipping it would
+    make its rows look removed.
+    """
+    tables: list[Table] = []
+    groups: list[list[int]] = []
+    for path in sorted(Path(folder).iterdir()):
+        if path.suffix.lower() not in WORKBOOK_SUFFIXES or path.name.startswith(("~$", ".")):
+            continue  # Excel's lock files (~$…) and hidden files are not workbooks
+        found = read_tables(read_workbook(path))
+        for table in found:
+            table.sheet = f"{path.name} › {table.sheet}"
+        groups.append(list(range(len(tables), len(tables) + len(found))))
+        tables += found
+    pulled = identify(tables, writer=None)
+    pulled.workbooks = groups
+    return pulled
 
 
 def tables_from_values(sheets: Sequence[tuple[str, Sequence[Sequence[object]]]]) -> list[Table]:
@@ -83,11 +114,13 @@ def identify(tables: list[Table], writer: IdWriter | None) -> Pulled:
         return Pulled(tables, ids, hashes, read_only=writer is None)
     if writer is not None and writer(missing):
         return Pulled(tables, ids, hashes, read_only=False, ids_written=_count(missing))
-    # nothing written: rows without a usable id are known by their content instead
+    # nothing written: rows without a usable id are known by their content instead; equal
+    # rows (in one sheet, or in two files of a folder) are told apart by their order
+    occurrences: dict[str, int] = {}
     for table, new in missing:
         index = next(i for i, t in enumerate(tables) if t is table)
         rows = list(new)
-        ids[index][rows] = _hash_ids(hashes[index], rows)
+        ids[index][rows] = _hash_ids(hashes[index], rows, occurrences)
     return Pulled(tables, ids, hashes, read_only=True)
 
 
@@ -105,9 +138,8 @@ def content_hashes(table: Table) -> np.ndarray:
     )
 
 
-def _hash_ids(hashes: np.ndarray, rows: list[int]) -> list[str]:
-    """Content ids for these rows; identical rows are told apart by their order."""
-    count: dict[str, int] = {}
+def _hash_ids(hashes: np.ndarray, rows: list[int], count: dict[str, int]) -> list[str]:
+    """Content ids for these rows; `count` tallies each content seen so far in the source."""
     out = []
     for i in rows:
         key = hashes[i]

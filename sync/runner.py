@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from retaguarda.sync.merge import Counts, merge
-from retaguarda.sync.pull import Pulled, pull_file
-from retaguarda.sync.sources import FILE, Source
+from retaguarda.sync.pull import Pulled, pull_file, pull_folder
+from retaguarda.sync.sources import FILE, FOLDER, Source
 from retaguarda.sync.store.database import Store
 from retaguarda.sync.store.schema import sources, sync_runs
 from retaguarda.templates.validate import Options, validate_tables
@@ -87,7 +87,11 @@ def sync_source(
         step(1, 4, "lendo a planilha")
         pulled = _pull(source, google)
         step(2, 4, "conferindo")
-        issues = validate_tables(pulled.tables, options)
+        issues = [
+            issue
+            for group in pulled.groups()
+            for issue in validate_tables([pulled.tables[i] for i in group], options)
+        ]
         step(3, 4, "gravando")
         counts = merge(connection, source, run, pulled, issues, started)
         connection.execute(
@@ -115,6 +119,8 @@ def sync_source(
 def _pull(source: Source, google: GooglePull | None) -> Pulled:
     if source.kind == FILE:
         return pull_file(source.location)
+    if source.kind == FOLDER:
+        return pull_folder(source.location)
     if google is None:
         raise ValueError("a Google source needs a Google client (see sync.google_api)")
     return google(source.location)

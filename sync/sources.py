@@ -1,8 +1,9 @@
 """Sources: the teams' spreadsheets the store is fed from, kept in the store itself.
 
-A source is one Google spreadsheet (by id or URL) or one Excel workbook (by path), belonging to
-a team. Its name (`filial-sp`, from the team unless given) is what `retaguarda sync NAME`
-takes. Removing a source keeps its rows and history: it only stops being synced.
+A source is one Google spreadsheet (by id or URL), one Excel workbook (by path) or a folder of
+workbooks (a team's inbox, `workbooks/inbox/` by default), belonging to a team. Its name
+(`filial-sp`, from the team unless given) is what `retaguarda sync NAME` takes. Removing a
+source keeps its rows and history: it only stops being synced.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from sqlalchemy import Connection, insert, select, update
 from retaguarda.sync.store.database import Store
 from retaguarda.sync.store.schema import sources
 
-GOOGLE, FILE = "google", "file"
+GOOGLE, FILE, FOLDER = "google", "file", "folder"
+#: the folder a team drops its workbooks in, when `--folder` is given without one
+INBOX = Path("workbooks/inbox")
 #: a spreadsheet id inside a Google Sheets URL (https://docs.google.com/spreadsheets/d/<id>/...)
 _SHEETS_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 _SPREADSHEET_ID = re.compile(r"^[A-Za-z0-9_-]{10,}$")
@@ -37,9 +40,12 @@ class Source:
     location: str
 
     @property
+    def kind_label(self) -> str:
+        return {GOOGLE: "Google Sheets", FILE: "arquivo", FOLDER: "pasta"}[self.kind]
+
+    @property
     def label(self) -> str:
-        kind = "Google Sheets" if self.kind == GOOGLE else "arquivo"
-        return f"{self.name} ({self.team}, {kind} {self.location})"
+        return f"{self.name} ({self.team}, {self.kind_label} {self.location})"
 
 
 def spreadsheet_id(url_or_id: str) -> str:
@@ -65,20 +71,29 @@ def add_source(
     team: str,
     google: str | None = None,
     file: Path | str | None = None,
+    folder: Path | str | None = None,
     name: str | None = None,
 ) -> Source:
-    """Register a team's spreadsheet: exactly one of `google` (URL or id) and `file`."""
+    """Register a team's spreadsheet: exactly one of `google` (URL or id), `file`, `folder`."""
     if not team.strip():
         raise SourceError("informe o time (--team).")
-    if (google is None) == (file is None):
-        raise SourceError("informe uma planilha do Google (--google) ou um arquivo (--file).")
+    if sum(x is not None for x in (google, file, folder)) != 1:
+        raise SourceError(
+            "informe uma planilha do Google (--google), um arquivo (--file) ou uma pasta "
+            "(--folder)."
+        )
     if google is not None:
         kind, location = GOOGLE, spreadsheet_id(google)
-    else:
-        path = Path(file).expanduser().resolve()  # type: ignore[arg-type]
+    elif file is not None:
+        path = Path(file).expanduser().resolve()
         if not path.is_file():
             raise SourceError(f"arquivo não encontrado: {file}")
         kind, location = FILE, str(path)
+    else:
+        path = Path(folder).expanduser().resolve()  # type: ignore[arg-type]
+        if not path.is_dir():
+            raise SourceError(f"pasta não encontrada: {folder}")
+        kind, location = FOLDER, str(path)
     with store.atomic() as connection:
         taken = set(connection.scalars(select(sources.c.name)))
         wanted = slug(name or team)

@@ -22,6 +22,7 @@ from retaguarda.sync.runner import sync_source
 from retaguarda.sync.sources import Source, add_source
 from retaguarda.sync.store.schema import TEMPLATE_TABLES, audit, quarantine, sync_runs
 from retaguarda.templates.catalog import TEMPLATES
+from retaguarda.templates.files import UnreadableFile
 from retaguarda.templates.render import render_workbook
 from retaguarda.templates.validate import Options
 
@@ -327,3 +328,32 @@ def test_a_resync_writes_only_the_rows_that_changed(store):
         rows_written[table] += n
     # the three rows, their three audit rows, and the run's own record (inserted, then closed)
     assert dict(rows_written) == {"lancamentos": 3, "audit": 3, "sync_runs": 2}
+
+
+def test_a_folder_source_reads_every_workbook_in_it(store, tmp_path):
+    inbox = tmp_path / "inbox"
+    workbook(inbox / "janeiro.xlsx", posting(1), posting(2))
+    workbook(inbox / "fevereiro.xlsx", posting(3, debit="9.9.99"))
+    (inbox / "~$janeiro.xlsx").write_bytes(b"Excel's lock file")
+    (inbox / "leia-me.txt").write_text("não é planilha")
+    source = add_source(store, team="Filial RJ", folder=inbox)
+    result = sync_source(store, source, OPTIONS)
+    assert (result.counts.inserted, result.counts.quarantined) == (6, 1)  # 2 charts + 2 postings
+    sheets = {r["sheet"] for r in ledger_rows(store).values()}
+    assert sheets == {"janeiro.xlsx › Lançamentos"}
+    with store.read() as connection:
+        assert connection.execute(select(quarantine.c.sheet)).scalar() == (
+            "fevereiro.xlsx › Lançamentos"
+        )
+
+
+def test_an_unreadable_file_in_the_folder_stops_the_sync_and_changes_nothing(store, tmp_path):
+    inbox = tmp_path / "inbox"
+    workbook(inbox / "janeiro.xlsx", posting(1))
+    source = add_source(store, team="T", folder=inbox)
+    sync_source(store, source, OPTIONS)
+    (inbox / "quebrada.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    with pytest.raises(UnreadableFile, match=r"quebrada\.xlsx"):
+        sync_source(store, source, OPTIONS)
+    assert len(ledger_rows(store)) == 1
+    assert count(store, sync_runs) == 1
