@@ -183,15 +183,15 @@ def sync_command(names: tuple[str, ...], output_format: str) -> None:
 
 
 def _print_summary(results: list[SyncResult]) -> None:
+    """One column per source, one line per count: narrow enough for any terminal."""
     if not results:
         click.echo("nenhuma fonte sincronizada.")
         return
-    table = Table("Fonte", *COLUMNS.values(), "Tempo", box=None)
-    for result in results:
-        data = result.as_dict()
-        table.add_row(
-            result.source.name, *(str(data[k]) for k in COLUMNS), f"{result.seconds:.1f} s"
-        )
+    table = Table("", *(r.source.name for r in results), box=None)
+    data = [r.as_dict() for r in results]
+    for key, label in COLUMNS.items():
+        table.add_row(label, *(str(d[key]) for d in data))
+    table.add_row("Tempo", *(f"{r.seconds:.1f} s" for r in results))
     Console().print(table)
 
 
