@@ -24,7 +24,7 @@ GOOGLE, FILE, FOLDER = "google", "file", "folder"
 INBOX = Path("workbooks/inbox")
 #: a spreadsheet id inside a Google Sheets URL (https://docs.google.com/spreadsheets/d/<id>/...)
 _SHEETS_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
-_SPREADSHEET_ID = re.compile(r"^[A-Za-z0-9_-]{10,}$")
+_SPREADSHEET_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 class SourceError(ValueError):
