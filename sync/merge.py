@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Table, bindparam, insert, select, update
 
 from retaguarda.sync.pull import Pulled
 from retaguarda.sync.sources import Source
+from retaguarda.sync.store.bulk import insert_rows
 from retaguarda.sync.store.schema import TEMPLATE_TABLES, audit, quarantine
 from retaguarda.templates.model import SCALE, Kind
 from retaguarda.templates.table import Table as SheetTable
@@ -151,6 +152,7 @@ def _diff(
     seen: set[str] = set()
     for sheet_table, ids, hashes in sheets:
         values = _python_columns(sheet_table)
+        raw = _raw_columns(sheet_table)
         sheet_errors = errors.get((sheet_table.sheet, None), [])
         for i, (row_id, content, sheet_row) in enumerate(
             zip(ids.tolist(), hashes.tolist(), sheet_table.rows.tolist(), strict=True)
@@ -172,7 +174,10 @@ def _diff(
                         **place,
                         "team": source.team,
                         "content_hash": content,
-                        "raw": _raw_json(sheet_table, i),
+                        "raw": json.dumps(
+                            {header: cells[i] for header, cells in raw.items()},
+                            ensure_ascii=False,
+                        ),
                         "issues": _issues_json(found),
                         "last_changed": now,
                         "sync_run": run_id,
@@ -263,8 +268,8 @@ def _write(connection: Connection, table: Table, changes: _Changes) -> None:
     """Every collected change, one executemany per kind (nothing at all when nothing changed)."""
     by_id = table.c.id == bindparam("b_id")
     by_quarantine_id = quarantine.c.id == bindparam("b_id")
+    insert_rows(connection, table, changes.inserts)
     batches: Iterable[tuple[Any, list[dict[str, Any]]]] = (
-        (insert(table), changes.inserts),
         (update(table).where(by_id), changes.updates),
         (update(table).where(by_id), changes.moves),
         (update(table).where(by_id), changes.tombstones),
@@ -272,11 +277,11 @@ def _write(connection: Connection, table: Table, changes: _Changes) -> None:
         (update(quarantine).where(by_quarantine_id), changes.quarantine_update),
         (update(quarantine).where(by_quarantine_id), changes.quarantine_moves),
         (update(quarantine).where(by_quarantine_id), changes.releases),
-        (insert(audit), changes.audit),
     )
     for statement, rows in batches:
         if rows:
             connection.execute(statement, rows)
+    insert_rows(connection, audit, changes.audit)
 
 
 def _errors_by_row(issues: Sequence[Issue]) -> dict[tuple[str, int | None], list[Issue]]:
@@ -310,15 +315,16 @@ def _python_columns(table: SheetTable) -> dict[str, list[Any]]:
     return out
 
 
-def _raw_json(table: SheetTable, i: int) -> str:
-    cells = {
-        column.header: table.raw[column.key].iat[i]
+def _raw_columns(table: SheetTable) -> dict[str, list[str | None]]:
+    """What each of the sheet's template cells held, as text, by header (for the quarantine)."""
+    return {
+        column.header: [
+            None if v is None or v is pd.NA else str(v)
+            for v in table.raw[column.key].astype(object).tolist()
+        ]
         for column in table.template.columns
         if table.has(column.key)
     }
-    return json.dumps(
-        {k: (None if pd.isna(v) else str(v)) for k, v in cells.items()}, ensure_ascii=False
-    )
 
 
 def _issues_json(issues: Sequence[Issue]) -> str:

@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 from retaguarda.sync.sources import SourceError, add_source, find_sources, list_sources
 from retaguarda.sync.sources import remove_source as remove
+from retaguarda.sync.store.bulk import BULK_FROM, insert_rows
 from retaguarda.sync.store.database import Store, StoreError
 from retaguarda.sync.store.schema import TEMPLATE_TABLES, audit, metadata, sync_runs
 from retaguarda.templates.catalog import TEMPLATES
@@ -187,3 +188,57 @@ def test_two_syncs_of_one_source_never_interleave(store, store_url, tmp_path):
     # whichever went second found the work done
     assert sorted(r["inserted"] for r in results) == [0, 3002]
     assert sorted(r["unchanged"] for r in results) == [0, 3002]
+
+
+@pytest.mark.parametrize("rows", [10, BULK_FROM + 100])
+def test_many_rows_are_stored_as_sqlalchemy_would_store_them(store, rows):
+    """The bulk path (COPY, the driver's executemany) and the plain path read back the same."""
+    ledger = TEMPLATE_TABLES["lancamentos"]
+    moment = datetime(2026, 11, 25, 13, 45, 1, 250000, tzinfo=UTC)
+    source = add_source(store, team="T", google="1AbCdEfGhIjKlMnOp").id
+    with store.atomic() as connection:
+        run = connection.execute(
+            sync_runs.insert().values(
+                source_id=source,
+                started_at=moment,
+                finished_at=moment,
+                read_only=False,
+                **dict.fromkeys(
+                    ("inserted", "updated", "tombstoned", "quarantined", "released"), 0
+                ),
+                unchanged=0,
+                ids_written=0,
+            )
+        ).inserted_primary_key[0]
+        insert_rows(
+            connection,
+            ledger,
+            [
+                {
+                    "source_id": source,
+                    "team": "T",
+                    "sheet": "Lançamentos",
+                    "sheet_row": n + 2,
+                    "row_id": f"r{n}",
+                    "content_hash": "h",
+                    "first_seen": moment,
+                    "last_changed": moment,
+                    "sync_run": run,
+                    "data": date(2026, 3, 5),
+                    "valor": Decimal("1234.56"),
+                    "historico": "Venda à vista",
+                }
+                for n in range(rows)
+            ],
+        )
+    with store.read() as connection:
+        stored = connection.execute(select(ledger).order_by(ledger.c.sheet_row)).all()
+    assert len(stored) == rows
+    first = stored[0]
+    assert (first.valor, first.data, first.historico) == (
+        Decimal("1234.56"),
+        date(2026, 3, 5),
+        "Venda à vista",
+    )
+    # PostgreSQL gives the instant back with its zone; SQLite, as SQLAlchemy wrote it, in UTC
+    assert first.first_seen.replace(tzinfo=first.first_seen.tzinfo or UTC) == moment
