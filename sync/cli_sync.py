@@ -229,15 +229,26 @@ def _reason(error: Exception) -> str:
     show_default=True,
     help="Onde gravar a chave de conta de serviço que os clientes usam.",
 )
-def emulator_command(host: str, port: int, seed: Path | None, key_out: Path) -> None:
+@click.option(
+    "--quota",
+    type=int,
+    default=60,
+    show_default=True,
+    help="Pedidos por minuto por usuário, como no Google (0: sem limite).",
+)
+def emulator_command(host: str, port: int, seed: Path | None, key_out: Path, quota: int) -> None:
     """Emulador local da API do Google Sheets, para desenvolver e testar sem o Google.
+
+    Responde como o Google, inclusive com HTTP 429 quando a cota por minuto acaba (300 leituras
+    e 300 gravações por projeto; --quota por usuário).
 
     Exemplo: retaguarda emulator --port 8089 --seed workbooks/samples/
     """
-    from retaguarda.sync.emulator import create_emulator
+    from retaguarda.sync.emulator import Quota, create_emulator
 
     base_url = f"http://{host}:{port}"
-    app = create_emulator(seed=seed, key_out=key_out, base_url=base_url)
+    limits = Quota(per_user_per_minute=quota) if quota else None
+    app = create_emulator(seed=seed, key_out=key_out, base_url=base_url, quota=limits)
     click.echo(f"emulador em {base_url}; chave da conta de serviço: {key_out}")
     click.echo(
         f"use: RETAGUARDA_GOOGLE_API_URL={base_url} GOOGLE_APPLICATION_CREDENTIALS={key_out}"

@@ -2,6 +2,23 @@
 
 Unmodified gspread and google-auth talk to it over HTTP on loopback, so the Google source of
 the sync service (and its tests, and offline development) runs with no access to Google.
+
+Serving it from a command (port known in advance):
+
+    app = create_emulator(seed=Path("workbooks/samples"), key_out=Path("key.json"),
+                          base_url="http://127.0.0.1:8089")
+    werkzeug.serving.run_simple("127.0.0.1", 8089, app, threaded=True)
+
+In-process (tests), on a port the OS picks: `with serving(app) as base_url: ...`.
+Clients: `retaguarda.sync.google_api.gspread_client("key.json", base_url)`.
+
+Where it differs from Google, knowingly: formulas are stored, not computed (every render option
+answers their text); named ranges, merges, protected ranges, filters, sorting, dimension groups,
+copy/cut-paste, auto-resize, Drive copy/export/comments/permissions and CSV import are not
+implemented (batchUpdate answers 400 naming the request); `values.append` on a whole sheet
+whose first row has gaps picks the first block where Google may pick another; automatic number
+formats follow Google's shape (10 significant digits, the locale's decimal mark) without its
+exponent rules.
 """
 
 from __future__ import annotations

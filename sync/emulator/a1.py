@@ -26,6 +26,7 @@ class A1Range:
     end_row: int | None = None
     start_column: int | None = None
     end_column: int | None = None
+    is_cell: bool = False
 
 
 def column_letters(index: int) -> str:
@@ -57,7 +58,9 @@ def cell_name(row: int, column: int) -> str:
     return f"{column_letters(column)}{row + 1}"
 
 
-def format_range(title: str, start_row: int, end_row: int, start_column: int, end_column: int) -> str:
+def format_range(
+    title: str, start_row: int, end_row: int, start_column: int, end_column: int
+) -> str:
     """`Sheet1!B1` for one cell, `Sheet1!A1:C2` for a block (end-exclusive bounds in)."""
     first = cell_name(start_row, start_column)
     last = cell_name(end_row - 1, end_column - 1)
@@ -113,17 +116,26 @@ def parse_cells(text: str, original: str) -> A1Range:
         start_row, end_row = end_row - 1, start_row + 1
     if end_column is not None and end_column <= start_column:
         start_column, end_column = end_column - 1, start_column + 1
-    return A1Range(None, start_row, end_row, start_column, end_column)
+    return A1Range(None, start_row, end_row, start_column, end_column, is_cell=not colon)
 
 
 def parse_range(text: str, titles: set[str]) -> A1Range:
     """Parse `text`; a bare string that is a sheet's title means that whole sheet, as in Google."""
     if text in titles:
         return A1Range(text)
+    if text.endswith("!"):
+        raise unparsable_range(text)
     sheet, cells = split_sheet(text)
     if not cells:
         if sheet is None:
             raise unparsable_range(text)
         return A1Range(sheet)
     parsed = parse_cells(cells, text)
-    return A1Range(sheet, parsed.start_row, parsed.end_row, parsed.start_column, parsed.end_column)
+    return A1Range(
+        sheet,
+        parsed.start_row,
+        parsed.end_row,
+        parsed.start_column,
+        parsed.end_column,
+        is_cell=parsed.is_cell,
+    )

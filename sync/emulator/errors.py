@@ -38,7 +38,7 @@ class ApiError(Exception):
 
 
 class InvalidRequest(ApiError):
-    """A batchUpdate request that Google refuses; the caller prefixes `Invalid requests[i].kind: `."""
+    """A refused batchUpdate request; the caller prefixes `Invalid requests[i].kind: `."""
 
     def __init__(self, message: str) -> None:
         super().__init__(400, message)

@@ -234,7 +234,10 @@ def test_company_workbook_holds_every_ledger_sheet(built):
     assert calamine.sheet_names == book.sheetnames
     for template_id in LEDGER_TEMPLATES:
         template = TEMPLATES[template_id]
-        assert calamine.get_sheet_by_name(template.sheet).to_python()[0] == [*template.headers, "ID"]
+        assert calamine.get_sheet_by_name(template.sheet).to_python()[0] == [
+            *template.headers,
+            "ID",
+        ]
 
 
 def test_company_workbook_adds_the_chart_its_sheets_need(tmp_path):
