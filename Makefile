@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo demo-sync test lint format bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,8 +18,36 @@ demo: $(STAMP)
 	$(BIN)/retaguarda validate workbooks/samples/*.xlsx --closed-until 2025-12-31 || test $$? -eq 1
 	$(BIN)/retaguarda validate workbooks/samples/matriz.xlsx --closed-until 2025-12-31 \
 		--write-back build/matriz_marcada.xlsx > /dev/null || test $$? -eq 1
+	$(BIN)/retaguarda addin xlsm --out build/Retaguarda.xlsm
 	@echo "Abra build/matriz_marcada.xlsx: células marcadas, notas e a aba Pendências."
+	@echo "Excel de mesa: build/Retaguarda.xlsm, com os botões (docs/excel.md)."
 	@echo "Excel na Web: XLWINGS_LICENSE_KEY=... $(BIN)/retaguarda serve (docs/excel.md)."
+	@$(MAKE) --no-print-directory demo-sync
+
+# The three sample workbooks as Google spreadsheets (the emulator, on a free port), synced
+# twice into build/demo.db: the second run finds nothing to change.
+demo-sync: $(STAMP)
+	@rm -f build/demo.db build/demo.db-wal build/demo.db-shm
+	@set -e; \
+	port=$$($(BIN)/python -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"); \
+	$(BIN)/retaguarda emulator --port $$port --seed workbooks/samples \
+		--key-out build/emulator-key.json > build/emulator.log 2>&1 & pid=$$!; \
+	trap "kill $$pid" EXIT; \
+	export RETAGUARDA_DATABASE_URL=sqlite:///build/demo.db \
+		RETAGUARDA_GOOGLE_API_URL=http://127.0.0.1:$$port \
+		GOOGLE_APPLICATION_CREDENTIALS=build/emulator-key.json \
+		RETAGUARDA_CLOSED_UNTIL=2025-12-31; \
+	for i in $$(seq 100); do \
+		$(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', $$port), 0.2)" \
+			2>/dev/null && break; sleep 0.2; \
+	done; \
+	$(BIN)/retaguarda sources add --team Matriz --google matriz; \
+	$(BIN)/retaguarda sources add --team "Filial São Paulo" --google filial_sao_paulo; \
+	$(BIN)/retaguarda sources add --team "Filial Rio" --google filial_rio; \
+	$(BIN)/retaguarda sync; \
+	echo "De novo, sem mudanças na planilha:"; \
+	$(BIN)/retaguarda sync
+	@echo "Banco consolidado: build/demo.db (docs/sincronizacao.md)."
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -35,6 +63,8 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/addin.py
+	$(BIN)/python benchmarks/sync.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

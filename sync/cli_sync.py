@@ -39,7 +39,7 @@ COLUMNS = {
     "inserted": "Inseridas",
     "updated": "Atualizadas",
     "tombstoned": "Removidas",
-    "quarantined": "Quarentena",
+    "quarantined": "Para quarentena",
     "released": "Liberadas",
     "unchanged": "Sem mudança",
     "ids_written": "IDs gravados",

@@ -61,7 +61,7 @@ def test_add_list_sync_and_sync_again(run, store_url, tmp_path):
 
     table = run("sync")
     assert table.exit_code == 0
-    for header in ("Inseridas", "Quarentena", "Sem mudança"):
+    for header in ("Inseridas", "Para quarentena", "Sem mudança"):
         assert header in table.output
 
 
