@@ -206,7 +206,13 @@ def _google_pull(settings: Settings) -> Callable[[str], Pulled]:
             "RETAGUARDA_GOOGLE_CREDENTIALS) com o arquivo da chave da conta de serviço; "
             "veja docs/google.md."
         )
-    client = gspread_client(settings.google_credentials, settings.google_api_url)
+    try:
+        client = gspread_client(settings.google_credentials, settings.google_api_url)
+    except (OSError, ValueError, KeyError) as error:
+        raise click.UsageError(
+            f"a chave da conta de serviço em {settings.google_credentials} não pôde ser lida: "
+            f"{error}"
+        ) from None
     return lambda spreadsheet_id: pull_google(client, spreadsheet_id)
 
 

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import gspread
 import requests
+from google.auth.exceptions import GoogleAuthError
 
 from retaguarda.sync.pull import Pulled, identify, tables_from_values
 from retaguarda.templates.model import ROW_ID_HEADER
@@ -84,6 +85,11 @@ def pull_google(client: gspread.Client, spreadsheet_id: str, retry: Retry | None
         )
     except gspread.exceptions.APIError as error:
         raise GoogleError(_message(error, spreadsheet_id)) from None
+    except GoogleAuthError as error:
+        raise GoogleError(
+            f"o Google recusou a chave da conta de serviço ({error}); confira o arquivo em "
+            "GOOGLE_APPLICATION_CREDENTIALS."
+        ) from None
     found = values.get("valueRanges", [])
     tables = tables_from_values(
         [(s["title"], r.get("values", [])) for s, r in zip(sheets, found, strict=True)]

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from retaguarda.sync.emulator.errors import unparsable_range
+from retaguarda.templates.files import column_letter
 
 ENDPOINT = re.compile(r"^\$?([A-Za-z]{0,3})\$?(\d{0,7})$")
 PLAIN_TITLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -29,16 +30,6 @@ class A1Range:
     is_cell: bool = False
 
 
-def column_letters(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def column_index(letters: str) -> int:
     """A → 0, Z → 25, AA → 26."""
     index = 0
@@ -55,7 +46,7 @@ def quote_title(title: str) -> str:
 
 
 def cell_name(row: int, column: int) -> str:
-    return f"{column_letters(column)}{row + 1}"
+    return f"{column_letter(column)}{row + 1}"
 
 
 def format_range(

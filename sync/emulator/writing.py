@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from retaguarda.sync.emulator.a1 import column_letters, format_range
+from retaguarda.sync.emulator.a1 import format_range
 from retaguarda.sync.emulator.book import Sheet, Spreadsheet
 from retaguarda.sync.emulator.errors import invalid_argument, invalid_field_value
 from retaguarda.sync.emulator.reading import value_range
 from retaguarda.sync.emulator.values import normalize_number, parse_user_entered
+from retaguarda.templates.files import column_letter
 
 LIST_VALUE = "type.googleapis.com/google.protobuf.ListValue"
 INPUT_OPTIONS = ("RAW", "USER_ENTERED")
@@ -104,7 +105,7 @@ def update(
     if parsed.end_column is not None and start_column + width > parsed.end_column:
         raise invalid_argument(
             f"Requested writing within range [{text}], but tried writing to column "
-            f"[{column_letters(parsed.end_column)}]"
+            f"[{column_letter(parsed.end_column)}]"
         )
     return write_block(spreadsheet, sheet, start_row, start_column, rows, option, include_values)
 

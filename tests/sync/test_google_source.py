@@ -219,3 +219,21 @@ def test_gspread_errors_other_than_quota_are_not_retried(emulator):
         pull_google(emulator.client, "nao-existe", Retry(sleep=slept.append))
     assert slept == []
     assert isinstance(emulator.client, gspread.Client)
+
+
+def test_a_key_the_token_endpoint_refuses_is_reported_in_portuguese(emulator, tmp_path):
+    forged = json.loads(emulator.key_file.read_text(encoding="utf-8"))
+    forged["private_key_id"] = "not-a-key-the-emulator-issued"
+    client = gspread_client(forged, emulator.base_url)
+    with pytest.raises(GoogleError, match="o Google recusou a chave da conta de serviço"):
+        pull_google(client, "matriz", NO_RETRY)
+
+
+def test_a_missing_key_file_is_a_usage_error(store_url, monkeypatch, tmp_path):
+    monkeypatch.setenv("RETAGUARDA_DATABASE_URL", store_url)
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "sumiu.json"))
+    runner = CliRunner()
+    runner.invoke(main, ["sources", "add", "--team", "T", "--google", "matriz"])
+    result = runner.invoke(main, ["sync"])
+    assert result.exit_code == 2
+    assert "não pôde ser lida" in result.output

@@ -6,10 +6,11 @@ from datetime import date, datetime
 
 import pytest
 
-from retaguarda.sync.emulator.a1 import A1Range, column_index, column_letters, parse_range
+from retaguarda.sync.emulator.a1 import A1Range, column_index, parse_range
 from retaguarda.sync.emulator.a1 import quote_title as quoted
 from retaguarda.sync.emulator.errors import ApiError
 from retaguarda.sync.emulator.values import Formula, format_value, parse_user_entered, serial
+from retaguarda.templates.files import column_letter
 
 TITLES = {"Sheet1", "Filial SP", "It's", "A1"}
 
@@ -40,7 +41,7 @@ def test_unparsable_ranges(text: str) -> None:
 
 
 def test_columns_and_quoting() -> None:
-    assert [column_letters(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
+    assert [column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
     assert [column_index(s) for s in ("A", "z", "AA", "AAA")] == [0, 25, 26, 702]
     assert quoted("Sheet1") == "Sheet1"
     assert quoted("Filial SP") == "'Filial SP'"
