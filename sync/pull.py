@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from retaguarda.templates.files import read_workbook
-from retaguarda.templates.reader import read_table, read_tables
+from retaguarda.templates.reader import read_sheets, read_tables
 from retaguarda.templates.table import Table
 
 #: sheets the add-in writes; never templates, not worth a read
@@ -82,14 +82,7 @@ def pull_folder(folder: Path | str) -> Pulled:
 
 def tables_from_values(sheets: Sequence[tuple[str, Sequence[Sequence[object]]]]) -> list[Table]:
     """Template tables out of (sheet title, rows from A1) pairs, as an API gives them."""
-    tables = []
-    for title, rows in sheets:
-        if title in OWN_SHEETS or not rows:
-            continue
-        table = read_table(rows, sheet=title)
-        if table is not None:
-            tables.append(table)
-    return tables
+    return read_sheets([(title, rows) for title, rows in sheets if title not in OWN_SHEETS])
 
 
 def identify(tables: list[Table], writer: IdWriter | None) -> Pulled:

@@ -39,6 +39,9 @@ class Kind(StrEnum):
 #: row is inserted above it; people never type in it.
 ROW_ID_HEADER = "ID"
 
+#: The hidden sheet of a rendered workbook that records which template each sheet follows.
+META_SHEET = "_retaguarda"
+
 #: Decimal places of the scaled integers that hold numeric kinds in the typed frame.
 SCALE: dict[Kind, int] = {Kind.MONEY: 2, Kind.UNIT_COST: 4, Kind.QUANTITY: 3, Kind.INTEGER: 0}
 

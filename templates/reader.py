@@ -22,11 +22,19 @@ import pandas as pd
 
 from retaguarda.templates.catalog import TEMPLATES
 from retaguarda.templates.files import RawWorkbook, column_letter
-from retaguarda.templates.model import ROW_ID_HEADER, Template, normalize_header
+from retaguarda.templates.model import META_SHEET, ROW_ID_HEADER, Template, normalize_header
 from retaguarda.templates.table import Table
 from retaguarda.templates.typing import type_table
 
-__all__ = ["HeaderMatch", "column_letter", "find_header", "read_table", "read_tables"]
+__all__ = [
+    "HeaderMatch",
+    "column_letter",
+    "declared_templates",
+    "find_header",
+    "read_sheets",
+    "read_table",
+    "read_tables",
+]
 
 #: Share of a template's required columns a header row must name to be taken for that
 #: template: all of them, or all but one when there are four or more, so that one missing or
@@ -136,12 +144,40 @@ def read_table(
 
 def read_tables(workbook: RawWorkbook) -> list[Table]:
     """Every sheet of the workbook that holds a known template, in workbook order."""
+    return read_sheets([(sheet.name, sheet.rows) for sheet in workbook.sheets])
+
+
+def read_sheets(sheets: Sequence[tuple[str, Sequence[Sequence[object]]]]) -> list[Table]:
+    """The template tables among (sheet name, rows from A1) pairs, in order.
+
+    A sheet the hidden `_retaguarda` sheet declares (a workbook Retaguarda rendered) is read as
+    that template, with the leniency of a named sheet, so that a header edited beyond
+    recognition is still read and its missing columns reported, not silently skipped.
+    """
+    declared = declared_templates(sheets)
     tables = []
-    for sheet in workbook.sheets:
-        table = read_table(sheet.rows, sheet=sheet.name)
+    for name, rows in sheets:
+        if name == META_SHEET or not rows:
+            continue
+        table = read_table(rows, sheet=name, template=declared.get(name))
+        if table is None and name in declared:  # the sheet now holds another template
+            table = read_table(rows, sheet=name)
         if table is not None:
             tables.append(table)
     return tables
+
+
+def declared_templates(
+    sheets: Sequence[tuple[str, Sequence[Sequence[object]]]],
+) -> dict[str, Template]:
+    """Sheet name -> template, as the `_retaguarda` sheet records ("template", id, sheet)."""
+    meta = next((rows for name, rows in sheets if name == META_SHEET), None)
+    declared: dict[str, Template] = {}
+    for row in meta or ():
+        cells = [str(c).strip() if c is not None else "" for c in row[:3]]
+        if len(cells) == 3 and cells[0] == "template" and cells[1] in TEMPLATES:
+            declared[cells[2]] = TEMPLATES[cells[1]]
+    return declared
 
 
 _ID = normalize_header(ROW_ID_HEADER)

@@ -36,12 +36,11 @@ from xlsxwriter.worksheet import Worksheet
 
 from retaguarda.templates.catalog import LEDGER_TEMPLATES, TEMPLATES, get_template
 from retaguarda.templates.catalog import plano_de_contas as chart
-from retaguarda.templates.model import ROW_ID_HEADER, Column, Kind, Template
+from retaguarda.templates.model import META_SHEET, ROW_ID_HEADER, Column, Kind, Template
 
 #: The workbook name the account dropdowns list; it points at the chart's code column.
 ACCOUNTS_NAME = "rg_contas"
 INSTRUCTIONS_SHEET = "Instruções"
-META_SHEET = "_retaguarda"
 #: Dropdowns and checks reach this sheet row, or further when the data does (see `_last_row`).
 VALIDATED_ROWS = 1000
 SPARE_ROWS = 500

@@ -12,7 +12,13 @@ import pytest
 from retaguarda.templates import reader
 from retaguarda.templates.catalog import TEMPLATES
 from retaguarda.templates.files import read_workbook
-from retaguarda.templates.reader import column_letter, find_header, read_table, read_tables
+from retaguarda.templates.reader import (
+    column_letter,
+    find_header,
+    read_sheets,
+    read_table,
+    read_tables,
+)
 from retaguarda.templates.table import Table
 
 LEDGER = TEMPLATES["lancamentos"]
@@ -236,3 +242,21 @@ def test_without_an_id_column_the_first_free_column_is_where_ids_go():
     table = read_table(rows, sheet="Lançamentos")
     assert table.ids is None
     assert table.id_column == 9  # right of "Minha coluna" (H), not in the gap at G
+
+
+def test_the_hidden_retaguarda_sheet_names_each_sheets_template():
+    # a ledger whose account headers were edited: three of five required columns are left
+    edited = [["Data", "Doc", "Histórico", "Deb.", "Cred.", "Valor"], ["05/03/2026", "NF-1"]]
+    meta = [["chave", "valor", "aba"], ["template", "lancamentos", "Minha aba"]]
+    # on its own the header reads best as a bank statement (Data, Histórico, Doc, Valor)
+    assert [t.template.id for t in read_sheets([("Minha aba", edited)])] == ["extrato"]
+    (table,) = read_sheets([("Minha aba", edited), ("_retaguarda", meta)])
+    assert table.template is LEDGER
+    assert {i.code for i in table.issues} == {"column.missing"}
+
+
+def test_a_declared_sheet_that_now_holds_another_template_is_read_as_that():
+    chart = [list(TEMPLATES["plano_de_contas"].headers), ["1", "Ativo", "Ativo", "Devedora", "Não"]]
+    meta = [["chave", "valor", "aba"], ["template", "lancamentos", "Aba"]]
+    (table,) = read_sheets([("Aba", chart), ("_retaguarda", meta)])
+    assert table.template.id == "plano_de_contas"
