@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
 import warnings
 import zipfile
+from pathlib import Path
 
 import olefile
 import pytest
@@ -136,3 +140,39 @@ def test_the_bas_file_is_still_written_as_shipped(tmp_path):
     assert path.name == "Retaguarda.bas"
     assert path.read_bytes() == vba_module()
     assert b"Application.Run" not in vba_module()
+
+
+SYSTEM_PYTHON = Path("/usr/bin/python3")
+
+
+def _libreoffice_missing() -> str | None:
+    if shutil.which("soffice") is None:
+        return "LibreOffice (soffice) is not installed"
+    probe = subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True)
+    return None if probe.returncode == 0 else "python3-uno is not installed"
+
+
+def test_libreoffice_reads_the_vba_project_and_binds_every_button(xlsm, tmp_path):
+    """An independent VBA reader: LibreOffice imports the modules and resolves each button."""
+    missing = _libreoffice_missing()
+    if missing:
+        pytest.skip(missing)  # CI installs it (.ci/run), where a skip would fail the run
+    done = subprocess.run(
+        [SYSTEM_PYTHON, Path(__file__).with_name("libreoffice_vba.py"), xlsm, tmp_path],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["sheets"][-1] == MACRO_SHEET
+    module = seen["modules"]["VBAProject.Retaguarda"]
+    for button in BUTTONS:
+        assert f"Sub {button.macro}()" in module
+        assert f"scripts.{button.script}()" in module
+    assert "VBAProject.ThisWorkbook" in seen["modules"]
+    bound = {b["label"]: b["scripts"] for b in seen["buttons"] if b["sheet"] == MACRO_SHEET}
+    assert list(bound) == CAPTIONS
+    for button in BUTTONS:
+        (script,) = bound[button.caption]
+        assert script.startswith(f"vnd.sun.star.script:VBAProject.Retaguarda.{button.macro}?")
