@@ -17,12 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
+from retaguarda.addin.macros import OWN_SHEETS  # the add-in's own sheets: never templates
 from retaguarda.templates.files import read_workbook
 from retaguarda.templates.reader import read_sheets, read_tables
 from retaguarda.templates.table import Table
 
-#: sheets the add-in writes; never templates, not worth a read
-OWN_SHEETS = frozenset({"Pendências", "_retaguarda_marcas", "Retaguarda"})
 #: prefix of an identity made from the content (a read-only source)
 HASHED = "h:"
 
