@@ -26,7 +26,8 @@ from retaguarda.templates.render import render_company_workbook
 
 VBA_MODULE = "Retaguarda.bas"
 MACRO_WORKBOOK = "Retaguarda.xlsm"
-MACRO_SHEET = "Retaguarda"
+#: Not "Retaguarda": that is the add-in's own message sheet, which Limpar marcações removes.
+MACRO_SHEET = "Botões"
 #: The embedded module's name; the buttons call its macros.
 MODULE_NAME = "Retaguarda"
 

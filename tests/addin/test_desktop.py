@@ -22,6 +22,8 @@ from retaguarda.addin.desktop import (
     write_macro_workbook,
     write_vba_module,
 )
+from retaguarda.addin.macros import OWN_SHEETS, clear_marks
+from retaguarda.addin.xlsx_file import XlsxWorkbook, open_workbook
 from retaguarda.templates.catalog import LEDGER_TEMPLATES, TEMPLATES
 
 with warnings.catch_warnings():  # oletools 0.60.2 still uses pyparsing's camelCase names
@@ -176,3 +178,16 @@ def test_libreoffice_reads_the_vba_project_and_binds_every_button(xlsm, tmp_path
     for button in BUTTONS:
         (script,) = bound[button.caption]
         assert script.startswith(f"vnd.sun.star.script:VBAProject.Retaguarda.{button.macro}?")
+
+
+def test_the_buttons_sheet_is_not_one_the_add_in_removes_or_rewrites():
+    # Limpar marcações deletes the add-in's own sheets; the buttons must survive it
+    assert MACRO_SHEET not in OWN_SHEETS
+
+
+def test_clearing_the_marks_of_the_macro_workbook_keeps_its_buttons(xlsm, tmp_path):
+    copy = tmp_path / "copia.xlsm"
+    copy.write_bytes(xlsm.read_bytes())
+    book = XlsxWorkbook(open_workbook(copy))
+    clear_marks(book)
+    assert MACRO_SHEET in book.sheet_names()
