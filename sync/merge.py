@@ -17,7 +17,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -152,7 +151,7 @@ def _diff(
     seen: set[str] = set()
     for sheet_table, ids, hashes in sheets:
         values = _python_columns(sheet_table)
-        raw = _raw_columns(sheet_table)
+        raw: dict[str, list[str | None]] | None = None  # taken when a row is quarantined
         sheet_errors = errors.get((sheet_table.sheet, None), [])
         for i, (row_id, content, sheet_row) in enumerate(
             zip(ids.tolist(), hashes.tolist(), sheet_table.rows.tolist(), strict=True)
@@ -170,6 +169,7 @@ def _diff(
                     if (kept.sheet, kept.sheet_row) != (place["sheet"], place["sheet_row"]):
                         changes.quarantine_moves.append({"b_id": kept.id, **place})
                 else:
+                    raw = raw if raw is not None else _raw_columns(sheet_table)
                     record = {
                         **place,
                         "team": source.team,
@@ -295,22 +295,20 @@ def _errors_by_row(issues: Sequence[Issue]) -> dict[tuple[str, int | None], list
 
 
 def _python_columns(table: SheetTable) -> dict[str, list[Any]]:
-    """The typed frame as plain Python values per column: Decimal, date, str, None."""
+    """The typed frame as plain Python values per column: Decimal, int, date, str, None."""
     out: dict[str, list[Any]] = {}
     for column in table.template.columns:
+        if column.kind in SCALE and column.kind is not Kind.INTEGER:
+            out[column.key] = table.decimals(column.key)
+            continue
         series = table.data[column.key]
-        mask = series.isna().to_numpy()
-        if column.kind in SCALE:
-            places = SCALE[column.kind]
-            numbers = series.astype("Int64").to_numpy(dtype=object, na_value=0).tolist()
-            if column.kind is Kind.INTEGER:
-                values = [int(v) for v in numbers]
-            else:
-                values = [Decimal(int(v)).scaleb(-places) for v in numbers]
+        if column.kind is Kind.INTEGER:
+            values = series.astype("Int64").to_numpy(dtype=object, na_value=0).tolist()
         elif column.kind in (Kind.DATE, Kind.MONTH):
             values = list(pd.to_datetime(series).dt.date.to_numpy(dtype=object))
         else:
             values = series.astype(object).tolist()
+        mask = series.isna().to_numpy()
         out[column.key] = [None if m else v for v, m in zip(values, mask, strict=True)]
     return out
 

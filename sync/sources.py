@@ -9,7 +9,6 @@ source keeps its rows and history: it only stops being synced.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from retaguarda.sync.store.database import Store
 from retaguarda.sync.store.schema import sources
+from retaguarda.templates.model import normalize_header
 
 GOOGLE, FILE, FOLDER = "google", "file", "folder"
 #: the folder a team drops its workbooks in, when `--folder` is given without one
@@ -60,9 +60,8 @@ def spreadsheet_id(url_or_id: str) -> str:
 
 
 def slug(text: str) -> str:
-    """ "Filial São Paulo" -> "filial-sao-paulo"."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "fonte"
+    """A source's name from its team: "Filial São Paulo" -> "filial-sao-paulo"."""
+    return re.sub(r"[^a-z0-9]+", "-", normalize_header(text)).strip("-") or "fonte"
 
 
 def add_source(

@@ -103,6 +103,14 @@ def _merge_mask(target: dict, source: dict, mask: dict) -> None:
             target[key] = source[key]
 
 
+def required_fields(request: dict) -> str:
+    """The request's `fields` mask; Google refuses a request that names none."""
+    fields = request.get("fields") or ""
+    if not fields:
+        raise InvalidRequest("At least one field must be updated.")
+    return fields
+
+
 @handles("addSheet")
 def add_sheet(spreadsheet: Spreadsheet, request: dict) -> dict:
     properties = dict(request.get("properties") or {})
@@ -136,9 +144,7 @@ def delete_sheet(spreadsheet: Spreadsheet, request: dict) -> dict:
 def update_sheet_properties(spreadsheet: Spreadsheet, request: dict) -> dict:
     properties = request.get("properties") or {}
     sheet = sheet_of(spreadsheet, properties.get("sheetId"))
-    fields = request.get("fields") or ""
-    if not fields:
-        raise InvalidRequest("At least one field must be updated.")
+    fields = required_fields(request)
     changed = deep_copy(sheet.properties)
     merge_fields(changed, properties, fields)
     changed["sheetId"] = sheet.sheet_id
@@ -170,9 +176,7 @@ def update_sheet_properties(spreadsheet: Spreadsheet, request: dict) -> dict:
 
 @handles("updateSpreadsheetProperties")
 def update_spreadsheet_properties(spreadsheet: Spreadsheet, request: dict) -> dict:
-    fields = request.get("fields") or ""
-    if not fields:
-        raise InvalidRequest("At least one field must be updated.")
+    fields = required_fields(request)
     merge_fields(spreadsheet.properties, request.get("properties") or {}, fields)
     return {}
 
@@ -227,10 +231,7 @@ def mirror_colors(cell_format: dict) -> None:
 
 @handles("updateCells")
 def update_cells(spreadsheet: Spreadsheet, request: dict) -> dict:
-    fields = request.get("fields")
-    if not fields:
-        raise InvalidRequest("At least one field must be updated.")
-    mask = parse_mask(fields)
+    mask = parse_mask(required_fields(request))
     rows = request.get("rows") or []
     if "start" in request:
         start = request["start"]
@@ -257,10 +258,7 @@ def update_cells(spreadsheet: Spreadsheet, request: dict) -> dict:
 
 @handles("repeatCell")
 def repeat_cell(spreadsheet: Spreadsheet, request: dict) -> dict:
-    fields = request.get("fields")
-    if not fields:
-        raise InvalidRequest("At least one field must be updated.")
-    mask = parse_mask(fields)
+    mask = parse_mask(required_fields(request))
     sheet, box = grid_box(spreadsheet, request.get("range") or {})
     cell = request.get("cell") or {}
     for row in range(box.start_row, box.end_row):
@@ -285,9 +283,7 @@ def dimension_range(spreadsheet: Spreadsheet, request: dict) -> tuple[Sheet, str
 @handles("updateDimensionProperties")
 def update_dimension_properties(spreadsheet: Spreadsheet, request: dict) -> dict:
     sheet, dimension, start, end = dimension_range(spreadsheet, request)
-    fields = request.get("fields") or ""
-    if not fields:
-        raise InvalidRequest("At least one field must be updated.")
+    fields = required_fields(request)
     properties = request.get("properties") or {}
     found = sheet.dimensions[dimension]
     for index in range(start, end):

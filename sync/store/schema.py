@@ -153,21 +153,23 @@ audit = Table(
     Column("at", Timestamp, nullable=False),
 )
 
-#: lineage columns of every template table, ahead of the template's own columns
-LINEAGE = (
-    "id",
-    "source_id",
-    "team",
-    "sheet",
-    "sheet_row",
-    "row_id",
-    "content_hash",
-    "first_seen",
-    "last_changed",
-    "sync_run",
-    "deleted_at",
-    "deleted_run",
-)
+
+def _lineage() -> list[Column[Any]]:
+    """The lineage columns of every template table, ahead of the template's own columns."""
+    return [
+        Column("id", Integer, primary_key=True),
+        Column("source_id", ForeignKey("sources.id"), nullable=False),
+        Column("team", Text, nullable=False),
+        Column("sheet", Text, nullable=False),
+        Column("sheet_row", Integer, nullable=False),
+        Column("row_id", Text, nullable=False),
+        Column("content_hash", Text, nullable=False),
+        Column("first_seen", Timestamp, nullable=False),
+        Column("last_changed", Timestamp, nullable=False),
+        Column("sync_run", ForeignKey("sync_runs.id"), nullable=False),
+        Column("deleted_at", Timestamp),
+        Column("deleted_run", ForeignKey("sync_runs.id")),
+    ]
 
 
 def _value_type(kind: Kind) -> TypeEngine[Any]:
@@ -181,24 +183,14 @@ def _value_type(kind: Kind) -> TypeEngine[Any]:
 
 
 def _template_table(template: Template) -> Table:
-    clash = {c.key for c in template.columns} & set(LINEAGE)
+    lineage = _lineage()
+    clash = {c.key for c in template.columns} & {c.name for c in lineage}
     if clash:
         raise ValueError(f"{template.id}: columns named like lineage columns: {sorted(clash)}")
     return Table(
         template.id,
         metadata,
-        Column("id", Integer, primary_key=True),
-        Column("source_id", ForeignKey("sources.id"), nullable=False),
-        Column("team", Text, nullable=False),
-        Column("sheet", Text, nullable=False),
-        Column("sheet_row", Integer, nullable=False),
-        Column("row_id", Text, nullable=False),
-        Column("content_hash", Text, nullable=False),
-        Column("first_seen", Timestamp, nullable=False),
-        Column("last_changed", Timestamp, nullable=False),
-        Column("sync_run", ForeignKey("sync_runs.id"), nullable=False),
-        Column("deleted_at", Timestamp),
-        Column("deleted_run", ForeignKey("sync_runs.id")),
+        *lineage,
         *(Column(c.key, _value_type(c.kind), comment=c.header) for c in template.columns),
         UniqueConstraint("source_id", "row_id"),
         Index(None, "team"),

@@ -803,11 +803,11 @@ def test_to_decimal():
 def test_money():
     assert money("R$ 1.234,56") == Decimal("1234.56")
     assert money("(1.234,56)") == Decimal("-1234.56")
-    assert money(1.005) == Decimal("1.01")
+    assert money(1.005) == Decimal("1.01")  # a number cell: as the sheet shows it, half-up
     assert money(7) == Decimal("7.00")
     assert money(None) is None
     assert money("  ") is None
-    assert money(float("nan")) is None
+    assert money(float("nan")) is None  # an empty number cell, as pandas hands it over
     with pytest.raises(ValueError, match="não é um número"):
         money(True)
     with pytest.raises(ValueError, match="não é um número"):
