@@ -70,6 +70,13 @@ def merge(
 ) -> Counts:
     """Bring the store's rows of `source` to what `pulled` holds; returns what changed."""
     errors = _errors_by_row(issues)
+    unmatched = sorted({sheet for sheet, _ in errors} - {t.sheet for t in pulled.tables})
+    if unmatched:
+        # an error no table claims would let its row in unquarantined: refuse the whole merge
+        raise ValueError(
+            f"pendências de abas que não foram lidas ({', '.join(unmatched)}): a sincronização "
+            "foi cancelada para não gravar linhas com erro."
+        )
     positions: dict[str, list[int]] = defaultdict(list)
     for index, table in enumerate(pulled.tables):
         positions[table.template.id].append(index)
@@ -314,11 +321,19 @@ def _python_columns(table: SheetTable) -> dict[str, list[Any]]:
 
 
 def _raw_columns(table: SheetTable) -> dict[str, list[str | None]]:
-    """What each of the sheet's template cells held, as text, by header (for the quarantine)."""
+    """What each of the sheet's template cells held, as text, by header (for the quarantine).
+
+    An empty cell is None (JSON null): the text column's missing value is NaN, which `str`
+    would turn into a "nan" the user never typed.
+    """
     return {
         column.header: [
-            None if v is None or v is pd.NA else str(v)
-            for v in table.raw[column.key].astype(object).tolist()
+            None if empty else str(value)
+            for value, empty in zip(
+                table.raw[column.key].astype(object).tolist(),
+                table.raw[column.key].isna().tolist(),
+                strict=True,
+            )
         ]
         for column in table.template.columns
         if table.has(column.key)

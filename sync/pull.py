@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -71,12 +71,20 @@ def pull_folder(folder: Path | str) -> Pulled:
             continue  # Excel's lock files (~$…) and hidden files are not workbooks
         found = read_tables(read_workbook(path))
         for table in found:
-            table.sheet = f"{path.name} › {table.sheet}"
+            _rename(table, f"{path.name} › {table.sheet}")
         groups.append(list(range(len(tables), len(tables) + len(found))))
         tables += found
     pulled = identify(tables, writer=None)
     pulled.workbooks = groups
     return pulled
+
+
+def _rename(table: Table, sheet: str) -> None:
+    """Give a table a new sheet name, and the issues found while reading it too: the merge
+    finds a row's issues by sheet and row, so an issue left under the old name would let its
+    row into the consolidated table instead of the quarantine."""
+    table.issues = [replace(issue, sheet=sheet) for issue in table.issues]
+    table.sheet = sheet
 
 
 def tables_from_values(sheets: Sequence[tuple[str, Sequence[Sequence[object]]]]) -> list[Table]:
