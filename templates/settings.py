@@ -7,6 +7,7 @@ reported with its name and value, all at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
 
@@ -24,9 +25,11 @@ class CompanySettings(BaseSettings):
     #: the date `date.future` compares with; today unless set (useful to re-check old reports)
     today: date | None = None
 
-    def options(self) -> Options:
-        """What validation needs, with today's date taken now when none is set."""
-        return Options(today=self.today or date.today(), closed_until=self.closed_until)
+    def options(self, clock: Callable[[], date] = date.today) -> Options:
+        """What validation needs. With no `today` set, `clock` is asked at every call, not once
+        at start-up, so that a service still running after midnight checks against the new day;
+        tests hand it a fixed clock."""
+        return Options(today=self.today or clock(), closed_until=self.closed_until)
 
 
 class SettingsError(Exception):
@@ -48,6 +51,6 @@ def load_settings_of(kind: type[S], **overrides: object) -> S:
         raise SettingsError(f"configuração inválida: {problems}") from None
 
 
-def company_options() -> Options:
+def company_options(clock: Callable[[], date] = date.today) -> Options:
     """The validation options this process's environment sets (raises `SettingsError`)."""
-    return load_settings_of(CompanySettings).options()
+    return load_settings_of(CompanySettings).options(clock)

@@ -27,6 +27,14 @@ from retaguarda.templates.table import Table
 TODAY = date(2026, 11, 25)
 
 
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the machine's clock: the CLI, the service and the add-in take "today"
+    from RETAGUARDA_TODAY when no --today is given, so a test that forgets to pass one still
+    checks against a fixed day (and keeps passing next year). Tests of the default unset it."""
+    monkeypatch.setenv("RETAGUARDA_TODAY", TODAY.isoformat())
+
+
 def table_of(
     template_id: str, *rows: Sequence[object], headers: Sequence[str] | None = None
 ) -> Table:

@@ -10,12 +10,25 @@ from retaguarda.sync.settings import load_settings
 from retaguarda.templates.settings import SettingsError, company_options
 
 
-def test_unset_means_today_and_no_closed_period(monkeypatch):
+def test_unset_means_the_clock_s_day_and_no_closed_period(monkeypatch):
     monkeypatch.delenv("RETAGUARDA_CLOSED_UNTIL", raising=False)
     monkeypatch.delenv("RETAGUARDA_TODAY", raising=False)
-    options = company_options()
+    options = company_options(clock=lambda: date(2026, 11, 25))
     assert options.closed_until is None
-    assert options.today == date.today()
+    assert options.today == date(2026, 11, 25)
+
+
+def test_a_service_running_past_midnight_moves_on_to_the_new_day(monkeypatch):
+    monkeypatch.delenv("RETAGUARDA_TODAY", raising=False)
+    settings = load_settings()  # read once, when the service starts
+    clock = iter([date(2026, 12, 31), date(2027, 1, 1)]).__next__  # one day per call
+    assert settings.options(clock).today == date(2026, 12, 31)
+    assert settings.options(clock).today == date(2027, 1, 1)
+
+
+def test_a_set_day_wins_over_the_clock(monkeypatch):
+    monkeypatch.setenv("RETAGUARDA_TODAY", "2026-03-01")
+    assert company_options(clock=lambda: date(2026, 11, 25)).today == date(2026, 3, 1)
 
 
 def test_the_environment_sets_them(monkeypatch):
