@@ -29,11 +29,11 @@ class Report:
 
     @property
     def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity is Severity.ERROR]
+        return [i for i in self.issues if i.severity == Severity.ERROR]
 
     @property
     def warnings(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity is Severity.WARNING]
+        return [i for i in self.issues if i.severity == Severity.WARNING]
 
     @property
     def valid(self) -> bool:
