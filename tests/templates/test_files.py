@@ -408,18 +408,14 @@ def test_one_stray_value_at_xfd1048576_is_refused_without_aborting(tmp_path):
         tmp_path / "perdida.xlsx", A1 + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
     )
     child = run_isolated(
-        "import time\n"
         "from retaguarda.templates.files import read_workbook, UnreadableFile\n"
-        "started = time.perf_counter()\n"
         f"try:\n    read_workbook({str(stray)!r})\n"
         "except UnreadableFile as error:\n"
-        "    print(error.code, round(time.perf_counter() - started, 1))\n"
+        "    print(error.code)\n"
         "    print(error.message)\n"
     )
     assert child.returncode == 0, child.stderr[-2000:]
-    code, seconds = child.stdout.splitlines()[0].split()
-    assert code == "file.sheet_too_large"
-    assert float(seconds) < 5
+    assert child.stdout.splitlines()[0] == "file.sheet_too_large"
     message = child.stdout.splitlines()[1]
     assert "planilha “Plan1”" in message
     assert "grande demais" in message
