@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from retaguarda.sync.store.database import Store
 from retaguarda.sync.store.schema import sources
@@ -25,6 +26,8 @@ INBOX = Path("workbooks/inbox")
 #: a spreadsheet id inside a Google Sheets URL (https://docs.google.com/spreadsheets/d/<id>/...)
 _SHEETS_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 _SPREADSHEET_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+#: how many times `add_source` looks again after losing a race to another process
+_ATTEMPTS = 20
 
 
 class SourceError(ValueError):
@@ -93,33 +96,52 @@ def add_source(
         if not path.is_dir():
             raise SourceError(f"pasta não encontrada: {folder}")
         kind, location = FOLDER, str(path)
-    with store.atomic() as connection:
-        taken = set(connection.scalars(select(sources.c.name)))
-        wanted = slug(name or team)
-        if name is not None and wanted in taken:
-            raise SourceError(f"já existe uma fonte chamada {wanted!r}.")
-        unique, n = wanted, 2
-        while unique in taken:
-            unique, n = f"{wanted}-{n}", n + 1
-        same = connection.execute(
-            select(sources.c.name).where(
-                sources.c.kind == kind,
-                sources.c.location == location,
-                sources.c.removed_at.is_(None),
-            )
-        ).scalar()
-        if same is not None:
-            raise SourceError(f"esta planilha já é a fonte {same!r}.")
-        new_id = connection.execute(
-            insert(sources).values(
-                name=unique,
-                team=team.strip(),
-                kind=kind,
-                location=location,
-                added_at=datetime.now(UTC),
-            )
-        ).inserted_primary_key[0]
-    return Source(new_id, unique, team.strip(), kind, location)
+    # The database has the last word (unique name, one active source per spreadsheet): another
+    # process may register between our look and our insert. Then look again, and either say
+    # what is already there, or take the next free name.
+    for _attempt in range(_ATTEMPTS):
+        try:
+            with store.atomic() as connection:
+                unique = _free_name(connection, slug(name or team), given=name is not None)
+                _not_registered(connection, kind, location)
+                new_id = connection.execute(
+                    insert(sources).values(
+                        name=unique,
+                        team=team.strip(),
+                        kind=kind,
+                        location=location,
+                        added_at=datetime.now(UTC),
+                    )
+                ).inserted_primary_key[0]
+        except IntegrityError:
+            continue
+        return Source(new_id, unique, team.strip(), kind, location)
+    raise SourceError(
+        "outros cadastros de fontes aconteciam ao mesmo tempo; tente de novo em instantes."
+    )
+
+
+def _free_name(connection: Connection, wanted: str, *, given: bool) -> str:
+    """`wanted`, or `wanted-2`, `wanted-3`... when it is taken (unless the admin chose it)."""
+    taken = set(connection.scalars(select(sources.c.name)))
+    if given and wanted in taken:
+        raise SourceError(f"já existe uma fonte chamada {wanted!r}.")
+    unique, n = wanted, 2
+    while unique in taken:
+        unique, n = f"{wanted}-{n}", n + 1
+    return unique
+
+
+def _not_registered(connection: Connection, kind: str, location: str) -> None:
+    same = connection.execute(
+        select(sources.c.name).where(
+            sources.c.kind == kind,
+            sources.c.location == location,
+            sources.c.removed_at.is_(None),
+        )
+    ).scalar()
+    if same is not None:
+        raise SourceError(f"esta planilha já é a fonte {same!r}.")
 
 
 def list_sources(store: Store) -> list[Source]:

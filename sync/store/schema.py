@@ -94,10 +94,20 @@ sources = Table(
     Column("id", Integer, primary_key=True),
     Column("name", Text, nullable=False, unique=True),
     Column("team", Text, nullable=False),
-    Column("kind", Text, nullable=False),  # "google" or "file"
-    Column("location", Text, nullable=False),  # spreadsheet id, or the workbook's path
+    Column("kind", Text, nullable=False),  # "google", "file" or "folder"
+    Column("location", Text, nullable=False),  # spreadsheet id, or the workbook's/folder's path
     Column("added_at", Timestamp, nullable=False),
     Column("removed_at", Timestamp),
+)
+#: a spreadsheet is one active source at most: twice, its rows would be consolidated twice.
+#: An index, not a check in code, because two processes can both check before either writes.
+ACTIVE_LOCATION = Index(
+    "uq_sources_active_location",
+    sources.c.kind,
+    sources.c.location,
+    unique=True,
+    sqlite_where=sources.c.removed_at.is_(None),
+    postgresql_where=sources.c.removed_at.is_(None),
 )
 
 sync_runs = Table(
