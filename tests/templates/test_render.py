@@ -1,6 +1,10 @@
 """Rendered workbooks, read back as Excel users and our readers see them (openpyxl, calamine)."""
 
+import csv
 import datetime as dt
+import re
+import shutil
+import subprocess
 from decimal import Decimal
 from importlib.metadata import version
 from pathlib import Path
@@ -22,22 +26,45 @@ from retaguarda.templates.render import (
 
 CHART = get_template("plano_de_contas")
 LEDGER = get_template("lancamentos")
+DOCS = Path(__file__).parents[2] / "docs" / "modelos.md"
+
 MONEY = "[$R$-416] #,##0.00;-[$R$-416] #,##0.00"
-FORMATS = {
-    Kind.MONEY: MONEY,
-    Kind.UNIT_COST: "[$R$-416] #,##0.0000;-[$R$-416] #,##0.0000",
-    Kind.QUANTITY: "#,##0.0##",
-    Kind.INTEGER: "#,##0",
-    Kind.DATE: "dd/mm/yyyy",
-    Kind.MONTH: "mm/yyyy",
+#: The number format Excel's "Format Cells" shows for each type docs/modelos.md names; every
+#: other type (texto, CPF, lista, conta do plano...) is Text ("@"), so leading zeros survive.
+FORMAT_OF_TYPE = {
+    "data": "dd/mm/yyyy",
+    "mês (mm/aaaa)": "mm/yyyy",
+    "valor (R$)": MONEY,
+    "valor (R$, 4 casas)": "[$R$-416] #,##0.0000;-[$R$-416] #,##0.0000",
+    "quantidade": "#,##0.0##",
+    "número inteiro": "#,##0",
 }
-#: openpyxl's name for the data-validation type of each numeric kind.
-NUMERIC = {
-    Kind.MONEY: "decimal",
-    Kind.UNIT_COST: "decimal",
-    Kind.QUANTITY: "decimal",
-    Kind.INTEGER: "whole",
+#: What Excel checks as the user types a number (openpyxl's names of data-validation types).
+VALIDATION_OF_TYPE = {
+    "valor (R$)": "decimal",
+    "valor (R$, 4 casas)": "decimal",
+    "quantidade": "decimal",
+    "número inteiro": "whole",
 }
+#: Header fills: dark blue over the columns docs/modelos.md marks required, lighter blue otherwise.
+REQUIRED_FILL, OPTIONAL_FILL = "FF1F4E78", "FF5B86B5"
+
+
+def documented() -> dict[str, tuple[str, list[tuple[str, str, bool]]]]:
+    """Each template as docs/modelos.md promises it to users: its sheet, then its columns
+    (header, type, required), in order."""
+    text = DOCS.read_text(encoding="utf-8")
+    templates = {}
+    for section in re.split(r"^## ", text, flags=re.MULTILINE)[1:]:
+        heading = re.match(r".* — `(\w+)` \(aba “(.+?)”, versão", section)
+        if heading is None:
+            continue
+        columns = re.findall(r"^\| ([^|]+?) \| ([^|]+?) \| (sim|não) \|", section, re.MULTILINE)
+        templates[heading[1]] = (heading[2], [(h, t, r == "sim") for h, t, r in columns])
+    return templates
+
+
+DOCUMENTED = documented()
 
 
 def needs_chart(template: Template) -> bool:
@@ -79,34 +106,45 @@ def test_build_writes_every_template_and_the_company_workbook(built):
     assert all(path.name == f"{stem}.xlsx" for stem, path in built.items())
 
 
+def test_the_docs_describe_every_template():
+    assert set(DOCUMENTED) == set(TEMPLATES)
+    assert all(columns for _, columns in DOCUMENTED.values())
+
+
 @pytest.mark.parametrize("template_id", list(TEMPLATES))
 def test_template_sheet_has_header_table_and_formats(built, template_id):
     template = TEMPLATES[template_id]
+    sheet_name, columns = DOCUMENTED[template_id]
     book = openpyxl.load_workbook(built[template_id])
-    sheet = book[template.sheet]
-    assert book.sheetnames[0] == template.sheet
-    assert book.active.title == template.sheet
+    sheet = book[sheet_name]
+    assert book.sheetnames[0] == sheet_name
+    assert book.active.title == sheet_name
 
-    # the template's headers, then the hidden row identity the sync service fills in
-    assert tuple(c.value for c in sheet[1]) == (*template.headers, "ID")
-    id_letter = get_column_letter(len(template.columns) + 1)
+    # the documented headers, then the hidden row identity the sync service fills in
+    assert tuple(c.value for c in sheet[1]) == (*(header for header, _, _ in columns), "ID")
+    id_letter = get_column_letter(len(columns) + 1)
     assert sheet.column_dimensions[id_letter].hidden
+    assert column_format(sheet, len(columns) + 1) == "@"
+    assert sheet.cell(1, len(columns) + 1).fill.fgColor.rgb == OPTIONAL_FILL
     assert sheet.freeze_panes == "A2"
     last = id_letter
     rows = len(STARTER_CHART) if template is CHART else 1
     assert dict(sheet.tables.items()) == {f"tbl_{template_id}": f"A1:{last}{1 + rows}"}
     assert sheet.tables[f"tbl_{template_id}"].tableStyleInfo.name == "TableStyleMedium2"
 
-    for index, column in enumerate(template.columns, start=1):
-        header = sheet.cell(1, index)
-        assert header.font.b
-        assert header.font.color.rgb == "FFFFFFFF"
-        assert header.fill.fgColor.rgb in {"FF1F4E78", "FF5B86B5"}
-        assert header.alignment.wrap_text
-        assert column.help in header.comment.text
-        assert column_format(sheet, index) == FORMATS.get(column.kind, "@"), column.header
+    for index, ((header, kind, required), column) in enumerate(
+        zip(columns, template.columns, strict=True), start=1
+    ):
+        cell = sheet.cell(1, index)
+        assert cell.font.b
+        assert cell.font.color.rgb == "FFFFFFFF"
+        assert cell.fill.fgColor.rgb == (REQUIRED_FILL if required else OPTIONAL_FILL), header
+        assert cell.alignment.wrap_text
+        assert ("Obrigatório." if required else "Opcional.") in cell.comment.text, header
+        assert column.help in cell.comment.text
+        assert column_format(sheet, index) == FORMAT_OF_TYPE.get(kind, "@"), header
         # xlsxwriter adds Excel's cell padding (~0.71) to the width it is given.
-        assert column_width(sheet, index) >= column.width + 0.7, column.header
+        assert column_width(sheet, index) >= column.width + 0.7, header
 
 
 @pytest.mark.parametrize("template_id", [t for t in TEMPLATES if t != "plano_de_contas"])
@@ -119,30 +157,33 @@ def test_blank_template_row_is_truly_empty(built, template_id):
 @pytest.mark.parametrize("template_id", list(TEMPLATES))
 def test_every_column_is_validated_with_its_help(built, template_id):
     template = TEMPLATES[template_id]
-    sheet = openpyxl.load_workbook(built[template_id])[template.sheet]
-    for index, column in enumerate(template.columns, start=1):
+    sheet_name, columns = DOCUMENTED[template_id]
+    sheet = openpyxl.load_workbook(built[template_id])[sheet_name]
+    for index, ((header, kind, _), column) in enumerate(
+        zip(columns, template.columns, strict=True), start=1
+    ):
         letter = get_column_letter(index)
         dv = validation_at(sheet, f"{letter}2")
         assert str(dv.sqref) == f"{letter}2:{letter}1000"
-        assert dv.promptTitle == column.header
+        assert dv.promptTitle == header
         assert column.help in dv.prompt
         assert dv.showInputMessage
-        if column.kind is Kind.CHOICE:
+        if kind == "lista":
             assert (dv.type, dv.formula1) == ("list", '"' + ",".join(column.choices) + '"')
-        elif column.kind is Kind.ACCOUNT and template is not CHART:
+        elif kind == "conta do plano" and template is not CHART:
             assert (dv.type, dv.formula1, dv.errorStyle) == ("list", "rg_contas", "warning")
-        elif column.kind in (Kind.DATE, Kind.MONTH):
+        elif kind in ("data", "mês (mm/aaaa)"):
             # 1 and 73415 are Excel's serials of 01/01/1900 and 31/12/2100.
             assert (dv.type, dv.formula1, dv.formula2) == ("date", "1", "73415")
             assert "data" in dv.error.lower()
-        elif column.kind in NUMERIC:
-            assert dv.type == NUMERIC[column.kind]
+        elif kind in VALIDATION_OF_TYPE:
+            assert dv.type == VALIDATION_OF_TYPE[kind], header
             if column.positive:
                 assert (dv.operator, dv.formula1) == ("greaterThanOrEqual", "0")
             else:
                 assert dv.operator in (None, "between")
         else:
-            assert dv.type in (None, "none")
+            assert dv.type in (None, "none"), header
 
 
 @pytest.mark.parametrize("template_id", [t for t in TEMPLATES if needs_chart(TEMPLATES[t])])
@@ -311,10 +352,10 @@ def test_data_rows_keep_their_types(tmp_path):
     month = book[payroll.sheet]["A2"]
     assert (month.value, month.number_format) == (dt.datetime(2026, 2, 1), "mm/yyyy")
     movement = book[stock.sheet]
-    assert (movement["F2"].value, movement["F2"].number_format) == (-2.5, FORMATS[Kind.QUANTITY])
+    assert (movement["F2"].value, movement["F2"].number_format) == (-2.5, "#,##0.0##")
     assert (movement["G2"].value, movement["G2"].number_format) == (
         0.1234,
-        FORMATS[Kind.UNIT_COST],
+        "[$R$-416] #,##0.0000;-[$R$-416] #,##0.0000",
     )
 
     assert ("empresa", "Comercial Exemplo Ltda", "") in meta_rows(book)
@@ -364,3 +405,121 @@ def test_rendering_is_deterministic(tmp_path, built):
     }
     first = render_template(LEDGER, tmp_path / "a.xlsx").read_bytes()
     assert render_template(LEDGER, tmp_path / "b.xlsx").read_bytes() == first
+
+
+PT_BR_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">
+<value>pt-BR</value></prop></item>
+</oor:items>
+"""
+
+
+def shown_by_libreoffice(book: Path, out: Path) -> dict[str, list[dict[str, str]]]:
+    """Each sheet's rows as a spreadsheet on a Brazilian machine displays them: LibreOffice,
+    set to pt-BR, saves every sheet as CSV "as shown" (its own reading of the number formats)."""
+    profile = out / "profile"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(PT_BR_PROFILE, encoding="utf-8")
+    # separator ;, quote ", UTF-8, from row 1, ..., cells as shown, every sheet (-1)
+    options = "59,34,76,1,,1046,false,true,true,false,false,-1"
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--convert-to",
+            f"csv:Text - txt - csv (StarCalc):{options}",
+            "--outdir",
+            str(out),
+            str(book),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=300,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(out), "LC_ALL": "C.UTF-8"},
+    )
+    sheets = {}
+    for path in out.glob(f"{book.stem}-*.csv"):
+        with path.open(encoding="utf-8", newline="") as file:
+            sheets[path.stem.removeprefix(f"{book.stem}-")] = list(
+                csv.DictReader(file, delimiter=";")
+            )
+    return sheets
+
+
+def test_a_brazilian_user_sees_reais_dates_and_decimal_commas(tmp_path):
+    """docs/modelos.md promises Brazilian formats (R$ 1.234,56, dd/mm/aaaa): an independent
+    spreadsheet shows the rendered values that way."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed")  # CI installs it (.ci/run)
+    payroll, stock, bank = (get_template(t) for t in ("folha", "estoque_movimentos", "extrato"))
+    path = render_workbook(
+        tmp_path / "amostra.xlsx",
+        [
+            (
+                LEDGER,
+                [(dt.date(2026, 3, 5), "00123", "Venda", "1.1.01", "3.1.01", Decimal("1234.56"))],
+            ),
+            (
+                payroll,
+                [
+                    [
+                        dt.date(2026, 2, 1),
+                        "0007",
+                        "Maria",
+                        "",
+                        "",
+                        "",
+                        dt.date(2020, 1, 2),
+                        Decimal("1621"),
+                        Decimal("10.5"),
+                        None,
+                        None,
+                        2,
+                    ]
+                ],
+            ),
+            (
+                stock,
+                [
+                    (
+                        dt.date(2026, 3, 5),
+                        "P1",
+                        "",
+                        "",
+                        "Ajuste",
+                        Decimal("-1234.5"),
+                        Decimal("0.1234"),
+                    )
+                ],
+            ),
+            (bank, [(dt.date(2026, 3, 6), "Tarifa", "", Decimal("-12.3"), Decimal("1000000"))]),
+            (CHART, STARTER_CHART),
+        ],
+    )
+    shown = shown_by_libreoffice(path, tmp_path / "csv")
+
+    (ledger,) = shown["Lançamentos"]
+    assert (ledger["Data"], ledger["Documento"], ledger["Valor"]) == (
+        "05/03/2026",
+        "00123",
+        "R$ 1.234,56",
+    )
+    (month,) = shown["Folha de pagamento"]
+    assert (month["Competência"], month["Matrícula"], month["Admissão"]) == (
+        "02/2026",
+        "0007",
+        "02/01/2020",
+    )
+    assert (month["Salário base"], month["Horas extras 50%"], month["Dependentes"]) == (
+        "R$ 1.621,00",
+        "10,5",
+        "2",
+    )
+    (movement,) = shown["Movimentações de estoque"]
+    assert (movement["Quantidade"], movement["Custo unitário"]) == ("-1.234,5", "R$ 0,1234")
+    (line,) = shown["Extrato bancário"]
+    assert (line["Valor"], line["Saldo"]) == ("-R$ 12,30", "R$ 1.000.000,00")
