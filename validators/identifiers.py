@@ -7,34 +7,50 @@ the user probably meant). The `is_*`, `format_*` and `*_check_digits` functions 
 for spreadsheet functions, which are called once per cell, and for the sample-data generator.
 A test holds the two faces to the same answers.
 
-Input is what people type: punctuation (". - /" and spaces, also the non-breaking space that
-Excel and web pages paste) is ignored, letters are upper-cased (the alphanumeric CNPJ of IN RFB
-2.229/2024 may be typed in lower case). Excel drops the leading zeros of a number typed into a
-cell that is not formatted as text, so a value that becomes valid once padded with zeros is
-flagged with the padded value as the suggestion, rather than as merely too short.
+Input is what people type: punctuation (". - /" and spaces, also the dashes and spaces that
+Word, PDFs and web pages paste) is ignored, letters are upper-cased (the alphanumeric CNPJ of
+IN RFB 2.229/2024 may be typed in lower case). Digits of other scripts (Arabic-Indic, fullwidth)
+are refused, naming the character, since nobody means them. Excel drops the leading zeros of a
+number typed into a cell that is not formatted as text, so a value that becomes valid once
+padded with zeros is flagged with the padded value as the suggestion, rather than as merely too
+short; and a number exported as text by another program ("2747859517.0") is that number, its
+".0" no digit of the identifier.
 """
 
 from __future__ import annotations
 
+import json
 import operator
 import re
 import string
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
-from functools import cached_property
+from functools import cache, cached_property
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-#: What `strip()` means here: ASCII whitespace and the non-breaking space.
-_WHITESPACE = "\t\n\v\f\r \xa0"
+from retaguarda.validators import fields
+
+#: Spaces other programs put in numbers: no-break (Excel, web pages), the typographic spaces
+#: U+2000 to U+200A (thin, figure...), narrow no-break (PDFs), zero width, and the BOM.
+_SPACES = "\xa0" + "".join(map(chr, range(0x2000, 0x200C))) + "\u202f\u205f\u3000\ufeff"
+#: Word's autocorrect and PDFs turn "-" into these: hyphen, non-breaking hyphen, figure dash,
+#: en dash, em dash, horizontal bar, minus sign.
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+#: What `strip()` means here: ASCII whitespace and the spaces above.
+_WHITESPACE = "\t\n\v\f\r " + _SPACES
 #: Typed between the characters of an identifier for readability; never part of its value.
-_PUNCTUATION = _WHITESPACE + "./-"
+_PUNCTUATION = _WHITESPACE + "./-" + _DASHES
 #: Typed in a phone number: "+55 (11) 98765-4321".
-_PHONE_PUNCTUATION = _WHITESPACE + "().-"
+_PHONE_PUNCTUATION = _WHITESPACE + "().-" + _DASHES
+#: A number written by a program that prints floats ("2747859517.0") or two decimals.
+_ZERO_FRACTION = "([0-9]+)[.,]00?"
 
 #: Area codes (DDD) in use, from ANATEL's numbering plan.
 _DDD = "1[1-9]|2[12478]|3[1-578]|4[1-9]|5[1345]|6[1-9]|7[134579]|8[1-9]|9[1-9]"
@@ -71,6 +87,12 @@ class Verdict:
     reason: np.ndarray
     reason_en: np.ndarray
     formatted: pd.Series
+    #: rows that pass but deserve a look (a bank code missing from the Banco Central's list, a
+    #: number that is a valid CPF and a valid CNPJ): issues of `warning_code`, suggesting
+    #: `warning_suggestion` (the other reading, the list's name of the bank)
+    warned: np.ndarray | None = None
+    warning_code: str = ""
+    warning_suggestion: pd.Series | None = None
 
 
 class _R(IntEnum):
@@ -92,6 +114,7 @@ class _R(IntEnum):
     PHONE_NUMBER = 13
     PHONE_PREFIX = 14
     CPF_OR_PHONE = 15
+    BANK_DV = 16
 
 
 _Messages = Mapping[_R, tuple[str, str]]
@@ -144,6 +167,7 @@ _BANK_MESSAGES = {
     **_COMMON,
     _R.LENGTH: ("deve ter de 1 a 3 dígitos", "must have 1 to 3 digits"),
     _R.RANGE: ("o código 000 não existe", "there is no code 000"),
+    _R.BANK_DV: ("dígito verificador não confere", "check digit does not match"),
 }
 _PIX_MESSAGES: _Messages = {
     _R.NOT_A_KEY: (
@@ -193,8 +217,13 @@ _EVP_RE = re.compile(_EVP)
 _PHONE_RE = re.compile(r"\+55" + _NATIONAL)
 
 
+_ZERO_FRACTION_RE = re.compile(_ZERO_FRACTION)
+
+
 def _clean(s: str) -> str:
-    return s.translate(_CLEAN_TABLE)
+    t = s.strip(_WHITESPACE)
+    number = _ZERO_FRACTION_RE.fullmatch(t)
+    return (number.group(1) if number else t).translate(_CLEAN_TABLE)
 
 
 def _is_digits(s: str, length: int) -> bool:
@@ -334,12 +363,14 @@ class _Text:
     their characters cleaned of punctuation and ASCII-upper-cased, as `_clean` does."""
 
     def __init__(self, raw: pa.Array) -> None:
-        self.trimmed = pc.utf8_trim(_large(raw), characters=_WHITESPACE)
+        self.trimmed = _without_zero_fraction(pc.utf8_trim(_large(raw), characters=_WHITESPACE))
         self.size = _lengths(self.trimmed)
         self.present = self.size > 0
 
     @classmethod
     def of(cls, values: pd.Series) -> _Text:
+        if not pd.api.types.is_string_dtype(values):
+            values = _as_text(values)
         if getattr(values.dtype, "storage", None) != "pyarrow":
             values = values.astype(pd.StringDtype("pyarrow"))
         array = pa.array(values.array)
@@ -398,10 +429,74 @@ class _Text:
         return rows[ok], chars[ok]
 
 
+def _as_text(values: pd.Series) -> pd.Series:
+    """Cells that are not all text, as the user sees them: the float 1.0 is "1" (bank 001, not
+    the "10" its printed form would clean to), and 1.5 is "1,5", refused rather than read as
+    15."""
+    cells = fields.split(values)
+    text = fields.to_text(cells)
+    at, number = cells.numbers()
+    fraction = at[np.floor(number) != number]
+    if len(fraction):
+        text.iloc[fraction] = text.iloc[fraction].str.replace(".", ",", regex=False)
+    return text
+
+
+def _without_zero_fraction(text: pa.Array) -> pa.Array:
+    """Cells such as "2747859517.0" as the number they are ("2747859517"). They are found by
+    their last bytes first, so that a column without any costs a few vector comparisons."""
+    buffers = text.buffers()
+    if len(text) == 0 or buffers[2] is None or buffers[2].size == 0:
+        return text
+    offsets = np.frombuffer(buffers[1], dtype=np.int64)[text.offset : text.offset + len(text) + 1]
+    data = np.frombuffer(buffers[2], dtype=np.uint8)
+    end, size = offsets[1:], np.diff(offsets)
+
+    def byte(k: int) -> np.ndarray:  # the k-th byte from a cell's end; 0 past its start
+        return np.where(size >= k, data[np.maximum(end - k, 0)], 0)
+
+    last, before = byte(1) == ord("0"), byte(2)
+    separator = (before == ord(".")) | (before == ord(","))
+    separator |= (before == ord("0")) & np.isin(byte(3), [ord("."), ord(",")])
+    rows = np.flatnonzero(last & separator)
+    if len(rows) == 0:
+        return text
+    number = pc.replace_substring_regex(text.take(pa.array(rows)), f"^{_ZERO_FRACTION}$", r"\1")
+    where = np.arange(len(text))
+    where[rows] = len(text) + np.arange(len(rows))
+    return pa.concat_arrays([text, number]).take(pa.array(where))
+
+
+def _not_allowed(text: str, alphanumeric: bool) -> tuple[str, str] | None:
+    """The reason (pt, en) naming the first character that is neither punctuation nor allowed:
+    "٣" looks like a digit and is not one of 0-9, so the message says which character it is."""
+    what = ("letra nem dígito", "neither a letter nor a digit")
+    if not alphanumeric:
+        what = ("um dígito", "a digit")
+    for char in text:
+        if char in string.digits or (alphanumeric and char in string.ascii_letters):
+            continue
+        if char in _PUNCTUATION:
+            continue
+        code = f"U+{ord(char):04X} {unicodedata.name(char, '')}".rstrip()
+        if char.isascii() and char.isprintable():
+            pt = en = f"“{char}”"
+        elif char.isprintable():
+            pt = en = f"“{char}” ({code})"
+        else:  # a control character: named, never copied into a message
+            pt, en = f"o caractere {code}", f"the character {code}"
+        return f"contém {pt}, que não é {what[0]}", f"contains {en}, which is not {what[1]}"
+    return None
+
+
 @dataclass(frozen=True)
 class _Result:
     code: np.ndarray
     formatted: pa.Array
+    #: the cells as read (trimmed), to name an offending character
+    text: pa.Array | None = None
+    warned: np.ndarray | None = None
+    suggestion: pa.Array | None = None
 
 
 def _strings(matrix: np.ndarray) -> pa.Array:
@@ -532,7 +627,8 @@ def _untyped(text: _Text, *typed_rows: np.ndarray) -> tuple[np.ndarray, _Text]:
 def _check_fixed(text: _Text, spec: _Spec, *, punctuated: bool = True) -> _Result:
     typed_rows, typed = _typed(text, spec)
     rows, other = _untyped(text, typed_rows)
-    return _check_read(len(text), spec, (typed_rows, typed), (rows, other), punctuated)
+    found = _check_read(len(text), spec, (typed_rows, typed), (rows, other), punctuated)
+    return _Result(found.code, found.formatted, text.trimmed)
 
 
 def _check_read(
@@ -581,10 +677,86 @@ def _check_cpf_cnpj(text: _Text, *, punctuated: bool = True) -> _Result:
         & (((as_cnpj.code == _R.ZEROS) & (as_cpf.code != _R.ZEROS)) | (as_cpf.code == _R.CHARS))
     )
     use_cnpj[cnpj_typed[0]] = True
+    code = np.where(use_cnpj, as_cnpj.code, as_cpf.code).astype(np.int8)
+    warned, suggestion = _cnpj_too(text, (code == _R.OK) & ~use_cnpj)
     return _Result(
-        np.where(use_cnpj, as_cnpj.code, as_cpf.code).astype(np.int8),
+        code,
         pc.if_else(pa.array(use_cnpj), as_cnpj.formatted, as_cpf.formatted),
+        text.trimmed,
+        warned,
+        suggestion,
     )
+
+
+def _cnpj_too(text: _Text, cpf: np.ndarray) -> tuple[np.ndarray, pa.Array]:
+    """Valid CPFs typed as bare digits with leading zeros that are also a valid CNPJ once three
+    more zeros are put back: the number 191 is CPF 000.000.001-91 and Banco do Brasil's CNPJ
+    00.000.000/0001-91. Both readings lost zeros, so only the user can tell."""
+    maybe = cpf & (text.size == 11)
+    maybe[maybe] = _bools(pc.starts_with(text.trimmed.filter(pa.array(maybe)), "0"))
+    rows = np.flatnonzero(maybe)
+    matrix = text.subset(rows).matrix(np.arange(len(rows)), _CNPJ.width)
+    both = _verify_cnpj(matrix) == _R.OK
+    warned = np.zeros(len(text), dtype=bool)
+    warned[rows[both]] = True
+    return warned, _scatter(len(text), [(rows[both], _format(matrix[both], _CNPJ.layout))])
+
+
+# --- bank codes ------------------------------------------------------------------------------
+
+#: A COMPE code and the check digit boletos print after it ("341-7", Sicredi's "748-X").
+_BANK_WITH_DV = "(?P<code>[0-9]{1,3})[-" + _DASHES + "](?P<dv>[0-9Xx])"
+_BANK_LIST = Path(__file__).with_name("data") / "bancos_str.json"
+
+
+@cache
+def _banks() -> dict[str, str]:
+    """COMPE code → short name, from the Banco Central's list of STR participants (source and
+    date in the file); read once, the first time a bank code is checked."""
+    listed = json.loads(_BANK_LIST.read_text(encoding="utf-8"))
+    return {code: name for code, _ispb, name in listed["banks"]}
+
+
+def _bank_check_digits(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(written, also accepted) check digits of 3-digit codes, as ASCII: modulo 11 with weights
+    4, 3, 2; 11 is written 0, and 10 either X (Sicredi, 748-X) or 0 (Caixa, 104-0), as each
+    bank prints it."""
+    total = (matrix.astype(np.int16) - ord("0")) @ np.array([4, 3, 2], dtype=np.int16)
+    digit = 11 - total % 11
+    written = np.where(digit == 10, ord("X"), np.where(digit == 11, ord("0"), digit + ord("0")))
+    return written.astype(np.uint8), np.where(digit == 10, ord("0"), written).astype(np.uint8)
+
+
+def _check_bank(text: _Text) -> _Result:
+    with_dv = np.flatnonzero(text.present & _matches(text.trimmed, _BANK_WITH_DV))
+    dv = None
+    if len(with_dv):
+        parts = pc.extract_regex(text.trimmed.take(pa.array(with_dv)), f"^{_BANK_WITH_DV}$")
+        where = np.arange(len(text))
+        where[with_dv] = len(text) + np.arange(len(with_dv))
+        text = _Text(pa.concat_arrays([text.trimmed, parts.field("code")]).take(pa.array(where)))
+        dv = _data(pc.ascii_upper(parts.field("dv")))
+    found = _check_fixed(text, _BANK)
+    code, formatted = found.code, found.formatted
+    if dv is not None:
+        rows = with_dv[code[with_dv] == _R.OK]
+        matrix = text.matrix(rows, 3)
+        given = dv[code[with_dv] == _R.OK]
+        written, also = _bank_check_digits(matrix)
+        wrong = (given != written) & (given != also)
+        code[rows[wrong]] = _R.BANK_DV
+        spelled = np.concatenate(
+            [matrix, np.full((len(rows), 1), ord("-")), np.where(wrong, written, given)[:, None]],
+            axis=1,
+        ).astype(np.uint8)
+        spelled_rows = np.zeros(len(text), dtype=bool)
+        spelled_rows[rows] = True
+        formatted = pc.if_else(
+            pa.array(spelled_rows), _scatter(len(text), [(rows, _strings(spelled))]), formatted
+        )
+    known = pa.array(list(_banks()), pa.large_string())
+    listed = _bools(pc.is_in(pc.utf8_slice_codeunits(formatted, 0, 3), value_set=known))
+    return _Result(code, formatted, text.trimmed, (code == _R.OK) & text.present & ~listed)
 
 
 # --- PIX -------------------------------------------------------------------------------------
@@ -692,16 +864,42 @@ def _check_pix(text: _Text) -> _Result:
 # --- vectorized API --------------------------------------------------------------------------
 
 
-def _verdict(values: pd.Series, result: _Result, messages: _Messages) -> Verdict:
+def _verdict(
+    values: pd.Series,
+    result: _Result,
+    messages: _Messages,
+    *,
+    alphanumeric: bool = False,
+    warning_code: str = "",
+) -> Verdict:
     pt = np.array([messages.get(r, ("", ""))[0] for r in _R], dtype=object)
     en = np.array([messages.get(r, ("", ""))[1] for r in _R], dtype=object)
-    formatted = pd.arrays.ArrowStringArray(result.formatted.cast(pa.large_string()))
+    reason, reason_en = pt[result.code], en[result.code]
+    chars = np.flatnonzero(result.code == _R.CHARS)
+    if len(chars) and result.text is not None:  # the cost follows the findings
+        named: dict[str, tuple[str, str] | None] = {}
+        for row, text in zip(chars, result.text.take(pa.array(chars)).to_pylist(), strict=True):
+            if text not in named:
+                named[text] = _not_allowed(text, alphanumeric)
+            if named[text] is not None:
+                reason[row], reason_en[row] = named[text]
+    suggestion = None
+    if result.suggestion is not None:
+        suggestion = _series(result.suggestion, values)
     return Verdict(
         invalid=result.code != _R.OK,
-        reason=pt[result.code],
-        reason_en=en[result.code],
-        formatted=pd.Series(formatted, index=values.index, name=values.name),
+        reason=reason,
+        reason_en=reason_en,
+        formatted=_series(result.formatted, values),
+        warned=np.zeros(len(values), dtype=bool) if result.warned is None else result.warned,
+        warning_code=warning_code,
+        warning_suggestion=suggestion,
     )
+
+
+def _series(text: pa.Array, like: pd.Series) -> pd.Series:
+    strings = pd.arrays.ArrowStringArray(text.cast(pa.large_string()))
+    return pd.Series(strings, index=like.index, name=like.name)
 
 
 def check_cpf(values: pd.Series) -> Verdict:
@@ -711,13 +909,21 @@ def check_cpf(values: pd.Series) -> Verdict:
 def check_cnpj(values: pd.Series) -> Verdict:
     """Numeric and alphanumeric CNPJs alike: a numeric one is an alphanumeric one whose
     characters happen to be digits, under the same check-digit rule."""
-    return _verdict(values, _check_fixed(_Text.of(values), _CNPJ), _CNPJ_MESSAGES)
+    found = _check_fixed(_Text.of(values), _CNPJ)
+    return _verdict(values, found, _CNPJ_MESSAGES, alphanumeric=True)
 
 
 def check_cpf_cnpj(values: pd.Series) -> Verdict:
     """For columns that take either (a supplier, a customer): 11 digits are checked as a CPF,
-    14 characters as a CNPJ."""
-    return _verdict(values, _check_cpf_cnpj(_Text.of(values)), _CPF_CNPJ_MESSAGES)
+    14 characters as a CNPJ; bare digits that make both are warned (`cpf_cnpj.ambiguous`)."""
+    found = _check_cpf_cnpj(_Text.of(values))
+    return _verdict(
+        values,
+        found,
+        _CPF_CNPJ_MESSAGES,
+        alphanumeric=True,
+        warning_code="cpf_cnpj.ambiguous",
+    )
 
 
 def check_pis(values: pd.Series) -> Verdict:
@@ -734,8 +940,19 @@ def check_ncm(values: pd.Series) -> Verdict:
 
 def check_bank(values: pd.Series) -> Verdict:
     """COMPE codes are written with 3 digits, but "1" for Banco do Brasil is common and clear,
-    so a shorter code is valid and only its spelling is corrected."""
-    return _verdict(values, _check_fixed(_Text.of(values), _BANK), _BANK_MESSAGES)
+    so a shorter code is valid and only its spelling is corrected. Boletos print the code with
+    its check digit ("341-7"), which is accepted and verified. A code missing from the Banco
+    Central's list is warned (`bank.unknown`), not refused: the list shipped here is a snapshot
+    and institutions join it every few weeks."""
+    return _verdict(
+        values, _check_bank(_Text.of(values)), _BANK_MESSAGES, warning_code="bank.unknown"
+    )
+
+
+def bank_name(code: str) -> str | None:
+    """The Banco Central's short name of a COMPE code ("341" or "1"); None if not listed."""
+    digits = _clean(code)
+    return _banks().get(digits.zfill(3)) if _is_digits(digits, len(digits)) else None
 
 
 def check_pix(values: pd.Series) -> Verdict:

@@ -1,5 +1,10 @@
 """Brazilian identifiers: real examples for each check, and the vectorized checks held to the
-same answers as the scalar functions on a generated batch."""
+same answers as the scalar functions on a generated batch.
+
+Valid values come from outside the code under test: the Receita's published examples, real
+registrations (Banco do Brasil, Caixa, Bradesco), and check digits worked out in comments or
+by `receita_digit` below, the Receita's rule written out again for the test.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +34,36 @@ from retaguarda.validators.identifiers import (
     is_pix,
     pis_check_digit,
 )
+
+
+def receita_digit(chars: str, weights: tuple[int, ...]) -> str:
+    """One check digit by the Receita's rule: each character's value (its ASCII code minus 48,
+    so "7" is 7 and "A" is 17) times its weight, summed; r = sum % 11; 0 if r < 2 else 11 - r."""
+    total = sum((ord(c) - 48) * w for c, w in zip(chars, weights, strict=True))
+    return "0" if total % 11 < 2 else str(11 - total % 11)
+
+
+def with_cpf_digits(base: str) -> str:
+    first = base + receita_digit(base, (10, 9, 8, 7, 6, 5, 4, 3, 2))
+    return first + receita_digit(first, (11, 10, 9, 8, 7, 6, 5, 4, 3, 2))
+
+
+def with_cnpj_digits(base: str) -> str:
+    first = base + receita_digit(base, (5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2))
+    return first + receita_digit(first, (6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2))
+
+
+def with_pis_digit(base: str) -> str:
+    return base + receita_digit(base, (3, 2, 9, 8, 7, 6, 5, 4, 3, 2))
+
+
+def test_the_written_out_rule_gives_the_published_examples():
+    assert with_cpf_digits("529982247") == "52998224725"
+    assert with_cnpj_digits("112223330001") == "11222333000181"
+    assert with_cnpj_digits("12ABC34501DE") == "12ABC34501DE35"  # IN RFB 2.229/2024's example
+    assert with_cnpj_digits("000000000001") == "00000000000191"  # Banco do Brasil
+    assert with_pis_digit("1703325950") == "17033259504"
+
 
 NA = None  # `formatted` is missing: the value cannot be spelled in the canonical layout
 CHECKS = [
@@ -85,8 +120,8 @@ def test_cpf_valid(value, formatted):
         ("529982247", "deve ter 11 dígitos", NA),
         ("529.982.247-255", "deve ter 11 dígitos", NA),
         ("...", "deve ter 11 dígitos", NA),
-        ("529.982.247-2X", "contém caracteres que não são dígitos", NA),
-        ("CPF 529.982.247-25", "contém caracteres que não são dígitos", NA),
+        ("529.982.247-2X", "contém “X”, que não é um dígito", NA),
+        ("CPF 529.982.247-25", "contém “C”, que não é um dígito", NA),
         # typed as a number, Excel dropped the leading zero of 012.345.678-90
         ("1234567890", "faltam zeros à esquerda", "012.345.678-90"),
         ("123456797", "faltam zeros à esquerda", "001.234.567-97"),
@@ -103,7 +138,7 @@ def test_cpf_reasons_in_english():
         "check digits do not match",
         "all digits are the same",
         "must have 11 digits",
-        "contains characters that are not digits",
+        "contains “a”, which is not a digit",
         "leading zeros are missing",
     ]
 
@@ -145,9 +180,17 @@ def test_cnpj_valid(value, formatted):
         ("00.000.000/0000-00", "todos os dígitos iguais", "00.000.000/0000-00"),
         ("1122233300018", "deve ter 14 caracteres", NA),
         ("12.ABC.345/01DE", "deve ter 14 caracteres", NA),
-        ("12.ABC.345/01DÉ-35", "contém caracteres que não são letras nem dígitos", NA),
-        ("12.ABC.345_01DE-35", "contém caracteres que não são letras nem dígitos", NA),
-        ("12.ıbc.345/01de-35", "contém caracteres que não são letras nem dígitos", NA),
+        (
+            "12.ABC.345/01DÉ-35",
+            "contém “É” (U+00C9 LATIN CAPITAL LETTER E WITH ACUTE), que não é letra nem dígito",
+            NA,
+        ),
+        ("12.ABC.345_01DE-35", "contém “_”, que não é letra nem dígito", NA),
+        (
+            "12.ıbc.345/01de-35",
+            "contém “ı” (U+0131 LATIN SMALL LETTER DOTLESS I), que não é letra nem dígito",
+            NA,
+        ),
         # Banco do Brasil and Caixa, typed as numbers
         ("191", "faltam zeros à esquerda", "00.000.000/0001-91"),
         ("360305000104", "faltam zeros à esquerda", "00.360.305/0001-04"),
@@ -178,7 +221,7 @@ def test_alphanumeric_cnpj_is_not_padded():
         ("360305000104", True, "faltam zeros à esquerda", "00.360.305/0001-04"),
         ("1234567890123", True, "deve ter 11 dígitos (CPF) ou 14 caracteres (CNPJ)", NA),
         ("12ABC", True, "deve ter 11 dígitos (CPF) ou 14 caracteres (CNPJ)", NA),
-        ("12#", True, "contém caracteres que não são letras nem dígitos", NA),
+        ("12#", True, "contém “#”, que não é letra nem dígito", NA),
     ],
 )
 def test_cpf_cnpj(value, invalid, reason, formatted):
@@ -186,8 +229,15 @@ def test_cpf_cnpj(value, invalid, reason, formatted):
 
 
 def test_cpf_cnpj_reads_eleven_digits_as_a_cpf():
-    """Even when the 11 digits, padded to 14, would make a valid CNPJ."""
-    value = "123456789" + cnpj_check_digits("000123456789")
+    """Even when the 11 digits, padded to 14, would make a valid CNPJ.
+
+    00.012.345/6789-78: weights 5 4 3 2 9 8 7 6 5 4 3 2 over 0 0 0 1 2 3 4 5 6 7 8 9 sum to
+    2 + 18 + 24 + 28 + 30 + 30 + 28 + 24 + 18 = 202, 202 % 11 = 4, digit 7; weights
+    6 5 4 3 2 9 8 7 6 5 4 3 2 over 0 0 0 1 2 3 4 5 6 7 8 9 7 sum to
+    3 + 4 + 27 + 32 + 35 + 36 + 35 + 32 + 27 + 14 = 245, 245 % 11 = 3, digit 8.
+    As a CPF, 123.456.789 takes 09, not 78.
+    """
+    value = "12345678978"
     assert is_cnpj("000" + value)
     assert not is_cpf(value)
     assert verdict_of(check_cpf_cnpj, value)[:2] == (True, "dígitos verificadores não conferem")
@@ -206,7 +256,7 @@ def test_cpf_cnpj_reads_eleven_digits_as_a_cpf():
         ("111.11111.11-1", True, "todos os dígitos iguais", "111.11111.11-1"),
         ("1234567897", True, "faltam zeros à esquerda", "012.34567.89-7"),
         ("1703325950", True, "deve ter 11 dígitos", NA),
-        ("170.3325X.50-4", True, "contém caracteres que não são dígitos", NA),
+        ("170.3325X.50-4", True, "contém “X”, que não é um dígito", NA),
     ],
 )
 def test_pis(value, invalid, reason, formatted):
@@ -224,7 +274,7 @@ def test_pis(value, invalid, reason, formatted):
         ("00000-000", True, "não existe CEP começando com 00", "00000-000"),
         ("0131010", True, "deve ter 8 dígitos", NA),  # padding gives 00131010: no such CEP
         ("01310-1000", True, "deve ter 8 dígitos", NA),
-        ("01310-10A", True, "contém caracteres que não são dígitos", NA),
+        ("01310-10A", True, "contém “A”, que não é um dígito", NA),
     ],
 )
 def test_cep(value, invalid, reason, formatted):
@@ -240,7 +290,7 @@ def test_cep(value, invalid, reason, formatted):
         ("1012100", True, "faltam zeros à esquerda", "0101.21.00"),
         ("00000000", True, "não existe o capítulo 00", "0000.00.00"),
         ("8471.30", True, "deve ter 8 dígitos", NA),
-        ("8471.30.1X", True, "contém caracteres que não são dígitos", NA),
+        ("8471.30.1X", True, "contém “X”, que não é um dígito", NA),
     ],
 )
 def test_ncm(value, invalid, reason, formatted):
@@ -257,7 +307,7 @@ def test_ncm(value, invalid, reason, formatted):
         ("000", True, "o código 000 não existe", "000"),
         ("0", True, "o código 000 não existe", "000"),
         ("1234", True, "deve ter de 1 a 3 dígitos", NA),
-        ("34A", True, "contém caracteres que não são dígitos", NA),
+        ("34A", True, "contém “A”, que não é um dígito", NA),
     ],
 )
 def test_bank(value, invalid, reason, formatted):
@@ -366,10 +416,18 @@ def test_sliced_and_concatenated_columns():
 
 
 def test_scalar_functions():
+    # 5 2 9 9 8 2 2 4 7 times 10..2: 50+18+72+63+48+10+8+12+14 = 295, 295 % 11 = 9, 11-9 = 2;
+    # 5 2 9 9 8 2 2 4 7 2 times 11..2: 55+20+81+72+56+12+10+16+21+4 = 347, 347 % 11 = 6, 5
     assert cpf_check_digits("529982247") == "25"
+    # the Receita's example of the alphanumeric CNPJ (IN RFB 2.229/2024): 12.ABC.345/01DE-35
     assert cnpj_check_digits("12ABC34501DE") == "35"
     assert cnpj_check_digits("12abc34501de") == "35"
+    # 1 1 2 2 2 3 3 3 0 0 0 1 times 5 4 3 2 9 8 7 6 5 4 3 2: 5+4+6+4+18+24+21+18+0+0+0+2 = 102,
+    # 102 % 11 = 3, 8; then with the 8, times 6 5 4 3 2 9 8 7 6 5 4 3 2:
+    # 6+5+8+6+4+27+24+21+0+0+0+3+16 = 120, 120 % 11 = 10, 1
     assert cnpj_check_digits("112223330001") == "81"
+    # 1 7 0 3 3 2 5 9 5 0 times 3 2 9 8 7 6 5 4 3 2: 3+14+0+24+21+12+25+36+15+0 = 150,
+    # 150 % 11 = 7, 11 - 7 = 4
     assert pis_check_digit("1703325950") == "4"
     assert format_cpf("52998224725") == "529.982.247-25"
     assert format_cpf(" 529.982.247-25") == "529.982.247-25"
@@ -414,19 +472,15 @@ def _generated(seed: int, n: int) -> list[str | None]:
         return "".join(rnd.choice(digits) for _ in range(k))
 
     def cpf(zeros: int = 0) -> str:
-        base = "0" * zeros + number(9 - zeros)
-        return base + cpf_check_digits(base)
+        return with_cpf_digits("0" * zeros + number(9 - zeros))
 
     def cnpj(zeros: int = 0) -> str:
         if zeros or rnd.random() < 0.6:
-            base = "0" * zeros + number(12 - zeros)
-        else:
-            base = "".join(rnd.choice(alnum) for _ in range(12))
-        return base + cnpj_check_digits(base)
+            return with_cnpj_digits("0" * zeros + number(12 - zeros))
+        return with_cnpj_digits("".join(rnd.choice(alnum) for _ in range(12)))
 
     def pis(zeros: int = 0) -> str:
-        base = "0" * zeros + number(10 - zeros)
-        return base + pis_check_digit(base)
+        return with_pis_digit("0" * zeros + number(10 - zeros))
 
     def punctuate(value: str) -> str:
         out = []
