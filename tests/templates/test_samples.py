@@ -84,5 +84,8 @@ def test_the_checked_in_samples_are_what_the_generator_writes(samples):
     assert (CHECKED_IN / "planted.json").read_text(encoding="utf-8") == (
         samples / "planted.json"
     ).read_text(encoding="utf-8")
-    for path in samples.glob("*.xlsx"):
-        assert (CHECKED_IN / path.name).read_bytes() == path.read_bytes(), path.name
+    written = sorted(path.name for path in samples.glob("*.xlsx"))
+    assert written == ["filial_rio.xlsx", "filial_sao_paulo.xlsx", "matriz.xlsx"]
+    assert sorted(path.name for path in CHECKED_IN.glob("*.xlsx")) == written
+    for name in written:
+        assert (CHECKED_IN / name).read_bytes() == (samples / name).read_bytes(), name
