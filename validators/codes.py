@@ -113,6 +113,20 @@ CODES: dict[str, Code] = {
         "{column}: “{value}” não é um código de banco (COMPE) válido ({reason}).",
         "{column}: “{value}” is not a valid bank code ({reason_en}); use the 3-digit COMPE code.",
     ),
+    "bank.unknown": Code(
+        W,
+        "{column}: o código “{value}” não está na lista de participantes do Banco Central "
+        "que o Retaguarda traz; confira o banco.",
+        "{column}: code “{value}” is not in the Banco Central's list of participants that "
+        "Retaguarda ships; check the bank.",
+    ),
+    "cpf_cnpj.ambiguous": Code(
+        W,
+        "{column}: “{value}” foi lido como o CPF {formatted}, mas também é o CNPJ {suggestion} "
+        "(os zeros à esquerda se perderam); confira qual é.",
+        "{column}: “{value}” was read as CPF {formatted}, but it is also CNPJ {suggestion} "
+        "(its leading zeros were lost); check which one it is.",
+    ),
     "account.unknown": Code(
         E,
         "{column}: a conta “{value}” {reason}.",

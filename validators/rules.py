@@ -47,7 +47,7 @@ def identifier(table: Located, key: str, kind: str) -> list[Issue]:
     formatted = verdict.formatted.iloc[flagged]
     changed = (_bare(formatted) != _bare(values.iloc[flagged])).fillna(False).to_numpy(bool)
     suggestion[flagged[changed]] = formatted[changed].tolist()
-    return issues_from_mask(
+    issues = issues_from_mask(
         code,
         table,
         key,
@@ -55,6 +55,16 @@ def identifier(table: Located, key: str, kind: str) -> list[Issue]:
         suggestion=suggestion,
         params={"reason": verdict.reason, "reason_en": verdict.reason_en},
     )
+    if verdict.warned is not None and verdict.warned.any():
+        issues += issues_from_mask(
+            verdict.warning_code,
+            table,
+            key,
+            verdict.warned,
+            suggestion=verdict.warning_suggestion,
+            params={"formatted": verdict.formatted},
+        )
+    return issues
 
 
 def _bare(values: pd.Series) -> pd.Series:
