@@ -43,7 +43,7 @@ def test_a_cpf_pasted_from_word_passes(chart):
 def payroll(bank: str) -> list[object]:
     row = ["03/2026", "1001", "Ana", "529.982.247-25", "120.12345.67-2", "Vendedora"]
     row += ["01/02/2020", "2.400,00", "", "", "", "0", "", "", "", "", "", ""]
-    return row + [bank, "1234", "12345-6", "ana@exemplo.com.br"]
+    return [*row, bank, "1234", "12345-6", "ana@exemplo.com.br"]
 
 
 def test_bank_codes_in_a_payroll_sheet():
