@@ -19,9 +19,13 @@ Parameters are annotated `Any` on purpose: xlwings turns annotations into conver
 # string annotations would be compiled again each time
 import functools
 import logging
+import math
+import numbers
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, ParamSpec, TypeVar
 
+import numpy as np
 import xlwings as xw
 
 from retaguarda.templates.catalog import TEMPLATES
@@ -67,15 +71,17 @@ def _in_cell(function: Callable[P, R]) -> Callable[P, R | str]:
 
 def _identifier(value: Any, digits: int) -> str:
     """The text of an identifier cell. A number cell has lost its leading zeros (Excel drops
-    them unless the cell is formatted as text), so its digits are padded back."""
+    them unless the cell is formatted as text), so its digits are padded back; a number is
+    any of Python's, numpy's or a Decimal, as a caller holding a DataFrame passes them."""
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if isinstance(value, bool | np.bool_):
         return str(value)
-    if isinstance(value, float) and value.is_integer():
+    fraction = isinstance(value, numbers.Real | Decimal) and not isinstance(value, numbers.Integral)
+    if fraction and math.isfinite(value) and value == int(value):
         value = int(value)
-    if isinstance(value, int):
-        return str(value).zfill(digits)
+    if isinstance(value, numbers.Integral):
+        return str(int(value)).zfill(digits)
     return str(value)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import numpy as np
 import pytest
 
 from retaguarda.addin import udfs
@@ -49,10 +50,35 @@ def test_cpf_valido(value, expected):
 
 
 def test_a_number_cell_gets_its_leading_zeros_back():
-    """Excel shows 01.222.333/0001-... typed as a number as 1222333000..., zeros dropped."""
-    cnpj = "01222333000111"
-    assert udfs.RG_CNPJ_VALIDO(cnpj) == udfs.RG_CNPJ_VALIDO(float(cnpj))
-    assert udfs.RG_FORMATA_CNPJ(float(cnpj)) == udfs.RG_FORMATA_CNPJ(cnpj)
+    """Caixa's CNPJ 00.360.305/0001-04 typed as a number is 360305000104: zeros dropped."""
+    assert udfs.RG_CNPJ_VALIDO(360305000104.0) is True
+    assert udfs.RG_FORMATA_CNPJ(360305000104.0) == "00.360.305/0001-04"
+    assert udfs.RG_CNPJ_VALIDO(360305000105.0) is False
+
+
+@pytest.mark.parametrize(
+    "value",
+    [np.int64(52998224725), np.int32(1234567890), np.float64(52998224725.0)],
+)
+def test_numbers_of_any_type(value):
+    """numpy scalars, as a caller holding a DataFrame passes them (012.345.678-90 padded)."""
+    assert udfs.RG_CPF_VALIDO(value) is True
+
+
+def test_a_decimal_is_a_number():
+    assert udfs.RG_CPF_VALIDO(Decimal("52998224725")) is True
+    assert udfs.RG_FORMATA_CPF(Decimal("1234567890")) == "012.345.678-90"
+
+
+def test_a_number_exported_as_text_does_not_shift_its_digits():
+    """Read as 274.785.951-70 (the ".0" taken for a digit) it would pass as another CPF."""
+    assert udfs.RG_CPF_VALIDO("2747859517.0") is False
+    assert udfs.RG_CPF_VALIDO(2747859517.0) is True  # 027.478.595-17
+
+
+def test_dashes_pasted_from_word():
+    assert udfs.RG_CPF_VALIDO("529\u2013982\u2013247\u201325") is True
+    assert udfs.RG_FORMATA_CNPJ("11\u2009222\u2009333/0001\u201481") == CNPJ
 
 
 def test_formata():
