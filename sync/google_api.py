@@ -3,7 +3,8 @@
 `api_url` is the only difference: when set, every request to Google's API hosts is sent to the
 emulator instead (path and query kept), by a requests adapter mounted on the session. The token
 exchange follows the key's own `token_uri`, which the emulator's key points at itself. Nothing
-else in the code knows which one it talks to.
+else in the code knows which one it talks to. Whatever carries a credential (the API URL, the
+key's `token_uri`) must be https, or plain http to this machine.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from google.auth.transport.requests import AuthorizedSession
 from google.oauth2.service_account import Credentials
 from requests.adapters import HTTPAdapter
 
-SCOPES = (
-    "https://www.googleapis.com/auth/spreadsheets",
-    "https://www.googleapis.com/auth/drive",
-)
+from retaguarda.sync.settings import private_url
+
+#: what the service asks Google for: reading the team's spreadsheets and writing the row ids
+#: back. Every call is to the Sheets API (values:batchGet, spreadsheets.get, batchUpdate);
+#: nothing goes to Drive, so no Drive scope, and a leaked token opens no one's files.
+SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 GOOGLE_HOSTS = (
     "https://sheets.googleapis.com/",
     "https://www.googleapis.com/",
@@ -47,6 +50,8 @@ def credentials(credentials_info_or_path: Mapping | str | Path) -> Credentials:
         info = dict(credentials_info_or_path)
     else:
         info = json.loads(Path(credentials_info_or_path).read_text(encoding="utf-8"))
+    # the signed assertion sent there is worth an access token for an hour: not in clear text
+    private_url(str(info.get("token_uri", "")), "troca de token (token_uri da chave)")
     return Credentials.from_service_account_info(info, scopes=list(SCOPES))
 
 
@@ -61,6 +66,7 @@ def authorized_session(
     )
     session = AuthorizedSession(creds)
     if api_url:
+        private_url(api_url, "a API do Google")
         for prefix in GOOGLE_HOSTS:
             session.mount(prefix, RedirectAdapter(prefix, api_url))
     return session

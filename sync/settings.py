@@ -7,18 +7,27 @@ A bad setting is reported with its name and value, all at once, when the program
 
 from __future__ import annotations
 
+from ipaddress import ip_address
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 
 from retaguarda.templates.settings import CompanySettings, SettingsError, load_settings_of
 
-__all__ = ["Settings", "SettingsError", "load_settings"]
+__all__ = ["Settings", "SettingsError", "load_settings", "private_url"]
+
+#: the largest request body the service reads (413 beyond it): a workbook sent by the add-in
+#: with a few hundred thousand cells fits; a body that would take gigabytes to parse does not
+MAX_REQUEST_BYTES = 16 * 1024 * 1024
+#: the most cells a workbook sent by the add-in may hold, counted before it is parsed
+MAX_WORKBOOK_CELLS = 500_000
 
 
 class Settings(CompanySettings):
     #: the service's address as Excel reaches it ("https://retaguarda.example.com"), written
-    #: into the Office.js manifest; unset, the address of the request that fetched it
+    #: into the Office.js manifest. Never taken from a request: its Host header is the
+    #: client's to choose. `retaguarda serve` sets it from --host/--port when unset.
     public_url: str | None = None
     #: where the task pane loads xlwings' Office.js client from; unset, jsDelivr's copy of
     #: the version installed here (the client must match the server's xlwings)
@@ -34,8 +43,53 @@ class Settings(CompanySettings):
         ),
     )
     #: where the Google APIs are: unset, Google itself; "http://127.0.0.1:8089" for the
-    #: emulator (`retaguarda emulator`). Nothing else changes between the two.
+    #: emulator (`retaguarda emulator`). Nothing else changes between the two. The access
+    #: token goes there too, so plain http is for this machine only.
     google_api_url: str | None = None
+    #: the largest request body, in bytes (the service answers 413 beyond it)
+    max_request_bytes: int = Field(default=MAX_REQUEST_BYTES, gt=0)
+    #: the most cells a workbook sent by the Excel add-in may hold (413 beyond it)
+    max_workbook_cells: int = Field(default=MAX_WORKBOOK_CELLS, gt=0)
+
+    @field_validator("google_api_url")
+    @classmethod
+    def _google_api_url(cls, url: str | None) -> str | None:
+        return None if url is None else private_url(url, "a API do Google")
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, url: str | None) -> str | None:
+        if url is None:
+            return None
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(
+                "informe o endereço completo do serviço, como https://retaguarda.exemplo.com.br"
+            )
+        return url.rstrip("/")
+
+
+def private_url(url: str, what: str) -> str:
+    """`url` if what is sent to it cannot be read on the way: https, or http to this machine
+    (127.0.0.0/8, ::1, localhost). Raises ValueError, in Portuguese, otherwise."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return url
+    if parts.scheme == "http" and parts.hostname and _loopback(parts.hostname):
+        return url
+    raise ValueError(
+        f"o endereço de {what} precisa começar com https:// (http:// só para este computador: "
+        "127.0.0.1, ::1 ou localhost), porque o token de acesso do Google vai junto"
+    )
+
+
+def _loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def load_settings(**overrides: object) -> Settings:
