@@ -2,6 +2,7 @@
 
 import csv
 import datetime as dt
+import os
 import re
 import shutil
 import subprocess
@@ -416,7 +417,7 @@ PT_BR_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def shown_by_libreoffice(book: Path, out: Path) -> dict[str, list[dict[str, str]]]:
+def shown_by_libreoffice(soffice: str, book: Path, out: Path) -> dict[str, list[dict[str, str]]]:
     """Each sheet's rows as a spreadsheet on a Brazilian machine displays them: LibreOffice,
     set to pt-BR, saves every sheet as CSV "as shown" (its own reading of the number formats)."""
     profile = out / "profile"
@@ -426,7 +427,7 @@ def shown_by_libreoffice(book: Path, out: Path) -> dict[str, list[dict[str, str]
     options = "59,34,76,1,,1046,false,true,true,false,false,-1"
     subprocess.run(
         [
-            "soffice",
+            soffice,
             "--headless",
             "--norestore",
             f"-env:UserInstallation={profile.as_uri()}",
@@ -439,7 +440,8 @@ def shown_by_libreoffice(book: Path, out: Path) -> dict[str, list[dict[str, str]
         capture_output=True,
         check=True,
         timeout=300,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(out), "LC_ALL": "C.UTF-8"},
+        # the locale comes from the profile alone; C.UTF-8 only keeps sheet names in file names
+        env={"PATH": os.environ["PATH"], "HOME": str(out), "LC_ALL": "C.UTF-8"},
     )
     sheets = {}
     for path in out.glob(f"{book.stem}-*.csv"):
@@ -453,7 +455,8 @@ def shown_by_libreoffice(book: Path, out: Path) -> dict[str, list[dict[str, str]
 def test_a_brazilian_user_sees_reais_dates_and_decimal_commas(tmp_path):
     """docs/modelos.md promises Brazilian formats (R$ 1.234,56, dd/mm/aaaa): an independent
     spreadsheet shows the rendered values that way."""
-    if shutil.which("soffice") is None:
+    soffice = shutil.which("soffice")
+    if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed")  # CI installs it (.ci/run)
     payroll, stock, bank = (get_template(t) for t in ("folha", "estoque_movimentos", "extrato"))
     path = render_workbook(
@@ -500,7 +503,7 @@ def test_a_brazilian_user_sees_reais_dates_and_decimal_commas(tmp_path):
             (CHART, STARTER_CHART),
         ],
     )
-    shown = shown_by_libreoffice(path, tmp_path / "csv")
+    shown = shown_by_libreoffice(soffice, path, tmp_path / "csv")
 
     (ledger,) = shown["Lançamentos"]
     assert (ledger["Data"], ledger["Documento"], ledger["Valor"]) == (
