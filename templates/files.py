@@ -21,16 +21,18 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import html
 import io
 import posixpath
 import re
 import stat
 import struct
+import tempfile
 import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import BinaryIO
@@ -66,9 +68,9 @@ _BINARY_MAGIC = (
     (b"\x1f\x8b", "um arquivo gzip", "a gzip archive"),
     (b"{\\rtf", "um documento RTF", "an RTF document"),
 )
-#: C0 control characters but tab and newline: calamine decodes `_x0001_` escapes into them,
-#: and openpyxl refuses to write them back.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
+#: Control characters but tab and newline (C0, DEL and C1): calamine decodes `_x0001_`
+#: escapes into them, openpyxl refuses to write them back, and a terminal obeys ESC and CSI.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class UnreadableFile(Exception):
@@ -101,6 +103,12 @@ class RawSheet:
     #: Cell values as python-calamine gives them (str, float, int, bool, datetime, date,
     #: time, timedelta; "" when empty); rows[0] is sheet row 1 and rows[i][0] column A.
     rows: list[list[object]]
+    #: (row, column) from 0 → the formula of a cell that has no calculated value (a file
+    #: written by a program that does not calculate): the cell reads empty in `rows`
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: references ("XFD1048576") of values left out of `rows` because they lie far from
+    #: the data (the first ones, if there are many)
+    far: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -125,8 +133,9 @@ def read_workbook(
 ) -> RawWorkbook:
     """Every sheet of the file at `path`, whatever its format; `UnreadableFile` if impossible.
 
-    `max_cells` bounds the dense grid of one sheet (rows × columns from A1 to its last cell),
-    which is what the reading costs in memory.
+    `max_cells` bounds the dense grids of all the sheets together (rows × columns from A1 to
+    each sheet's last cell), which is what the reading costs in memory. Values far from a
+    sheet's data are left out (`RawSheet.far`) rather than counted.
     """
     path = Path(path)
     _check_file(path, max_bytes)
@@ -150,78 +159,103 @@ def read_workbook(
 
 
 # --- errors -------------------------------------------------------------------------------
+#
+# File and sheet names are the user's data: they go into messages as values (f-strings),
+# never as a template, so "{0}" in a name is shown as typed.
 
 
 def _error(path: Path, code: str, pt: str, en: str) -> UnreadableFile:
-    name = path.name or str(path)
-    return UnreadableFile(pt.format(name=name), en.format(name=name), path=path, code=code)
+    return UnreadableFile(pt, en, path=path, code=code)
+
+
+def _name(path: Path) -> str:
+    return _CONTROL.sub("", path.name or str(path))
 
 
 def _unreadable(path: Path) -> UnreadableFile:
+    name = _name(path)
     return _error(
         path,
         "file.unreadable",
-        "Não foi possível abrir o arquivo “{name}” (sem permissão de leitura?).",
-        "Could not open file “{name}” (no read permission?).",
+        f"Não foi possível abrir o arquivo “{name}” (sem permissão de leitura?).",
+        f"Could not open file “{name}” (no read permission?).",
     )
 
 
 def _corrupt(path: Path, what: str = "planilha", what_en: str = "a spreadsheet") -> UnreadableFile:
+    name = _name(path)
     return _error(
         path,
         "file.corrupt",
-        f"O arquivo “{{name}}” está corrompido ou incompleto e não pôde ser lido como {what}.",
-        f"File “{{name}}” is corrupt or truncated and could not be read as {what_en}.",
+        f"O arquivo “{name}” está corrompido ou incompleto e não pôde ser lido como {what}.",
+        f"File “{name}” is corrupt or truncated and could not be read as {what_en}.",
     )
 
 
 def _encrypted(path: Path) -> UnreadableFile:
+    name = _name(path)
     return _error(
         path,
         "file.encrypted",
-        "O arquivo “{name}” está protegido por senha; tire a senha no Excel e envie de novo.",
-        "File “{name}” is password-protected; remove the password in Excel and send it again.",
+        f"O arquivo “{name}” está protegido por senha; tire a senha no Excel e envie de novo.",
+        f"File “{name}” is password-protected; remove the password in Excel and send it again.",
     )
 
 
 def _not_spreadsheet(path: Path, what: str, what_en: str) -> UnreadableFile:
+    name = _name(path)
     return _error(
         path,
         "file.not_spreadsheet",
-        f"O arquivo “{{name}}” não é uma planilha (parece ser {what}).",
-        f"File “{{name}}” is not a spreadsheet (it looks like {what_en}).",
+        f"O arquivo “{name}” não é uma planilha (parece ser {what}).",
+        f"File “{name}” is not a spreadsheet (it looks like {what_en}).",
     )
 
 
 def _unsupported(path: Path, what: str, what_en: str) -> UnreadableFile:
+    name = _name(path)
     return _error(
         path,
         "file.unsupported",
-        f"O arquivo “{{name}}” está no formato {what}, que não é lido aqui; salve-o como .xlsx.",
-        f"File “{{name}}” is in the {what_en} format, which is not read here; save it as .xlsx.",
+        f"O arquivo “{name}” está no formato {what}, que não é lido aqui; salve-o como .xlsx.",
+        f"File “{name}” is in the {what_en} format, which is not read here; save it as .xlsx.",
     )
 
 
 def _bomb(path: Path) -> UnreadableFile:
+    name = _name(path)
     return _error(
         path,
         "file.zip_bomb",
-        "O arquivo “{name}” foi recusado por segurança: descompactado, ele cresce de forma "
+        f"O arquivo “{name}” foi recusado por segurança: descompactado, ele cresce de forma "
         "anormal (bomba de compactação).",
-        "File “{name}” was refused for safety: it inflates abnormally when unpacked (zip bomb).",
+        f"File “{name}” was refused for safety: it inflates abnormally when unpacked (zip bomb).",
     )
 
 
 def _too_large(path: Path, sheet: str, rows: int, cols: int) -> UnreadableFile:
-    cell = f"{column_letter(cols - 1)}{rows}"
+    name, cell = _name(path), f"{column_letter(cols - 1)}{rows}"
     count = f"{rows * cols:,}".replace(",", ".")
     return _error(
         path,
         "file.sheet_too_large",
-        f"A planilha “{sheet}” do arquivo “{{name}}” é grande demais: vai até a célula {cell} "
+        f"A planilha “{sheet}” do arquivo “{name}” é grande demais: vai até a célula {cell} "
         f"({count} células); apague o que estiver perdido abaixo ou à direita dos dados.",
-        f"Sheet “{sheet}” of file “{{name}}” is too large: it reaches cell {cell} "
+        f"Sheet “{sheet}” of file “{name}” is too large: it reaches cell {cell} "
         f"({rows * cols:,} cells); delete whatever is left below or right of the data.",
+    )
+
+
+def _workbook_too_large(path: Path, cells: int, limit: int) -> UnreadableFile:
+    name = _name(path)
+    count, most = f"{cells:,}".replace(",", "."), f"{limit:,}".replace(",", ".")
+    return _error(
+        path,
+        "file.workbook_too_large",
+        f"O arquivo “{name}” é grande demais: somadas as suas abas, são {count} células, "
+        f"acima do limite de {most}; apague as abas ou o que estiver perdido longe dos dados.",
+        f"File “{name}” is too large: its sheets add up to {cells:,} cells, above the limit "
+        f"of {limit:,}; delete sheets, or whatever is left far from the data.",
     )
 
 
@@ -232,8 +266,8 @@ def _check_file(path: Path, max_bytes: int) -> None:
         raise _error(
             path,
             "file.missing",
-            "Arquivo “{name}” não encontrado: confira o nome e a pasta.",
-            "File “{name}” not found: check its name and folder.",
+            f"Arquivo “{_name(path)}” não encontrado: confira o nome e a pasta.",
+            f"File “{_name(path)}” not found: check its name and folder.",
         ) from None
     except OSError:
         raise _unreadable(path) from None
@@ -241,27 +275,30 @@ def _check_file(path: Path, max_bytes: int) -> None:
         raise _error(
             path,
             "file.not_a_file",
-            "“{name}” é uma pasta, não um arquivo de planilha.",
-            "“{name}” is a folder, not a spreadsheet file.",
+            f"“{_name(path)}” é uma pasta, não um arquivo de planilha.",
+            f"“{_name(path)}” is a folder, not a spreadsheet file.",
         )
     if not stat.S_ISREG(info.st_mode):
         raise _error(
             path,
             "file.not_a_file",
-            "“{name}” não é um arquivo comum e não pode ser lido como planilha.",
-            "“{name}” is not a regular file and cannot be read as a spreadsheet.",
+            f"“{_name(path)}” não é um arquivo comum e não pode ser lido como planilha.",
+            f"“{_name(path)}” is not a regular file and cannot be read as a spreadsheet.",
         )
     if info.st_size == 0:
         raise _error(
-            path, "file.empty", "O arquivo “{name}” está vazio.", "File “{name}” is empty."
+            path,
+            "file.empty",
+            f"O arquivo “{_name(path)}” está vazio.",
+            f"File “{_name(path)}” is empty.",
         )
     if info.st_size > max_bytes:
         size, limit = -(-info.st_size // MiB), max_bytes // MiB
         raise _error(
             path,
             "file.too_large",
-            f"O arquivo “{{name}}” tem {size} MB, acima do limite de {limit} MB.",
-            f"File “{{name}}” is {size} MB, above the {limit} MB limit.",
+            f"O arquivo “{_name(path)}” tem {size} MB, acima do limite de {limit} MB.",
+            f"File “{_name(path)}” is {size} MB, above the {limit} MB limit.",
         )
 
 
@@ -274,26 +311,242 @@ def _read_zip(path: Path, max_cells: int) -> tuple[str, list[RawSheet]]:
     except Exception:  # BadZipFile, but also NotImplementedError, UnicodeDecodeError, ...
         raise _corrupt(path) from None
     with package, path.open("rb") as file:
-        members = {info.filename: info for info in package.infolist()}
-        kind = _package_kind(path, package, members)
-        if any(info.flag_bits & 0x1 for info in members.values()):
+        infos = [info for info in package.infolist() if not info.is_dir()]
+        kind = _package_kind(path, package, {info.filename: info for info in infos})
+        if any(info.flag_bits & 0x1 for info in infos):
             raise _encrypted(path)
-        parts = [  # every entry, duplicated names included: which one calamine takes is moot
-            info
-            for info in package.infolist()
-            if info.filename.lower().endswith((".xml", ".rels")) and not info.is_dir()
-        ]
-        _check_declared_sizes(path, parts)
-        escapes = False
-        for info in parts:
-            if kind == "ods" and info.filename == "content.xml":
-                _check_ods_content(path, file, info, max_cells)
-            elif kind != "ods" and not info.filename.lower().startswith(_WITHOUT_CELLS):
-                escapes |= _check_xlsx_part(path, package, file, info, max_cells)
-            else:
-                for _ in _inflate(path, file, info):  # read to the end: the size must hold
-                    pass
-    return kind, _read_calamine(path, clean=escapes or kind == "ods")
+        xml = [info for info in infos if info.filename.lower().endswith((".xml", ".rels"))]
+        _check_declared_sizes(path, xml)
+        if kind == "ods":
+            for info in xml:
+                if info.filename == "content.xml":
+                    _check_ods_content(path, file, info, max_cells)
+                else:
+                    _drain(path, file, info)
+            return kind, _read_calamine(path, clean=True)
+        return kind, _read_xlsx(path, package, file, infos, max_cells)
+
+
+def _drain(path: Path, file: BinaryIO, info: zipfile.ZipInfo) -> None:
+    """Inflate a part to its end, for its size must hold too."""
+    for _ in _inflate(path, file, info):
+        pass
+
+
+@dataclass
+class _Scan:
+    """What the scan of a part that may hold cells found."""
+
+    rows: int  # the grid calamine builds for it: rows × columns from A1
+    cols: int
+    exact: bool  # rows and cols are the last ones holding something, not a rough bound
+    escapes: bool  # text that calamine decodes into control characters
+    formulas: dict[tuple[int, int], str]  # (row, column) from 0 → formula, with no value
+    near: tuple[int, int] | None = None  # (rows, cols) of the data, when values lie far off
+
+    @property
+    def cells(self) -> int:
+        rows, cols = self.near or (self.rows, self.cols)
+        return rows * cols
+
+
+def _read_xlsx(
+    path: Path,
+    package: zipfile.ZipFile,
+    file: BinaryIO,
+    infos: list[zipfile.ZipInfo],
+    max_cells: int,
+) -> list[RawSheet]:
+    """Scan every part calamine may read as a sheet, spend the workbook's cell budget on the
+    sheets, and read them; values far from the data are left out of a copy calamine reads.
+
+    A sheet part is found the way calamine finds it, from the relationships, whatever its name
+    (`sheet1.bin`, no extension, another folder, odd case); every other part that may hold
+    cells is scanned too, as a second line of defence, but only sheets spend the budget.
+    """
+    sheets = _worksheet_parts(path, package, infos)
+    named = {id(info) for _, found in sheets for info in found}
+    parts = [
+        info
+        for info in infos
+        if id(info) in named
+        or info.filename.lower().endswith((".xml", ".rels"))
+        or info.filename.lower().startswith(_SHEET_FOLDERS)
+    ]
+    _check_declared_sizes(path, parts)
+    scans: dict[int, _Scan] = {}
+    for info in parts:
+        lower = info.filename.lower()
+        if id(info) in named or not lower.startswith(_WITHOUT_CELLS):
+            scans[id(info)] = scan = _scan_part(path, file, info, max_cells)
+            if id(info) not in named and scan.rows * scan.cols > max_cells:
+                raise _too_large(path, info.filename, scan.rows, scan.cols)
+        else:
+            _drain(path, file, info)
+    _spend(path, file, sheets, scans, max_cells)
+    far: dict[int, list[str]] = {}
+    with contextlib.ExitStack() as stack:
+        source: BinaryIO | None = None
+        if any(scans[id(info)].near for _, found in sheets for info in found):
+            source = stack.enter_context(tempfile.TemporaryFile())
+            _copy_without_far_cells(path, file, parts, scans, source, far)
+        escapes = any(scan.escapes for scan in scans.values())
+        raw = _read_calamine(path, clean=escapes, source=source)
+    by_name: dict[str, tuple[dict[tuple[int, int], str], list[str]]] = {}
+    for name, found in sheets:
+        formulas = {k: v for info in found for k, v in scans[id(info)].formulas.items()}
+        by_name[name] = formulas, [cell for info in found for cell in far.get(id(info), ())]
+    for sheet in raw:
+        sheet.formulas, sheet.far = by_name.get(sheet.name, ({}, []))
+    return raw
+
+
+#: Folders whose every part an older calamine took for a sheet, whatever the part's name.
+_SHEET_FOLDERS = ("xl/worksheets/", "xl/chartsheets/", "xl/dialogsheets/", "xl/macrosheets/")
+_START_TAG = rb"""<(?:[^\s<>/:]+:)?%s[\s/>]((?:[^>"']|"[^"]*"|'[^']*')*)>"""
+_RELATIONSHIP = re.compile(_START_TAG % b"Relationship")
+_SHEET = re.compile(_START_TAG % b"sheet")
+_ATTRIBUTE = re.compile(rb"""([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_MAX_BOOK = 16 * MiB  # xl/workbook.xml or its relationships; more is no workbook
+
+
+def _worksheet_parts(
+    path: Path, package: zipfile.ZipFile, infos: list[zipfile.ZipInfo]
+) -> list[tuple[str, list[zipfile.ZipInfo]]]:
+    """(sheet name, the parts calamine may open for it), in workbook order.
+
+    calamine (0.9) finds `xl/workbook.xml` and its relationships by a case-blind name, maps a
+    `<sheet>`'s relationship id to its `Target` byte for byte (entities are not decoded), and
+    opens "xl/" + the target, or the target without its "/" when it starts with one, again
+    case-blind. Every reading of a target that a calamine version might take is matched
+    here: opening one part too many only costs a scan.
+    """
+    by_name: dict[str, list[zipfile.ZipInfo]] = {}
+    for info in infos:
+        by_name.setdefault(info.filename.lower(), []).append(info)
+    links: dict[bytes, bytes] = {}
+    for info in by_name.get("xl/_rels/workbook.xml.rels", ()):
+        for tag in _RELATIONSHIP.finditer(_book_member(path, package, info)):
+            attributes = _attributes(tag[1])
+            if b"Id" in attributes:
+                links[attributes[b"Id"]] = attributes.get(b"Target", b"")
+    sheets: list[tuple[str, list[zipfile.ZipInfo]]] = []
+    for info in by_name.get("xl/workbook.xml", ()):
+        for tag in _SHEET.finditer(_book_member(path, package, info)):
+            attributes = _attributes(tag[1])
+            name = _CONTROL.sub("", html.unescape(_text(attributes.get(b"name", b""))))
+            found = [
+                part
+                for value in attributes.values()
+                if value in links
+                for target in _readings(_text(links[value]))
+                for part in by_name.get(target, ())
+            ]
+            sheets.append((name, list({id(part): part for part in found}.values())))
+    return sheets
+
+
+def _book_member(path: Path, package: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    if info.file_size > _MAX_BOOK:
+        raise _corrupt(path)
+    try:
+        return package.read(info)
+    except Exception:  # zipfile raises a dozen kinds of error on a damaged entry
+        raise _corrupt(path) from None
+
+
+def _attributes(text: bytes) -> dict[bytes, bytes]:
+    """Attribute name → raw value (entities left as written, as calamine compares them)."""
+    return {name: double or single for name, double, single in _ATTRIBUTE.findall(text)}
+
+
+def _text(value: bytes) -> str:
+    return value.decode("utf-8", "replace")
+
+
+def _readings(target: str) -> set[str]:
+    """The zip names, lower case, that a relationship target may stand for."""
+    found: set[str] = set()
+    for written in {target, html.unescape(target)}:
+        bare = written.lstrip("/")
+        for name in (bare, "xl/" + written, "xl/" + bare, written):
+            found |= {name, posixpath.normpath(name) if name else name}
+    return {name.lower() for name in found if name}
+
+
+def _scan_part(path: Path, file: BinaryIO, info: zipfile.ZipInfo, max_cells: int) -> _Scan:
+    """How far the part's cells reach, with the formulas that have no calculated value.
+
+    The rough bound of `_scan_regular` is refined by a second, exact pass only when it is
+    large; then values far from the rest (a stray value at XFD1048576 beside a small table)
+    are told apart from the data, so that the data can still be read.
+    """
+    scan = _scan_regular(_tag_pieces(path, _inflate(path, file, info)))
+    if scan is None:
+        rows, cols, formulas = _scan_irregular(path, _inflate(path, file, info), max_cells)
+        return _Scan(rows, cols, exact=True, escapes=True, formulas=formulas)
+    cols, digits, escapes, formulas = scan
+    found = _Scan(10**digits - 1, cols, exact=False, escapes=escapes, formulas=formulas)
+    if found.cells > min(max_cells, _FAR_CHECK):
+        _refine(path, file, info, found, max_cells)
+    return found
+
+
+#: A sheet whose rough extent passes this many cells is measured exactly, and values far
+#: from its data are looked for.
+_FAR_CHECK = 10_000_000
+#: Empty rows or columns between a value and the data that make the value far off.
+_FAR_ROWS, _FAR_COLS = 1000, 100
+
+
+def _refine(path: Path, file: BinaryIO, info: zipfile.ZipInfo, found: _Scan, limit: int) -> None:
+    rows, cols = _scan_exact(_tag_pieces(path, _inflate(path, file, info)))
+    found.rows = max(rows, default=0)
+    found.cols = max(cols, default=0)
+    found.exact = True
+    if found.rows * found.cols > min(limit, _FAR_CHECK):
+        near = _near(sorted(rows), _FAR_ROWS), _near(sorted(cols), _FAR_COLS)
+        found.near = near if near != (found.rows, found.cols) else None
+
+
+def _near(numbers: list[int], gap: int) -> int:
+    """The last number before the first jump of more than `gap` (the first number counts
+    from 1, so a table that starts far down is data, not a stray)."""
+    last = numbers[0] if numbers else 0
+    for number in numbers[1:]:
+        if number - last > gap + 1:
+            break
+        last = number
+    return last
+
+
+def _spend(
+    path: Path,
+    file: BinaryIO,
+    sheets: list[tuple[str, list[zipfile.ZipInfo]]],
+    scans: dict[int, _Scan],
+    max_cells: int,
+) -> None:
+    """Raise unless the sheets' grids fit in the workbook's budget of cells, all together.
+
+    calamine builds each sheet's grid in turn and Python keeps them all, so nine sheets
+    under the limit each can still need nine times the memory. Rough bounds that add up to
+    too much are measured exactly before anything is refused.
+    """
+    uses = [(name, info) for name, found in sheets for info in found]
+    if sum(scans[id(info)].cells for _, info in uses) > max_cells:
+        for _, info in uses:
+            if not scans[id(info)].exact:
+                _refine(path, file, info, scans[id(info)], max_cells)
+    total = 0
+    for name, info in uses:
+        scan = scans[id(info)]
+        if scan.cells > max_cells:
+            rows, cols = scan.near or (scan.rows, scan.cols)
+            raise _too_large(path, name, rows, cols)
+        total += scan.cells
+    if total > max_cells:
+        raise _workbook_too_large(path, total, max_cells)
 
 
 #: Package parts that hold no cells, only inflated to check their size. Any other part is
@@ -414,12 +667,16 @@ def _tag_pieces(path: Path, chunks: Iterable[bytes]) -> Iterator[bytes]:
     """Re-cut XML so that no tag straddles two pieces: each piece but the last ends before "<".
 
     Text never holds a raw "<", so the last "<" of a piece starts the only tag that may be
-    unfinished; it is carried over to the next piece.
+    unfinished; it is carried over to the next piece. So is the last cell (`<c`) when it
+    began in the last `_MAX_TAG` bytes, so that a cell and its formula and value are seen
+    together.
     """
     carry = b""
     for chunk in chunks:
         data = carry + chunk if carry else chunk
-        start = data.rfind(b"<")
+        start = data.rfind(b"<c", max(0, len(data) - _MAX_TAG))
+        if start == -1:
+            start = data.rfind(b"<")
         if start == -1:
             carry = b""
             yield data
@@ -437,29 +694,6 @@ def _tag_pieces(path: Path, chunks: Iterable[bytes]) -> Iterator[bytes]:
 
 
 _WHOLE_TAG = re.compile(rb"<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
-
-
-def _check_xlsx_part(
-    path: Path, package: zipfile.ZipFile, file: BinaryIO, info: zipfile.ZipInfo, max_cells: int
-) -> bool:
-    """Raise if the part's cells reach too far; whether its text holds `_xHHHH_` escapes.
-
-    Every part that may hold cells is checked, not only the worksheets the workbook lists:
-    the check is cheap on parts without cells, and nothing then depends on resolving the
-    package's relationships exactly as calamine does.
-    """
-    scan = _scan_regular(_tag_pieces(path, _inflate(path, file, info)))
-    if scan is None:
-        rows, cols = _scan_irregular(path, _inflate(path, file, info), max_cells)
-        escapes = True
-    else:
-        cols, digits, escapes = scan
-        rows = 10**digits - 1
-        if rows * cols > max_cells:
-            rows, cols = _scan_exact(_tag_pieces(path, _inflate(path, file, info)))
-    if rows * cols > max_cells:
-        raise _too_large(path, _sheet_name(package, info.filename), rows, cols)
-    return escapes
 
 
 _CANONICAL = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"[\s/>]')
@@ -493,8 +727,11 @@ def _columns_up_to(columns: int) -> bytes:
     return b"(?:" + b"|".join([*shorter, *lower, last]) + b")"
 
 
-def _scan_regular(pieces: Iterable[bytes]) -> tuple[int, int, bool] | None:
-    """(columns, digits, escapes) when every cell is written `<c r="A1"...`, else None.
+def _scan_regular(
+    pieces: Iterable[bytes],
+) -> tuple[int, int, bool, dict[tuple[int, int], str]] | None:
+    """(columns, digits, escapes, formulas without a value) when every cell is written
+    `<c r="A1"...`, else None.
 
     Every cell then lies within the rightmost column and the longest row number seen, and
     calamine places it by its reference alone. The search is one pass that only stops at a
@@ -503,6 +740,7 @@ def _scan_regular(pieces: Iterable[bytes]) -> tuple[int, int, bool] | None:
     prefix, lower case, a second `r`) sends the sheet to `_scan_irregular`.
     """
     columns, digits, escapes = 1, 1, False
+    formulas: dict[tuple[int, int], str] = {}
     beyond = _beyond(columns, digits)
     for piece in pieces:
         found = beyond.search(piece)
@@ -517,13 +755,37 @@ def _scan_regular(pieces: Iterable[bytes]) -> tuple[int, int, bool] | None:
         if _PREFIXED.search(piece):
             return None
         if not escapes:
-            escapes = b"\r" in piece
+            escapes = b"\r" in piece or b"\x7f" in piece or bool(_C1_CONTROL.search(piece))
         squeezed = piece.translate(*_SQUEEZE)
         if _LATER_R.search(squeezed):
             return None
         if not escapes:
             escapes = bool(_ESCAPE.search(squeezed))
-    return columns, digits, escapes
+        if _NO_VALUE_HINT.search(piece) or _SHARED_NO_VALUE_HINT.search(piece):
+            for cell in _NO_VALUE.finditer(piece):
+                position = int(cell[2]) - 1, _column_number(cell[1].decode()) - 1
+                formulas[position] = _formula_text(html.unescape(_text(cell[3] or b"")))
+    return columns, digits, escapes, formulas
+
+
+#: C1 control characters written raw (UTF-8): XML allows them, terminals obey them. Like
+#: the hints below, a search with a literal start, which runs at memory speed.
+_C1_CONTROL = re.compile(rb"\xc2[\x80-\x9f]")
+#: A formula with no calculated value, as openpyxl writes it (`<f>A1*2</f><v></v></c>`) or
+#: a shared one with no value (`<f t="shared" si="0"/></c>`): calamine leaves the cell out.
+#: The hints rule out most pieces before the full expression runs.
+_NO_VALUE_HINT = re.compile(rb"</f>(?:<v></v>|<v/>)?</c>")
+_SHARED_NO_VALUE_HINT = re.compile(rb"/></c>")
+_NO_VALUE = re.compile(
+    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?:[^>"\']|"[^"]*"|\'[^\']*\')*>'
+    rb"(?:<f\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*/>|<f\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>([^<]*)</f>)"
+    rb"(?:<v\s*/>|<v>\s*</v>)?</c>"
+)
+
+
+def _formula_text(text: str) -> str:
+    """The formula as the user typed it ("=A1*2"); "=" alone for a shared one."""
+    return "=" + _CONTROL.sub("", text)
 
 
 #: A cell that holds something: calamine leaves self-closing (formatted, empty) cells out.
@@ -531,11 +793,10 @@ def _scan_regular(pieces: Iterable[bytes]) -> tuple[int, int, bool] | None:
 _VALUED_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"((?:[^>"\']|"[^"]*"|\'[^\']*\')*)>')
 
 
-def _scan_exact(pieces: Iterable[bytes]) -> tuple[int, int]:
-    """The last row and column holding something, for a regular sheet whose bound was loose.
-
-    Run when the rough bound exceeds the limit: a sheet of a million rows, a very wide one, or
-    one with a formatted (empty) cell far away, which calamine ignores.
+def _scan_exact(pieces: Iterable[bytes]) -> tuple[set[int], set[int]]:
+    """The rows and columns (from 1) holding something, for a regular sheet whose bound was
+    loose: a sheet of a million rows, a very wide one, or one with a value or a formatted
+    (empty) cell far away, which calamine ignores.
     """
     columns: set[bytes] = set()
     rows: set[bytes] = set()
@@ -544,14 +805,15 @@ def _scan_exact(pieces: Iterable[bytes]) -> tuple[int, int]:
             if not attributes.endswith(b"/"):
                 columns.add(column)
                 rows.add(row)
-    last_col = max((_column_number(c.decode()) for c in columns), default=0)
-    return max(map(int, rows), default=0), last_col
+    return set(map(int, rows)), {_column_number(c.decode()) for c in columns}
 
 
 _REFERENCE = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 
 
-def _scan_irregular(path: Path, chunks: Iterable[bytes], max_cells: int) -> tuple[int, int]:
+def _scan_irregular(
+    path: Path, chunks: Iterable[bytes], max_cells: int
+) -> tuple[int, int, dict[tuple[int, int], str]]:
     """The extent of a sheet as calamine positions it, for XML written in an unusual way.
 
     calamine places a cell by its `r` reference, or else right after the previous cell of the
@@ -562,6 +824,7 @@ def _scan_irregular(path: Path, chunks: Iterable[bytes], max_cells: int) -> tupl
     corrupt, and so are references calamine would wrap around or reject.
     """
     row = col = at_row = at_col = last_row = last_col = 0
+    formulas: dict[tuple[int, int], str] = {}
     for event, name, element in _xml_elements(path, chunks, ("row", "c")):
         reference = element.get("r") if event == "start" else None
         if name == "row":
@@ -583,8 +846,11 @@ def _scan_irregular(path: Path, chunks: Iterable[bytes], max_cells: int) -> tupl
         elif len(element):  # a cell with a <v>, <is> or <f> inside holds something
             last_row, last_col = max(last_row, at_row + 1), max(last_col, at_col + 1)
             if last_row * last_col > max_cells:
-                return last_row, last_col
-    return last_row, last_col
+                return last_row, last_col, formulas
+            inside = {_local_name(child.tag): child for child in element}
+            if "f" in inside and not (inside.get("v") is not None and inside["v"].text):
+                formulas[at_row, at_col] = _formula_text(inside["f"].text or "")
+    return last_row, last_col, formulas
 
 
 def _row_number(path: Path, text: str) -> int:
@@ -642,25 +908,104 @@ def _column_number(letters: str) -> int:
     return number
 
 
-def _sheet_name(package: zipfile.ZipFile, part: str) -> str:
-    """The sheet a worksheet part holds, for messages; the part's name if that is unclear."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    try:
-        book = etree.fromstring(package.read("xl/workbook.xml"), parser)
-        links = etree.fromstring(package.read("xl/_rels/workbook.xml.rels"), parser)
-    except Exception:  # only a nicer name for a message is lost
-        return part
-    targets = {link.get("Id"): link.get("Target", "") for link in links.iter("{*}Relationship")}
-    for sheet in book.iter("{*}sheet"):
-        ids = [value for key, value in sheet.attrib.items() if key.endswith("}id")]
-        target = targets.get(ids[0] if ids else None, "")
-        if target.startswith("/"):
-            resolved = target.lstrip("/")
-        else:
-            resolved = posixpath.normpath(posixpath.join("xl", target))
-        if resolved == part:
-            return sheet.get("name") or part
-    return part
+def _copy_without_far_cells(
+    path: Path,
+    file: BinaryIO,
+    parts: list[zipfile.ZipInfo],
+    scans: dict[int, _Scan],
+    target: BinaryIO,
+    far: dict[int, list[str]],
+) -> None:
+    """Write the parts calamine reads into `target`, a package where the sheets with values
+    far from their data hold only the cells near it; the references left out go in `far`.
+
+    calamine has no way to read part of a sheet: it would build the grid out to the far value.
+    The copy is stored, not compressed, and only the XML parts go in it.
+    """
+    names = [info.filename for info in parts]
+    if len(set(names)) != len(names):
+        raise _corrupt(path)  # which duplicate calamine reads is unknown; nothing is trimmed
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED, allowZip64=True) as copy:
+        for info in parts:
+            scan = scans.get(id(info))
+            pieces: Iterable[bytes] = _inflate(path, file, info)
+            if scan is not None and scan.near:
+                far[id(info)] = []
+                pieces = _drop_far_cells(_tag_pieces(path, pieces), *scan.near, far[id(info)])
+            with copy.open(info.filename, "w", force_zip64=True) as part:
+                for piece in pieces:
+                    part.write(piece)
+    target.seek(0)
+
+
+#: How many far references are kept for the warnings; the rest are left out all the same.
+_MAX_FAR_LISTED = 20
+
+
+def _drop_far_cells(
+    pieces: Iterable[bytes], rows: int, cols: int, far: list[str]
+) -> Iterator[bytes]:
+    """The XML of a regular sheet without its cells beyond `rows` and `cols`.
+
+    Only cells outside stop the search; each is cut out from its `<c` to its `</c>` (or its
+    `/>`), which may lie in the next piece: then the rest waits for it.
+    """
+    outside = re.compile(rb'<c(?! r="%s%s")[\s/>]' % (_columns_up_to(cols), _numbers_up_to(rows)))
+    data = b""
+    for piece in pieces:
+        data = data + piece if data else piece
+        kept, data = _cut_cells(data, outside, far, final=False)
+        if kept:
+            yield kept
+    kept, _ = _cut_cells(data, outside, far, final=True)
+    if kept:
+        yield kept
+
+
+def _cut_cells(
+    data: bytes, outside: re.Pattern[bytes], far: list[str], *, final: bool
+) -> tuple[bytes, bytes]:
+    """(the XML without the outside cells, the unfinished rest)."""
+    kept: list[bytes] = []
+    at = 0
+    for found in outside.finditer(data):
+        start = found.start()
+        if start < at:
+            continue
+        tag = _WHOLE_TAG.match(data, start)
+        if tag is None:
+            break
+        end = tag.end() if tag[0].endswith(b"/>") else data.find(b"</c>", tag.end())
+        if end == -1:
+            if final:
+                break
+            kept.append(data[at:start])
+            return b"".join(kept), data[start:]
+        if not tag[0].endswith(b"/>"):
+            end += len(b"</c>")
+            if len(far) < _MAX_FAR_LISTED and _HOLDS_VALUE.search(data, tag.end(), end):
+                cell = _CANONICAL.match(data, start)
+                far.append((cell[1] + cell[2]).decode() if cell else "")
+        kept.append(data[at:start])
+        at = end
+    kept.append(data[at:])
+    return b"".join(kept), b""
+
+
+_HOLDS_VALUE = re.compile(rb"<v>[^<]|<is[\s>]|<f[\s>/]")
+
+
+def _numbers_up_to(number: int) -> bytes:
+    """A regular expression for the whole numbers from 1 to `number`, written plainly."""
+    digits = str(number).encode()
+    shorter = [b"[1-9][0-9]{0,%d}" % (len(digits) - 2)] if len(digits) > 1 else []
+    lower = []
+    for i, digit in enumerate(digits):
+        least = ord("1") if i == 0 else ord("0")
+        if digit > least:
+            rest = b"[0-9]" * (len(digits) - i - 1)
+            lower.append(digits[:i] + b"[%c-%c]" % (least, digit - 1) + rest)
+    return b"(?:" + b"|".join([*shorter, *lower, digits]) + b")"
 
 
 def _check_ods_content(path: Path, file: BinaryIO, info: zipfile.ZipInfo, max_cells: int) -> None:
@@ -828,16 +1173,19 @@ def _biff_sheet_name(data: bytes) -> str:
 # --- calamine ---------------------------------------------------------------------------------
 
 
-def _read_calamine(path: Path, *, clean: bool) -> list[RawSheet]:
+def _read_calamine(path: Path, *, clean: bool, source: BinaryIO | None = None) -> list[RawSheet]:
     """The worksheets, read by calamine once their extent is known to be safe.
 
     calamine is handed the open file, not the path: given a path it picks the format by the
     extension, and "extrato.xls" may well be an .xlsx. `skip_empty_area=False` makes rows[0]
-    sheet row 1 and column 0 column A, whatever the first cell in use.
+    sheet row 1 and column 0 column A, whatever the first cell in use. `source` is a copy of
+    the file to read instead (see `_copy_without_far_cells`).
     """
     sheets: list[RawSheet] = []
     try:
-        with path.open("rb") as file, CalamineWorkbook.from_filelike(file) as book:
+        with contextlib.ExitStack() as stack:
+            file = source or stack.enter_context(path.open("rb"))
+            book = stack.enter_context(CalamineWorkbook.from_filelike(file))
             for meta in book.sheets_metadata:
                 if meta.typ != SheetTypeEnum.WorkSheet:
                     continue
@@ -949,8 +1297,8 @@ def _read_html(path: Path, text: str, max_cells: int) -> list[RawSheet]:
         raise _error(
             path,
             "file.no_tables",
-            "O arquivo “{name}” é uma página HTML sem nenhuma tabela.",
-            "File “{name}” is an HTML page without any table.",
+            f"O arquivo “{_name(path)}” é uma página HTML sem nenhuma tabela.",
+            f"File “{_name(path)}” is an HTML page without any table.",
         )
     for sheet in sheets:
         _clean_rows(sheet.rows)
@@ -994,13 +1342,13 @@ def _read_csv(path: Path, text: str, max_cells: int) -> list[RawSheet]:
             rows.append(list(row))
             width = max(width, len(row))
             if len(rows) * width > max_cells:
-                raise _too_large(path, path.stem, len(rows), width)
+                raise _too_large(path, _CONTROL.sub("", path.stem), len(rows), width)
     except csv.Error:
         raise _error(
             path,
             "file.corrupt",
-            f"O arquivo “{{name}}” não pôde ser lido como CSV (linha {reader.line_num}).",
-            f"File “{{name}}” could not be read as CSV (line {reader.line_num}).",
+            f"O arquivo “{_name(path)}” não pôde ser lido como CSV (linha {reader.line_num}).",
+            f"File “{_name(path)}” could not be read as CSV (line {reader.line_num}).",
         ) from None
     for row in rows:
         row.extend([""] * (width - len(row)))

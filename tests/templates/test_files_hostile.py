@@ -1,0 +1,206 @@
+"""Hostile and odd files at the reader: nothing a user can put in a file may kill the process,
+blow the memory up or be taken for a format string; odd but common files are read."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from test_files import _CONTENT_TYPES, _RELS, A1, read_error, run_isolated
+
+from retaguarda.templates.files import read_workbook
+
+_SHEET_REL = (
+    '<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/worksheet" Target="{target}"/>'
+)
+
+
+def xlsx_with_parts(path: Path, sheets: list[tuple[str, str, str, str]]) -> Path:
+    """An .xlsx whose sheets are (name, part name in the zip, relationship target, sheetData)."""
+    listed = "".join(
+        f'<sheet name="{name}" sheetId="{n}" r:id="rId{n}"/>'
+        for n, (name, _, _, _) in enumerate(sheets, 1)
+    )
+    links = "".join(
+        _SHEET_REL.format(n=n, target=target) for n, (_, _, target, _) in enumerate(sheets, 1)
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        package.writestr("_rels/.rels", _RELS)
+        package.writestr(
+            "xl/workbook.xml",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            f"<sheets>{listed}</sheets></workbook>",
+        )
+        package.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns='
+            f'"http://schemas.openxmlformats.org/package/2006/relationships">{links}</Relationships>',
+        )
+        for _, part, _, sheet_data in sheets:
+            package.writestr(
+                part,
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns='
+                '"http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                f"<sheetData>{sheet_data}</sheetData></worksheet>",
+            )
+    return path
+
+
+def dense_rows(rows: int, cols: int) -> str:
+    """sheetData of a rows × cols block of numbers from A1, written as Excel writes it."""
+    letters = [openpyxl.utils.get_column_letter(c) for c in range(1, cols + 1)]
+    return "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>{r}</v></c>' for c in letters) + "</row>"
+        for r in range(1, rows + 1)
+    )
+
+
+# --- 1. sheet parts under any name ------------------------------------------------------------
+
+#: (part name in the zip, relationship target) pairs that python-calamine 0.9 opens as sheets
+ODD_PARTS = [
+    ("xl/worksheets/sheet1.bin", "worksheets/sheet1.bin"),
+    ("xl/worksheets/sheet1", "worksheets/sheet1"),
+    ("xl/worksheets/sheet1.bin", "/xl/worksheets/sheet1.bin"),
+    ("XL/Worksheets/Sheet1.BIN", "worksheets/sheet1.bin"),
+    ("xl/worksheets/../dados.bin", "worksheets/../dados.bin"),
+    ("docProps/planilha.bin", "/docProps/planilha.bin"),
+    ("xl/calcChain.xml", "calcChain.xml"),
+    ("xl/outra/s&amp;1.txt", "outra/s&amp;1.txt"),
+]
+
+
+@pytest.mark.parametrize(("part", "target"), ODD_PARTS, ids=[t for _, t in ODD_PARTS])
+def test_a_sheet_part_is_checked_whatever_its_name(tmp_path, part, target):
+    """A sheet beyond the cell budget is refused even when its part is not named `.xml`."""
+    path = xlsx_with_parts(tmp_path / "disfarce.xlsx", [("Dados", part, target, dense_rows(30, 6))])
+    assert len(read_workbook(path, max_cells=180).sheets[0].rows) == 30
+    error = read_error(path, max_cells=179)
+    assert error.code == "file.sheet_too_large"
+    assert "F30" in error.message
+
+
+@pytest.mark.parametrize(("part", "target"), ODD_PARTS[:6], ids=[t for _, t in ODD_PARTS[:6]])
+def test_a_stray_value_in_an_oddly_named_part_never_aborts(tmp_path, part, target):
+    stray = A1 + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+    path = xlsx_with_parts(tmp_path / "perdida.xlsx", [("Dados", part, target, stray)])
+    child = run_isolated(
+        "from retaguarda.templates.files import read_workbook, UnreadableFile\n"
+        f"try:\n    sheet = read_workbook({str(path)!r}).sheets[0]\n"
+        "    print(sheet.rows, sheet.far)\n"
+        "except UnreadableFile as error:\n    print(error.code)\n"
+    )
+    assert child.returncode == 0, child.stderr[-2000:]
+    assert child.stdout.strip() == "[['Data']] ['XFD1048576']"
+
+
+# --- 3. names are data, never format strings ----------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["Dados{0}{name}", "{x}", "{0:>999999999}", "{name.__class__}"])
+def test_a_sheet_name_with_braces_is_shown_as_typed(tmp_path, name):
+    path = xlsx_with_parts(
+        tmp_path / "chaves.xlsx",
+        [(name, "xl/worksheets/sheet1.xml", "worksheets/sheet1.xml", dense_rows(3, 3))],
+    )
+    error = read_error(path, max_cells=8)
+    assert error.code == "file.sheet_too_large"
+    assert f"planilha “{name}”" in error.message
+    assert len(error.message) < 400
+
+
+@pytest.mark.parametrize("stem", ["{x}", "{0}", "{name}", "{0:>999999999}"])
+def test_a_file_name_with_braces_is_shown_as_typed(tmp_path, stem):
+    path = tmp_path / f"{stem}.csv"
+    path.write_text('Data;Valor\n"sem fim;1\n', encoding="utf-8")
+    error = read_error(path, max_cells=2)
+    assert f"“{stem}.csv”" in error.message
+    assert len(error.message) < 400
+    missing = read_error(tmp_path / f"{stem}.xlsx")
+    assert missing.code == "file.missing"
+    assert f"“{stem}.xlsx”" in missing.message
+
+
+# --- 4. the cell budget is for the whole workbook ---------------------------------------------
+
+
+def test_the_cell_budget_is_spent_by_all_the_sheets_together(tmp_path):
+    sheets = [
+        (f"Aba{n}", f"xl/worksheets/sheet{n}.xml", f"worksheets/sheet{n}.xml", dense_rows(10, 10))
+        for n in (1, 2, 3)
+    ]
+    path = xlsx_with_parts(tmp_path / "tres.xlsx", sheets)
+    assert [len(s.rows) for s in read_workbook(path, max_cells=300).sheets] == [10, 10, 10]
+    error = read_error(path, max_cells=299)  # each sheet's 100 cells fit; 3 × 100 do not
+    assert error.code == "file.workbook_too_large"
+    assert "300 células" in error.message
+
+
+def test_nine_sheets_each_under_the_limit_are_refused_together(tmp_path):
+    """One value at AU1048576 per sheet: 49 million cells each, 441 million in all."""
+    far = '<row r="1048576"><c r="AU1048576"><v>1</v></c></row>'
+    sheets = [
+        (f"Aba{n}", f"xl/worksheets/sheet{n}.xml", f"worksheets/sheet{n}.xml", far)
+        for n in range(1, 10)
+    ]
+    path = xlsx_with_parts(tmp_path / "nove.xlsx", sheets)
+    child = run_isolated(
+        "from retaguarda.templates.files import read_workbook, UnreadableFile\n"
+        f"try:\n    read_workbook({str(path)!r})\n"
+        "except UnreadableFile as error:\n    print(error.code)\n"
+    )
+    assert child.returncode == 0, child.stderr[-2000:]
+    assert child.stdout.strip() == "file.workbook_too_large"
+
+
+# --- 7. a stray value far from the data -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("far", ["XFD1048576", "H1048576", "XFD2", "ZZ9000"])
+def test_values_far_from_a_table_are_named_and_left_out(tmp_path, far):
+    row = int(far.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    cells = {r: "".join(f'<c r="{c}{r}"><v>{r}</v></c>' for c in "ABC") for r in (1, 2, 3)}
+    cells[row] = cells.get(row, "") + f'<c r="{far}"><v>9</v></c>'
+    data = "".join(f'<row r="{r}">{cells[r]}</row>' for r in sorted(cells))
+    path = xlsx_with_parts(
+        tmp_path / "longe.xlsx",
+        [("Dados", "xl/worksheets/sheet1.xml", "worksheets/sheet1.xml", data)],
+    )
+    sheet = read_workbook(path, max_cells=1000).sheets[0]
+    assert sheet.rows == [[1.0, 1.0, 1.0], [2.0, 2.0, 2.0], [3.0, 3.0, 3.0]]
+    assert sheet.far == [far]
+
+
+def test_a_sheet_whose_data_is_really_that_big_is_still_refused(tmp_path):
+    data = dense_rows(100, 10) + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+    path = xlsx_with_parts(
+        tmp_path / "grande.xlsx",
+        [("Dados", "xl/worksheets/sheet1.xml", "worksheets/sheet1.xml", data)],
+    )
+    assert read_workbook(path, max_cells=1000).sheets[0].far == ["XFD1048576"]
+    error = read_error(path, max_cells=999)  # the data alone: 100 rows × 10 columns
+    assert error.code == "file.sheet_too_large"
+    assert "J100" in error.message
+
+
+# --- 9. formulas without a calculated value -------------------------------------------------------
+
+
+def test_formulas_without_a_value_are_told_apart_from_blank_cells(tmp_path):
+    book = openpyxl.Workbook()  # openpyxl writes formulas and never calculates them
+    sheet = book.active
+    sheet.append(["Valor", "Dobro"])
+    sheet.append([10, "=A2*2"])
+    sheet.append([20, None])
+    sheet["B4"] = '=IF(A3>1,"a&b","c")'
+    path = tmp_path / "formulas.xlsx"
+    book.save(path)
+    raw = read_workbook(path).sheets[0]
+    assert raw.formulas == {(1, 1): "=A2*2", (3, 1): '=IF(A3>1,"a&b","c")'}
+    assert raw.rows[1] == [10.0, ""]
