@@ -168,4 +168,20 @@ CODES: dict[str, Code] = {
         "{column}: o SKU “{value}” foi contado mas não tem nenhuma movimentação.",
         "{column}: SKU “{value}” was counted but has no movement at all.",
     ),
+    "cell.formula_uncached": Code(
+        W,
+        "{column}: a célula tem a fórmula {value}, sem valor calculado (o arquivo foi gravado "
+        "por um programa que não calcula fórmulas); abra e salve no Excel, ou recalcule, para "
+        "que o valor seja conferido.",
+        "{column}: the cell holds the formula {value} with no calculated value (the file was "
+        "written by a program that does not calculate formulas); open and save it in Excel, or "
+        "recalculate, so that the value can be checked.",
+    ),
+    "sheet.stray_cell": Code(
+        W,
+        "Há um valor em {reference}, longe dos dados da aba “{sheet}”; ele não foi lido nem "
+        "conferido. Apague-o se estiver ali por engano.",
+        "There is a value at {reference}, far from the data of sheet “{sheet}”; it was neither "
+        "read nor checked. Delete it if it is there by mistake.",
+    ),
 }
