@@ -398,7 +398,17 @@ def _read_xlsx(
         by_name[name] = formulas, [cell for info in found for cell in far.get(id(info), ())]
     for sheet in raw:
         sheet.formulas, sheet.far = by_name.get(sheet.name, ({}, []))
+        if sheet.formulas:  # calamine leaves them out: the grid must still reach them
+            _reach(sheet.rows, *map(max, zip(*sheet.formulas, strict=True)))
     return raw
+
+
+def _reach(rows: list[list[object]], row: int, col: int) -> None:
+    """Widen a grid, with empty cells, so that it holds (row, col)."""
+    width = max(len(rows[0]) if rows else 0, col + 1)
+    rows.extend([] for _ in range(row + 1 - len(rows)))
+    for cells in rows:
+        cells.extend([""] * (width - len(cells)))
 
 
 #: Folders whose every part an older calamine took for a sheet, whatever the part's name.

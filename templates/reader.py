@@ -11,7 +11,7 @@ Cells stay raw here (what calamine, xlwings or gspread gave); `typing.type_table
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import islice
@@ -21,10 +21,11 @@ import numpy as np
 import pandas as pd
 
 from retaguarda.templates.catalog import TEMPLATES
-from retaguarda.templates.files import RawWorkbook, column_letter
+from retaguarda.templates.files import RawSheet, RawWorkbook, column_letter
 from retaguarda.templates.model import META_SHEET, ROW_ID_HEADER, Template, normalize_header
 from retaguarda.templates.table import Table
 from retaguarda.templates.typing import type_table
+from retaguarda.validators.issues import Issue, issues_from_mask, make_issue
 
 __all__ = [
     "HeaderMatch",
@@ -100,12 +101,15 @@ def read_table(
     template: Template | None = None,
     first_row: int = 1,
     first_col: int = 1,
+    formulas: Mapping[tuple[int, int], str] | None = None,
 ) -> Table | None:
     """The template table in these rows, typed; None when no header is recognised.
 
     `first_row` and `first_col` are the sheet row and column numbers of rows[0][0], for cells
     that do not come from A1 (an xlwings range). Completely blank rows and a closing "Total"
     row are not data; every other row below the header is, numbered as in the sheet.
+    `formulas` maps (row, column) indexes into `rows` to the formula of a cell that has no
+    calculated value: such a cell is reported as that, never as a blank one.
     """
     templates = (template,) if template is not None else TEMPLATES.values()
     match = find_header(rows, templates, sheet=sheet, first_row=first_row)
@@ -114,7 +118,8 @@ def read_table(
     start = match.header_row - first_row + 1
     body = rows[start:]
     columns = _column_cells(body, match.columns)
-    keep = _data_rows(columns, body, match.columns)
+    uncached = _formula_cells(formulas or {}, start, len(body), match.columns)
+    keep = _data_rows(columns, body, match.columns, uncached)
     everything = len(keep) == len(body)
     cells = {
         key: pd.Series(values if everything else values[keep], dtype=object)
@@ -130,6 +135,7 @@ def read_table(
         letters=letters,
         header_row=match.header_row,
     )
+    _report_formulas(table, uncached, keep)
     header = rows[start - 1]
     id_index = _id_index(header, match.columns)
     if id_index is None:
@@ -143,28 +149,86 @@ def read_table(
 
 
 def read_tables(workbook: RawWorkbook) -> list[Table]:
-    """Every sheet of the workbook that holds a known template, in workbook order."""
-    return read_sheets([(sheet.name, sheet.rows) for sheet in workbook.sheets])
+    """Every sheet of the workbook that holds a known template, in workbook order.
+
+    What the file reader noticed about a sheet (formulas without a value, values left out
+    because they lie far from the data) becomes warnings of that sheet's table.
+    """
+    raw = {sheet.name: sheet for sheet in workbook.sheets}
+    tables = read_sheets(
+        [(sheet.name, sheet.rows) for sheet in workbook.sheets],
+        formulas={sheet.name: sheet.formulas for sheet in workbook.sheets if sheet.formulas},
+    )
+    for table in tables:
+        table.issues += _far_values(raw[table.sheet]) if table.sheet in raw else []
+    return tables
 
 
-def read_sheets(sheets: Sequence[tuple[str, Sequence[Sequence[object]]]]) -> list[Table]:
+def read_sheets(
+    sheets: Sequence[tuple[str, Sequence[Sequence[object]]]],
+    *,
+    formulas: Mapping[str, Mapping[tuple[int, int], str]] | None = None,
+) -> list[Table]:
     """The template tables among (sheet name, rows from A1) pairs, in order.
 
     A sheet the hidden `_retaguarda` sheet declares (a workbook Retaguarda rendered) is read as
     that template, with the leniency of a named sheet, so that a header edited beyond
     recognition is still read and its missing columns reported, not silently skipped.
+    `formulas` holds, per sheet name, its formulas without a value (see `read_table`).
     """
     declared = declared_templates(sheets)
     tables = []
     for name, rows in sheets:
         if name == META_SHEET or not rows:
             continue
-        table = read_table(rows, sheet=name, template=declared.get(name))
+        found = (formulas or {}).get(name)
+        table = read_table(rows, sheet=name, template=declared.get(name), formulas=found)
         if table is None and name in declared:  # the sheet now holds another template
-            table = read_table(rows, sheet=name)
+            table = read_table(rows, sheet=name, formulas=found)
         if table is not None:
             tables.append(table)
     return tables
+
+
+def _far_values(sheet: RawSheet) -> list[Issue]:
+    return [
+        make_issue(
+            "sheet.stray_cell",
+            sheet=sheet.name,
+            cell=reference,
+            row=int(reference.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") or 0) or None,
+            reference=reference,
+        )
+        for reference in sheet.far
+    ]
+
+
+def _formula_cells(
+    formulas: Mapping[tuple[int, int], str], start: int, size: int, columns: dict[str, int]
+) -> dict[str, dict[int, str]]:
+    """Template column key → {index into the body rows: formula}, for formulas without a
+    value in the table's columns below its header."""
+    by_column = {index: key for key, index in columns.items()}
+    found: dict[str, dict[int, str]] = {}
+    for (row, col), formula in formulas.items():
+        if col in by_column and start <= row < start + size:
+            found.setdefault(by_column[col], {})[row - start] = formula
+    return found
+
+
+def _report_formulas(table: Table, uncached: dict[str, dict[int, str]], keep: np.ndarray) -> None:
+    """Warn at each formula without a value, and show the formula as the cell's text, so that
+    the cell is not taken for a blank one (`required`) and the message shows what it holds."""
+    for key, cells in uncached.items():
+        where = np.flatnonzero(np.isin(keep, np.fromiter(cells, dtype=np.int64)))
+        if not where.size:
+            continue
+        raw = table.raw[key].astype(object)
+        raw.iloc[where] = [cells[int(keep[i])] for i in where]
+        table.raw[key] = raw.astype(table.raw[key].dtype)
+        mask = np.zeros(len(table), dtype=bool)
+        mask[where] = True
+        table.issues += issues_from_mask("cell.formula_uncached", table, key, mask)
 
 
 def declared_templates(
@@ -254,17 +318,23 @@ def _affinity(template: Template, named: str) -> int:
 
 
 def _data_rows(
-    cells: dict[str, np.ndarray], body: Sequence[Sequence[object]], columns: dict[str, int]
+    cells: dict[str, np.ndarray],
+    body: Sequence[Sequence[object]],
+    columns: dict[str, int],
+    uncached: dict[str, dict[int, str]],
 ) -> np.ndarray:
     """Indexes of the rows that are data: not blank, and not a closing "Total" row.
 
     A row is blank when every template column is empty; what stands in other columns is not
     ours to read. Emptiness is tested a whole column at a time ("", None); only the few rows
     with one or two filled cells get a closer look for cells "cleared" with the space bar.
+    A formula without a value is not empty.
     """
     filled = np.zeros(len(body), dtype=np.int64)
     for values in cells.values():
         filled += ~_empty_cells(values)
+    for formulas in uncached.values():
+        filled[np.fromiter(formulas, dtype=np.int64)] += 3  # never taken for spaces
     sparse = np.flatnonzero((filled > 0) & (filled <= 2))
     for index in sparse.tolist():
         if all(_spaces(values[index]) for values in cells.values()):

@@ -260,3 +260,63 @@ def test_a_declared_sheet_that_now_holds_another_template_is_read_as_that():
     meta = [["chave", "valor", "aba"], ["template", "lancamentos", "Aba"]]
     (table,) = read_sheets([("Aba", chart), ("_retaguarda", meta)])
     assert table.template.id == "plano_de_contas"
+
+
+# --- what the file reader noticed, as warnings -------------------------------------------------
+
+
+def ledger_book(tmp_path, name: str, extra=None):
+    """A ledger as openpyxl writes it, which stores formulas without calculating them."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Lançamentos"
+    sheet.append(["Data", "Documento", "Histórico", "Conta débito", "Conta crédito", "Valor"])
+    sheet.append([datetime(2026, 3, 5), "NF-1", "Compra", "4.1.03", "1.1.02", 10.5])
+    sheet.append([datetime(2026, 3, 6), "NF-2", "Frete", "4.1.03", "1.1.02", "=F2*2"])
+    sheet.append([datetime(2026, 3, 7), "NF-3", "Taxa", "4.1.03", "1.1.02", None])
+    if extra:
+        extra(sheet)
+    path = tmp_path / name
+    book.save(path)
+    return path
+
+
+def test_a_formula_without_a_value_is_reported_as_such_not_as_a_blank_cell(tmp_path):
+    from retaguarda.templates.validate import validate_tables
+
+    (table,) = read_tables(read_workbook(ledger_book(tmp_path, "formulas.xlsx")))
+    found = {(i.code, i.cell) for i in validate_tables([table])}
+    assert ("cell.formula_uncached", "F3") in found
+    assert ("required", "F3") not in found
+    assert ("required", "F4") in found  # a truly empty cell is still one
+    (warning,) = [i for i in table.issues if i.code == "cell.formula_uncached"]
+    assert warning.severity == "warning"
+    assert warning.value == "=F2*2"
+    assert "=F2*2" in warning.message
+    assert "sem valor calculado" in warning.message
+
+
+def test_a_row_of_formulas_without_values_is_not_a_blank_row(tmp_path):
+    def formulas_only(sheet):
+        for column in "ABCDEF":
+            sheet[f"{column}5"] = f"={column}2"
+
+    (table,) = read_tables(read_workbook(ledger_book(tmp_path, "linha.xlsx", formulas_only)))
+    assert 5 in table.rows.tolist()
+    assert sum(i.code == "cell.formula_uncached" and i.row == 5 for i in table.issues) == 6
+
+
+def test_a_value_far_from_the_data_is_a_warning_and_the_data_is_checked(tmp_path):
+    def stray(sheet):
+        sheet["XFD1048576"] = "esquecido"
+
+    (table,) = read_tables(read_workbook(ledger_book(tmp_path, "longe.xlsx", stray)))
+    assert table.rows.tolist() == [2, 3, 4]
+    (far,) = [i for i in table.issues if i.code == "sheet.stray_cell"]
+    assert (far.severity, far.sheet, far.cell, far.row) == (
+        "warning",
+        "Lançamentos",
+        "XFD1048576",
+        1048576,
+    )
+    assert "XFD1048576" in far.message
