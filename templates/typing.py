@@ -130,7 +130,7 @@ def _parse_issues(table: Located, column: Column, parsed: fields.Parsed) -> list
     expected = {"expected": "mm/aaaa", "expected_en": "mm/yyyy"}
     if column.kind is Kind.DATE:
         expected = {"expected": "dd/mm/aaaa", "expected_en": "dd/mm/yyyy"}
-    return issues_from_mask(
+    issues = issues_from_mask(
         f"{family}.invalid",
         table,
         column.key,
@@ -139,4 +139,7 @@ def _parse_issues(table: Located, column: Column, parsed: fields.Parsed) -> list
         params=expected,
     ) + issues_from_mask(
         f"{family}.ambiguous", table, column.key, parsed.ambiguous, suggestion=parsed.shown
+    )
+    return issues + issues_from_mask(
+        "number.rounded", table, column.key, parsed.rounded, suggestion=parsed.shown
     )

@@ -61,6 +61,13 @@ CODES: dict[str, Code] = {
         "{column}: “{value}” foi lido como {suggestion}; confira o separador decimal.",
         "{column}: “{value}” was read as {suggestion}; check the decimal separator.",
     ),
+    "number.rounded": Code(
+        W,
+        "{column}: “{value}” tem mais casas decimais do que a coluna guarda; foi arredondado "
+        "para {suggestion}.",
+        "{column}: “{value}” has more decimal places than the column keeps; it was rounded to "
+        "{suggestion}.",
+    ),
     "number.negative": Code(
         E,
         "{column}: o valor {value} não pode ser negativo.",

@@ -16,6 +16,7 @@ the user should confirm, and the normalized text of each reading, to offer as a 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import re
@@ -35,24 +36,29 @@ import pyarrow.compute as pc
 # look-arounds or back-references (RE2 has none). Cells are stripped before matching.
 
 #: Excel's pt-BR currency format puts a no-break space after "R$"; copies from the web bring
-#: narrow ones.
-_SPACE = "[ \u00a0\u202f]*"
+#: narrow ones, and PDFs thin ones.
+_SPACE = "[ \u00a0\u2009\u202f]*"
+#: One space between groups of thousands, as bank exports and PDFs write "1 234,56".
+_THOUSANDS_SPACE = "[ \u00a0\u2007\u2009\u202f]"
 
 _AMOUNT = (
     "(?:[0-9]+"  # 1234
     "|[1-9][0-9]{0,2}(?:[.][0-9]{3})+(?:,[0-9]+)?"  # 1.234 / 1.234.567,8
     "|[0-9]*,[0-9]+"  # 1234,56 / ,5
     "|[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:[.][0-9]+)?"  # 1,234,567 / 1,234.56
+    "|[1-9][0-9]{0,2}(?:" + _THOUSANDS_SPACE + "[0-9]{3})+(?:[,.][0-9]+)?"  # 1 234,56
     "|[0-9]*[.][0-9]+)"  # 1234.56 / .5
-)
+)  # fmt: skip
 _CURRENCY = "(?:[Rr][$]" + _SPACE + ")?"
 
 #: A number as people type it in Brazil (and as English exports write it): one sign before or
-#: after "R$", or parentheses for a negative amount, never both.
+#: after "R$", or parentheses for a negative amount, never both; bank statements also put the
+#: sign after the amount ("1.234,56-") or mark it D (debit: negative) or C (credit).
 NUMBER_PATTERN = (
     "^(?:(?:[-+]" + _SPACE + ")?" + _CURRENCY + _AMOUNT
     + "|[Rr][$]" + _SPACE + "[-+]" + _SPACE + _AMOUNT
-    + "|[(]" + _SPACE + _CURRENCY + _AMOUNT + _SPACE + "[)])$"
+    + "|[(]" + _SPACE + _CURRENCY + _AMOUNT + _SPACE + "[)]"
+    + "|" + _CURRENCY + _AMOUNT + _SPACE + "[-+CcDd])$"
 )  # fmt: skip
 
 _CLOCK = "(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:[.,][0-9]+)?)?"
@@ -140,12 +146,15 @@ class Parsed:
     empty or unreadable: `invalid` tells the two apart. `shown` is the reading written the way
     Brazil writes it ("R$ 1.234,56", "05/03/2026"), the suggestion for an ambiguous cell, or
     for an invalid one when its likely intent is known (a date written month first).
+    `rounded` marks typed amounts with more decimals than the column keeps ("0,005" is
+    R$ 0,01): rounded half-up, and the user should know.
     """
 
     values: pd.Series
     invalid: np.ndarray
     ambiguous: np.ndarray
     shown: pd.Series
+    rounded: np.ndarray
 
 
 # --------------------------------------------------------------------------------------------
@@ -171,6 +180,10 @@ class Cells:
     flag: list[np.ndarray] = field(default_factory=list)
     clock_at: list[np.ndarray] = field(default_factory=list)
     clock: list[np.ndarray] = field(default_factory=list)
+    #: Decimal cells (from programs, never from a reader): numbers too, as floats, for dates
+    #: and text, but amounts read them exactly
+    exact_at: list[np.ndarray] = field(default_factory=list)
+    exact: list[np.ndarray] = field(default_factory=list)
 
     def add_text(self, at: np.ndarray, text: pa.Array) -> None:
         text = pc.utf8_trim_whitespace(_large(text))
@@ -208,6 +221,9 @@ class Cells:
 
     def clocks(self) -> tuple[np.ndarray, np.ndarray]:
         return _joined(self.clock_at, np.int64), _joined(self.clock, object)
+
+    def exacts(self) -> tuple[np.ndarray, np.ndarray]:
+        return _joined(self.exact_at, np.int64), _joined(self.exact, object)
 
     def elsewhere(self) -> np.ndarray:
         """Rows holding a boolean or a time of day: never a number nor a date."""
@@ -291,7 +307,7 @@ def _split_uniform(values: np.ndarray, at: np.ndarray, out: Cells) -> bool:
 
 
 _TYPE_OF = np.frompyfunc(type, 1, 1)
-_EMPTY, _TEXT, _FLOAT, _INT, _FLAG, _WHEN, _CLOCK, _OTHER = range(8)
+_EMPTY, _TEXT, _FLOAT, _INT, _FLAG, _WHEN, _CLOCK, _EXACT, _OTHER = range(9)
 
 
 def _kind_of(kind: type) -> int:
@@ -301,7 +317,9 @@ def _kind_of(kind: type) -> int:
         return _TEXT
     if issubclass(kind, bool | np.bool_):
         return _FLAG
-    if issubclass(kind, float | np.floating | Decimal):
+    if issubclass(kind, Decimal):
+        return _EXACT
+    if issubclass(kind, float | np.floating):
         return _FLOAT
     if issubclass(kind, int | np.integer):
         return _INT
@@ -332,6 +350,11 @@ def _split_by_type(values: np.ndarray, out: Cells) -> None:
         elif code == _CLOCK:
             out.clock_at.append(at)
             out.clock.append(chosen)
+        elif code == _EXACT:
+            number = np.array([float(v) if v.is_finite() else math.nan for v in chosen])
+            out.add_number(at, number)
+            out.exact_at.append(at)
+            out.exact.append(chosen)
         elif code == _OTHER:  # timedelta and the like: read as the text they print as
             out.add_text(at, pa.array([str(v) for v in chosen], type=pa.large_string()))
 
@@ -470,36 +493,46 @@ def _parse_number(cells: pd.Series, places: int, whole: bool) -> Parsed:
     ok = np.zeros(n, dtype=bool)
     invalid = np.zeros(n, dtype=bool)
     ambiguous = np.zeros(n, dtype=bool)
+    rounded = np.zeros(n, dtype=bool)
     at, text = col.texts()
     if len(at):
-        scaled[at], ok[at], ambiguous[at] = _text_numbers(text, places, whole)
+        scaled[at], ok[at], ambiguous[at], rounded[at] = _text_numbers(text, places, whole)
         invalid[at] = ~ok[at]
     at, number = col.numbers()
     if len(at):
         scaled[at], ok[at] = _float_numbers(number, places, whole)
         invalid[at] = ~ok[at]
+    for i, exact in zip(*col.exacts(), strict=True):  # Decimals, from programs: rare
+        ok[i], invalid[i] = False, True
+        with contextlib.suppress(ValueError):
+            reading, rounded[i] = _decimal_scaled(exact, places, whole)
+            invalid[i] = False
+            if reading is not None:
+                scaled[i], ok[i] = reading, True
     invalid[col.elsewhere()] = True
     at, _ = col.whens()
     invalid[at] = True
+    scaled *= ok
     values = pd.Series(pd.arrays.IntegerArray(scaled, ~ok), index=col.index)
     shown = _text_series(_format_scaled(scaled, ok, places, currency=places == 2), col.index)
-    return Parsed(values, invalid, ambiguous, shown)
+    return Parsed(values, invalid, ambiguous, shown, rounded & ok)
 
 
 def _text_numbers(
     text: pa.Array, places: int, whole: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(scaled, ok, ambiguous) of stripped, non-empty text."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(scaled, ok, ambiguous, rounded) of stripped, non-empty text."""
     return _by_distinct(text, lambda distinct: _read_numbers(distinct, places, whole))
 
 
 def _read_numbers(
     text: pa.Array, places: int, whole: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Mirrors `_text_scaled`, reading every cell's digits and separators at once."""
     n = len(text)
     if n == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
+        nothing = np.zeros(0, dtype=bool)
+        return np.zeros(0, dtype=np.int64), nothing, nothing, nothing
     fits = _matches(text, NUMBER_PATTERN)
     ok = fits.copy()
     grid, lengths = _grid(text)
@@ -520,7 +553,7 @@ def _read_numbers(
         ndigits += is_digit
         dots += is_dot
         commas += is_comma
-        negative |= (byte == 45) | (byte == 40)
+        negative |= (byte == 45) | (byte == 40) | (byte == 68) | (byte == 100)  # - ( D d
         ahead += is_digit & ~seen_sep
         seen_sep |= is_sep
         after += is_digit
@@ -559,18 +592,20 @@ def _read_numbers(
     unit = _POW10[np.minimum(fraction[cut] - places, 18)]
     kept, rest = np.divmod(value[cut], unit)
     scaled[cut] = kept + (2 * rest >= unit)
+    rounded = np.zeros(n, dtype=bool)
+    rounded[cut] = rest != 0
     if whole:
         ok[cut] &= rest == 0
     np.negative(scaled, out=scaled, where=negative)
     # Beyond int64 arithmetic or the grid: read those few cells exactly, one at a time.
     for i in np.flatnonzero(fits & ((ndigits > 18) | (lengths > width))):
         try:
-            scaled[i], ambiguous[i] = _text_scaled(text[i].as_py(), places, whole)
+            scaled[i], ambiguous[i], rounded[i] = _text_scaled(text[i].as_py(), places, whole)
             ok[i] = True
         except ValueError:
             ok[i] = False
     scaled *= ok
-    return scaled, ok, ambiguous & ok
+    return scaled, ok, ambiguous & ok, rounded & ok & ~whole
 
 
 def _float_numbers(number: np.ndarray, places: int, whole: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -630,7 +665,8 @@ def parse_date(cells: pd.Series | Cells) -> Parsed:
     values = pd.Series(_datetime64(days, ok), index=col.index)
     y, m, d = _civil_of(days)
     shown = _date_strings(y, m, d, ok | hinted)
-    return Parsed(values, invalid, ambiguous, _text_series(shown, col.index))
+    nothing = np.zeros(col.n, dtype=bool)
+    return Parsed(values, invalid, ambiguous, _text_series(shown, col.index), nothing)
 
 
 def parse_month(cells: pd.Series | Cells) -> Parsed:
@@ -674,7 +710,9 @@ def parse_month(cells: pd.Series | Cells) -> Parsed:
     firsts = _days_from_civil(year, month, np.ones_like(month))
     values = pd.Series(_datetime64(firsts, ok), index=col.index)
     shown = _month_strings(year, month, ok | hinted)
-    return Parsed(values, invalid, ambiguous & ok, _text_series(shown, col.index))
+    return Parsed(
+        values, invalid, ambiguous & ok, _text_series(shown, col.index), np.zeros(n, bool)
+    )
 
 
 def _read_days(col: Cells) -> tuple[np.ndarray, ...]:
@@ -846,7 +884,8 @@ def parse_choice(cells: pd.Series | Cells, choices: Sequence[str]) -> Parsed:
     values = options.take(pa.array(np.where(ok, picked, 0), mask=~ok))
     invalid = ~ok & text.is_valid().to_numpy(zero_copy_only=False)
     shown = _text_series(values, col.index)
-    return Parsed(shown, invalid, np.zeros(col.n, dtype=bool), shown.copy())
+    nothing = np.zeros(col.n, dtype=bool)
+    return Parsed(shown, invalid, nothing, shown.copy(), nothing)
 
 
 def _fold(text: str) -> str:
@@ -1149,23 +1188,23 @@ def _scaled(value: object, places: int, whole: bool) -> tuple[int | None, bool]:
     """(scaled, ambiguous) of one cell; None for an empty cell; ValueError if unreadable."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None, False
-    if isinstance(value, str):
-        text = value.strip()
-        return (None, False) if not text else _text_scaled(text, places, whole)
     if isinstance(value, bool | np.bool_ | dt.date | dt.time | np.datetime64):
         raise ValueError(f"“{value}” não é um número.")
     if isinstance(value, int | np.integer):
         return _in_range(int(value) * 10**places, str(value)), False
-    if isinstance(value, float | np.floating | Decimal):  # no reader gives Decimals: as floats
+    if isinstance(value, Decimal):
+        return _decimal_scaled(value, places, whole)[0], False
+    if isinstance(value, float | np.floating):
         if math.isnan(value):
             return None, False
         return _float_scaled(float(value), places, whole), False
     text = str(value).strip()
-    return (None, False) if not text else _text_scaled(text, places, whole)
+    return (None, False) if not text else _text_scaled(text, places, whole)[:2]
 
 
-def _text_scaled(text: str, places: int, whole: bool) -> tuple[int, bool]:
-    """The reference reading of a number typed as text; `_read_numbers` does it in bulk.
+def _text_scaled(text: str, places: int, whole: bool) -> tuple[int, bool, bool]:
+    """(scaled, ambiguous, rounded): the reference reading of a number typed as text;
+    `_read_numbers` does it in bulk.
 
     A separator is the decimal one when it is the last of two kinds ("1.234,56",
     "1,234.56"), the only comma ("1234,56"), or the only dot ("1234.56", "1.5") except in
@@ -1176,7 +1215,7 @@ def _text_scaled(text: str, places: int, whole: bool) -> tuple[int, bool]:
     """
     if _NUMBER_RE.match(text) is None:
         raise ValueError(f"“{text}” não é um número válido (ex.: 1.234,56).")
-    negative = "-" in text or "(" in text
+    negative = "-" in text or "(" in text or text[-1] in "Dd"
     digits = "".join(_DIGIT_RUN.findall(text))
     dots, commas = text.count("."), text.count(",")
     fraction, ambiguous = 0, False
@@ -1192,7 +1231,7 @@ def _text_scaled(text: str, places: int, whole: bool) -> tuple[int, bool]:
             fraction, ambiguous = after, groupable and places < 3
         elif dots == 1:
             fraction, ambiguous = (0, True) if groupable else (after, False)
-    value = int(digits)
+    value, rest = int(digits), 0
     if fraction <= places:
         scaled = value * 10 ** (places - fraction)
     else:
@@ -1201,23 +1240,33 @@ def _text_scaled(text: str, places: int, whole: bool) -> tuple[int, bool]:
         if whole and rest:
             raise ValueError(f"“{text}” não é um número inteiro.")
         scaled += 2 * rest >= unit
-    return _in_range(-scaled if negative else scaled, text), ambiguous and not whole
+    scaled = _in_range(-scaled if negative else scaled, text)
+    return scaled, ambiguous and not whole, rest != 0
 
 
 def _float_scaled(number: float, places: int, whole: bool) -> int:
     """The reference rounding of a float cell: half-up from its shortest repr."""
     if not math.isfinite(number):
         raise ValueError(f"“{number}” não é um número válido.")
-    exact = Decimal(repr(number))
+    scaled, _ = _decimal_scaled(Decimal(repr(number)), places, whole)
+    return scaled
+
+
+def _decimal_scaled(exact: Decimal, places: int, whole: bool) -> tuple[int | None, bool]:
+    """(scaled, rounded) of an exact decimal, half-up; None for NaN (an empty cell)."""
+    if exact.is_nan():
+        return None, False
+    if not exact.is_finite():
+        raise ValueError(f"“{exact}” não é um número válido.")
     if abs(exact) >= 10**19:
-        raise ValueError(f"“{number}” é grande demais.")
+        raise ValueError(f"“{exact}” é grande demais.")
     if whole and exact != exact.to_integral_value():
-        raise ValueError(f"“{number}” não é um número inteiro.")
+        raise ValueError(f"“{exact}” não é um número inteiro.")
     try:
-        scaled = int(exact.scaleb(places).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        scaled = exact.scaleb(places).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     except InvalidOperation as error:
-        raise ValueError(f"“{number}” é grande demais.") from error
-    return _in_range(scaled, repr(number))
+        raise ValueError(f"“{exact}” é grande demais.") from error
+    return _in_range(int(scaled), str(exact)), scaled != exact.scaleb(places)
 
 
 def _in_range(scaled: int, shown: str) -> int:

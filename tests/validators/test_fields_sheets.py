@@ -1,0 +1,25 @@
+"""Amounts and dates as a user meets them: a sheet typed and validated, issues at their cells."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from conftest import TODAY, table_of
+
+from retaguarda.templates.validate import Options, validate_tables
+
+OPTIONS = Options(today=TODAY, closed_until=date(2025, 12, 31))
+
+
+def ledger_row(valor: object = "R$ 1.234,56", data: object = "05/03/2026", doc: str = "NF-1"):
+    return [data, doc, "Venda", "1.1.02", "3.1.01", valor, "", "11.222.333/0001-81", ""]
+
+
+def test_an_amount_with_more_decimals_is_rounded_and_warned(chart):
+    sheet = table_of("lancamentos", ledger_row("0,005"), ledger_row("1.234,56-", doc="NF-2"))
+    issues = validate_tables([chart, sheet], OPTIONS)
+    assert [(i.cell, i.code, i.severity, i.suggestion) for i in issues] == [
+        ("F2", "number.rounded", "warning", "R$ 0,01"),  # half a cent rounds up
+        ("F3", "number.negative", "error", ""),  # the trailing minus is read: -1.234,56
+    ]
+    assert sheet.data["valor"].tolist() == [1, -123456]
