@@ -259,6 +259,25 @@ def _workbook_too_large(path: Path, cells: int, limit: int) -> UnreadableFile:
     )
 
 
+class _Budget:
+    """The cells that all the sheets of one workbook may take in memory, spent sheet by sheet:
+    calamine builds each sheet's grid in turn and Python keeps them all."""
+
+    def __init__(self, path: Path, limit: int) -> None:
+        self.path, self.limit, self.spent = path, limit, 0
+
+    def check(self, sheet: str, rows: int, cols: int) -> None:
+        """Raise if a sheet reaching (rows, cols) would not fit in what is left."""
+        if rows * cols > self.limit:
+            raise _too_large(self.path, sheet, rows, cols)
+        if self.spent + rows * cols > self.limit:
+            raise _workbook_too_large(self.path, self.spent + rows * cols, self.limit)
+
+    def spend(self, sheet: str, rows: int, cols: int) -> None:
+        self.check(sheet, rows, cols)
+        self.spent += rows * cols
+
+
 def _check_file(path: Path, max_bytes: int) -> None:
     try:
         info = path.stat()
@@ -548,15 +567,10 @@ def _spend(
         for _, info in uses:
             if not scans[id(info)].exact:
                 _refine(path, file, info, scans[id(info)], max_cells)
-    total = 0
+    budget = _Budget(path, max_cells)
     for name, info in uses:
         scan = scans[id(info)]
-        if scan.cells > max_cells:
-            rows, cols = scan.near or (scan.rows, scan.cols)
-            raise _too_large(path, name, rows, cols)
-        total += scan.cells
-    if total > max_cells:
-        raise _workbook_too_large(path, total, max_cells)
+        budget.spend(name, *(scan.near or (scan.rows, scan.cols)))
 
 
 #: Package parts that hold no cells, only inflated to check their size. Any other part is
@@ -1023,8 +1037,9 @@ def _check_ods_content(path: Path, file: BinaryIO, info: zipfile.ZipInfo, max_ce
 
     LibreOffice writes runs of equal cells once with a repeat count, so a tiny file can stand
     for a grid of billions; calamine expands them up to 100 million cells, gigabytes of memory.
-    Only cells with a value count, as calamine trims empty ones.
+    Only cells with a value count, as calamine trims empty ones. The tables share one budget.
     """
+    budget = _Budget(path, max_cells)
     cells = ("table", "table-row", "table-cell", "covered-table-cell")
     name: str | None = None  # of the table being read
     row, col, last_row, last_col, repeat, valued = 0, 0, 0, 0, 1, False
@@ -1036,6 +1051,7 @@ def _check_ods_content(path: Path, file: BinaryIO, info: zipfile.ZipInfo, max_ce
             if event == "start":
                 name, row, last_row, last_col = attributes.get("name", ""), 0, 0, 0
             else:
+                budget.spend(name or "", last_row, last_col)
                 name = None
             continue
         if element_name == "table-row" and event == "start":
@@ -1049,9 +1065,7 @@ def _check_ods_content(path: Path, file: BinaryIO, info: zipfile.ZipInfo, max_ce
             if _ODS_VALUES & attributes.keys() or attributes.get("value-type") == "string":
                 valued, last_col = True, max(last_col, col + columns)
             col += columns
-        rows = row + repeat if valued else last_row
-        if rows * last_col > max_cells:
-            raise _too_large(path, name or "", rows, last_col)
+        budget.check(name or "", row + repeat if valued else last_row, last_col)
 
 
 #: Attributes that give an ODS cell a value (a string cell may hold it as text instead).
@@ -1118,6 +1132,7 @@ def _check_biff(path: Path, biff: bytes, max_cells: int) -> None:
     it aborts the process.
     """
     names: dict[int, str] = {}
+    budget = _Budget(path, max_cells)
     unpack = struct.unpack_from
     offset, sheet_at, last_row, last_col, end = 0, 0, 0, 0, len(biff) - 4
     while offset <= end:
@@ -1130,7 +1145,7 @@ def _check_biff(path: Path, biff: bytes, max_cells: int) -> None:
         elif kind in _BIFF_RUNS and size >= 6:
             row, col = unpack("<H", biff, data)[0], unpack("<H", biff, offset - 2)[0]
         elif kind == _BIFF_BOF:
-            _check_biff_sheet(path, names.get(sheet_at, ""), last_row, last_col, max_cells)
+            budget.spend(names.get(sheet_at, ""), last_row, last_col)
             sheet_at, last_row, last_col = data - 4, 0, 0
             continue
         elif kind == _BIFF_BOUNDSHEET and size >= 8:
@@ -1143,12 +1158,7 @@ def _check_biff(path: Path, biff: bytes, max_cells: int) -> None:
         else:
             continue
         last_row, last_col = max(last_row, row + 1), max(last_col, col + 1)
-    _check_biff_sheet(path, names.get(sheet_at, ""), last_row, last_col, max_cells)
-
-
-def _check_biff_sheet(path: Path, name: str, rows: int, cols: int, max_cells: int) -> None:
-    if rows * cols > max_cells:
-        raise _too_large(path, name, rows, cols)
+    budget.spend(names.get(sheet_at, ""), last_row, last_col)
 
 
 def _check_biff_dimensions(

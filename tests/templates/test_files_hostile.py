@@ -204,3 +204,13 @@ def test_formulas_without_a_value_are_told_apart_from_blank_cells(tmp_path):
     raw = read_workbook(path).sheets[0]
     assert raw.formulas == {(1, 1): "=A2*2", (3, 1): '=IF(A3>1,"a&b","c")'}
     assert raw.rows[1] == [10.0, ""]
+
+
+@pytest.mark.parametrize("kind", ["xls", "ods"])
+def test_xls_and_ods_spend_one_budget_for_all_their_sheets(kind):
+    """Three sheets of 10 × 10 numbers (`tres_abas.xlsx` saved by LibreOffice 7 as .xls and
+    .ods, checked in): each fits in 299 cells, the three do not."""
+    path = Path(__file__).parent / "fixtures" / f"tres_abas.{kind}"
+    assert [len(s.rows) for s in read_workbook(path, max_cells=300).sheets] == [10, 10, 10]
+    error = read_error(path, max_cells=299)
+    assert error.code == "file.workbook_too_large"
