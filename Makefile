@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The samples' planted mistakes are judged on the day they were made for (a planted "future"
+# date stops being one later), so the demo pins it like the tests do.
+SAMPLES_TODAY := 2026-11-25
 
 .PHONY: demo demo-sync test lint format bench clean
 
@@ -15,8 +18,10 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)
 	$(BIN)/retaguarda templates build
 	$(BIN)/retaguarda samples
-	$(BIN)/retaguarda validate workbooks/samples/*.xlsx --closed-until 2025-12-31 || test $$? -eq 1
+	$(BIN)/retaguarda validate workbooks/samples/*.xlsx --closed-until 2025-12-31 \
+		--today $(SAMPLES_TODAY) || test $$? -eq 1
 	$(BIN)/retaguarda validate workbooks/samples/matriz.xlsx --closed-until 2025-12-31 \
+		--today $(SAMPLES_TODAY) \
 		--write-back build/matriz_marcada.xlsx > /dev/null || test $$? -eq 1
 	$(BIN)/retaguarda addin xlsm --out build/Retaguarda.xlsm
 	@echo "Abra build/matriz_marcada.xlsx: células marcadas, notas e a aba Pendências."
@@ -36,7 +41,7 @@ demo-sync: $(STAMP)
 	export RETAGUARDA_DATABASE_URL=sqlite:///build/demo.db \
 		RETAGUARDA_GOOGLE_API_URL=http://127.0.0.1:$$port \
 		GOOGLE_APPLICATION_CREDENTIALS=build/emulator-key.json \
-		RETAGUARDA_CLOSED_UNTIL=2025-12-31; \
+		RETAGUARDA_CLOSED_UNTIL=2025-12-31 RETAGUARDA_TODAY=$(SAMPLES_TODAY); \
 	for i in $$(seq 100); do \
 		$(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', $$port), 0.2)" \
 			2>/dev/null && break; sleep 0.2; \
