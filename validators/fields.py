@@ -21,6 +21,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+import zoneinfo
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -64,15 +65,26 @@ NUMBER_PATTERN = (
 _CLOCK = "(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:[.,][0-9]+)?)?"
 _YEAR = "(?:[0-9]{2}|[0-9]{4})"
 
-#: A date: day first as in Brazil (one separator throughout), ISO year first, or an Excel
-#: serial number written as text; a time of day after the date is allowed and ignored.
+#: A date: day first as in Brazil (one separator throughout) or ISO year first; a time of day
+#: after the date is allowed and ignored, except that an ISO time with a zone ("Z", "-03:00")
+#: moves the date to Brasília's. Digits alone are no date: "2026" or "202603" typed as text
+#: would be read as Excel serials of 1905 (a serial is a number cell, read as such).
 DATE_PATTERN = (
     "^(?:[0-9]{1,2}(?:/[0-9]{1,2}/|-[0-9]{1,2}-|[.][0-9]{1,2}[.])" + _YEAR
     + "(?: +" + _CLOCK + ")?"
     + "|[0-9]{4}(?:-[0-9]{1,2}-|/[0-9]{1,2}/)[0-9]{1,2}"
     + "(?:[T ]" + _CLOCK + "(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?"
-    + "|[0-9]{1,7})$"
+    + ")$"
 )  # fmt: skip
+#: An ISO date and time with its zone, to be dated in Brasília.
+_AWARE_RE = re.compile(
+    "([0-9]{4})[-/]([0-9]{1,2})[-/]([0-9]{1,2})[T ]([0-9]{1,2}):([0-9]{2})"
+    "(?::([0-9]{2})(?:[.,][0-9]+)?)?(Z|([+-])([0-9]{2}):?([0-9]{2}))"
+)
+#: Where these companies are: dates of aware timestamps are taken on its clock.
+_BRASILIA = zoneinfo.ZoneInfo("America/Sao_Paulo")
+#: Excel reads two-digit years up to this one as 20xx, the later ones as 19xx.
+_CENTURY_PIVOT = 29
 
 _MONTH_NAMES = (
     "jan(?:eiro)?|fev(?:ereiro)?|feb|mar(?:[cç]o)?|abr(?:il)?|apr|maio?|may|jun(?:ho)?"
@@ -261,7 +273,8 @@ def split(cells: pd.Series | Cells) -> Cells:
     elif pd.api.types.is_float_dtype(dtype):
         out.add_number(everywhere, cells.to_numpy(dtype=np.float64, na_value=np.nan))
     elif isinstance(dtype, pd.DatetimeTZDtype):
-        out.add_when(everywhere, cells.dt.tz_localize(None).to_numpy(dtype="datetime64[us]"))
+        wall = cells.dt.tz_convert(_BRASILIA).dt.tz_localize(None)
+        out.add_when(everywhere, wall.to_numpy(dtype="datetime64[us]"))
     elif pd.api.types.is_datetime64_dtype(dtype):
         out.add_when(everywhere, cells.to_numpy(dtype="datetime64[us]"))
     else:
@@ -374,19 +387,20 @@ def _split_ints(values: np.ndarray, at: np.ndarray, out: Cells) -> None:
 
 
 def _datetimes(values: np.ndarray) -> np.ndarray:
-    """Datetime, date and Timestamp objects as naive wall-clock datetime64[us]."""
+    """Datetime, date and Timestamp objects as naive wall-clock datetime64[us]: aware ones on
+    Brasília's clock, naive ones as they are."""
     try:
         index = pd.DatetimeIndex(values)
-    except (TypeError, ValueError):  # aware and naive mixed: keep each one's wall clock
+    except (TypeError, ValueError):  # aware and naive mixed: each one on its own
         index = pd.DatetimeIndex([_naive(v) for v in values])
     if index.tz is not None:
-        index = index.tz_localize(None)
+        index = index.tz_convert(_BRASILIA).tz_localize(None)
     return index.as_unit("us").to_numpy()
 
 
 def _naive(value: object) -> pd.Timestamp:
     stamp = pd.Timestamp(value)
-    return stamp.tz_localize(None) if stamp.tz is not None else stamp
+    return stamp.tz_convert(_BRASILIA).tz_localize(None) if stamp.tz is not None else stamp
 
 
 # --------------------------------------------------------------------------------------------
@@ -646,22 +660,28 @@ def _float_numbers(number: np.ndarray, places: int, whole: bool) -> tuple[np.nda
 
 class _Dates(NamedTuple):
     """Days since 1970-01-01 read from text; for an impossible dd/mm (`hinted`), the days of
-    its month-first reading."""
+    its month-first reading; `swappable`: a dd/mm read fine that would read as another date
+    month first (03/05)."""
 
     days: np.ndarray
     ok: np.ndarray
     ambiguous: np.ndarray
     hinted: np.ndarray
+    swappable: np.ndarray
 
 
 def parse_date(cells: pd.Series | Cells) -> Parsed:
     """Read dates day first, as Brazil writes them, plus ISO text and Excel serials.
 
     A two-digit year is a guess (flagged ambiguous); "12/25/2026" has no month 25 and is
-    invalid, with "25/12/2026" as the suggestion, since month-first is the likely intent.
+    invalid, with "25/12/2026" as the suggestion, since month-first is the likely intent. A
+    column with such a date was likely typed month first throughout, so its dates that read
+    either way ("03/05/2026") are flagged ambiguous too.
     """
     col = split(cells)
-    days, ok, invalid, ambiguous, hinted = _read_days(col)
+    days, ok, invalid, ambiguous, hinted, swappable = _read_days(col)
+    if hinted.any():
+        ambiguous |= swappable
     values = pd.Series(_datetime64(days, ok), index=col.index)
     y, m, d = _civil_of(days)
     shown = _date_strings(y, m, d, ok | hinted)
@@ -672,8 +692,8 @@ def parse_date(cells: pd.Series | Cells) -> Parsed:
 def parse_month(cells: pd.Series | Cells) -> Parsed:
     """Read a competência ("03/2026", "mar/26", "2026-03", a date) as its first day.
 
-    An Excel serial counts only as a number: digits typed as text ("2026", "202603") would
-    make nonsense months of it.
+    An Excel serial counts only as a number: digits typed as text ("2026", "202603") are no
+    month (`DATE_PATTERN`).
     """
     col = split(cells)
     n = col.n
@@ -690,7 +710,6 @@ def parse_month(cells: pd.Series | Cells) -> Parsed:
         if len(rest):
             others = text.take(pa.array(rest))
             dates = _text_dates(others)
-            dates.ok[_matches(others, "^[0-9]+$")] = False  # a serial typed as text: unlikely
             y, m, _ = _civil_of(dates.days)
             rows = at[rest]
             year[rows], month[rows], ok[rows] = y, m, dates.ok
@@ -722,11 +741,13 @@ def _read_days(col: Cells) -> tuple[np.ndarray, ...]:
     invalid = np.zeros(n, dtype=bool)
     ambiguous = np.zeros(n, dtype=bool)
     hinted = np.zeros(n, dtype=bool)
+    swappable = np.zeros(n, dtype=bool)
     at, text = col.texts()
     if len(at):
         dates = _text_dates(text)
         days[at] = dates.days
         ok[at], ambiguous[at], hinted[at] = dates.ok, dates.ambiguous, dates.hinted
+        swappable[at] = dates.swappable
         invalid[at] = ~dates.ok
     at, number = col.numbers()
     if len(at):
@@ -737,7 +758,7 @@ def _read_days(col: Cells) -> tuple[np.ndarray, ...]:
         days[at] = _days_of(when)
         ok[at] = True
     invalid[col.elsewhere()] = True
-    return days, ok, invalid, ambiguous, hinted
+    return days, ok, invalid, ambiguous, hinted, swappable
 
 
 def _text_dates(text: pa.Array) -> _Dates:
@@ -748,28 +769,35 @@ def _read_dates(text: pa.Array) -> _Dates:
     """Mirrors `_text_date`: the first three digit runs of a well-formed date are its fields."""
     fits = _matches(text, DATE_PATTERN)
     grid, lengths = _grid(text)
-    (f0, f1, f2), (size0, _, size2), cuts = _fields(grid, 3)
-    serial = fits & (cuts == 0)
-    iso = fits & ~serial & (size0 == 4)
-    dmy = fits & ~serial & ~iso
+    (f0, f1, f2), (size0, _, size2), _ = _fields(grid, 3)
+    iso = fits & (size0 == 4)
+    dmy = fits & ~iso
     short = dmy & (size2 == 2)
     year = np.where(iso, f0, f2)
-    year = np.where(short, np.where(year <= 68, year + 2000, year + 1900), year)
+    year = np.where(short, np.where(year <= _CENTURY_PIVOT, year + 2000, year + 1900), year)
     day = np.where(iso, f2, f0)
     days, ok = _civil_days(year, f1, day)
-    ok &= iso | dmy
-    serial_days, serial_ok = _serial_days(f0.astype(np.float64))
-    days = np.where(serial, serial_days, days)
-    ok = np.where(serial, serial_ok, ok)
+    ok &= fits
     hint, hinted = _civil_days(year, day, f1)
     hinted &= dmy & ~ok & (f1 > 12)
     days = np.where(hinted, hint, days)
     ambiguous = short & ok
-    for i in np.flatnonzero(fits & (lengths > len(grid))):
+    swappable = dmy & ok & (f0 <= 12) & (f1 <= 12) & (f0 != f1)
+    for i in np.flatnonzero(fits & ((lengths > len(grid)) | _zoned(grid, iso))):
         found, ambiguous[i], likely = _text_date(text[i].as_py())
         ok[i], hinted[i] = found is not None, likely is not None
         days[i] = _epoch_days(found or likely or _EPOCH)
-    return _Dates(days, ok, ambiguous, hinted)
+    return _Dates(days, ok, ambiguous, hinted, swappable & ok)
+
+
+def _zoned(grid: np.ndarray, iso: np.ndarray) -> np.ndarray:
+    """ISO cells that end in a zone ("Z", "-03:00", "+0100"): read one at a time, they are
+    rare. A false alarm costs only that."""
+    if len(grid) < 6:
+        return np.zeros(grid.shape[1], dtype=bool)
+    sign = (grid[-6] == ord("+")) | (grid[-6] == ord("-"))
+    compact = (grid[-5] == ord("+")) | (grid[-5] == ord("-"))
+    return iso & ((grid[-1] == ord("Z")) | ((grid[-3] == ord(":")) & sign) | compact)
 
 
 def _text_months(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -796,7 +824,7 @@ def _read_months(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
     year_first = ~named & (size0 == 4)
     year = np.where(named, tail, np.where(year_first, first, second))
     digits = np.where(named, tail_size, np.where(year_first, 4, size1))
-    year = np.where(digits == 2, np.where(year <= 68, year + 2000, year + 1900), year)
+    year = np.where(digits == 2, np.where(year <= _CENTURY_PIVOT, year + 2000, year + 1900), year)
     month = np.where(named, name_month, np.where(year_first, second, first))
     ok = fits & (lengths <= width) & (month >= 1) & (month <= 12)
     ok &= (year >= 1900) & (year <= 9999)
@@ -1122,7 +1150,7 @@ def date_value(value: object) -> dt.date | None:
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, dt.datetime | pd.Timestamp):
-        return value.date()
+        return (value.astimezone(_BRASILIA) if value.tzinfo else value).date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, np.datetime64):
@@ -1158,21 +1186,35 @@ def _text_date(text: str) -> tuple[dt.date | None, bool, dt.date | None]:
     if _DATE_RE.match(text) is None:
         return None, False, None
     runs = _DIGIT_RUN.findall(text)
-    if len(runs) == 1:
-        try:
-            return _serial_date(float(runs[0]), text), False, None
-        except ValueError:
-            return None, False, None
     if len(runs[0]) == 4:
+        zoned = _AWARE_RE.fullmatch(text)
+        if zoned:
+            return _brasilia_date(zoned), False, None
         return _civil(int(runs[0]), int(runs[1]), int(runs[2])), False, None
     day, month, year = int(runs[0]), int(runs[1]), int(runs[2])
     short = len(runs[2]) == 2
     if short:
-        year += 2000 if year <= 68 else 1900
+        year += 2000 if year <= _CENTURY_PIVOT else 1900
     found = _civil(year, month, day)
     if found is None:
         return None, False, _civil(year, day, month) if month > 12 else None
     return found, short, None
+
+
+def _brasilia_date(zoned: re.Match[str]) -> dt.date | None:
+    """The date in Brasília of an ISO timestamp with a zone: 2026-03-06T01:30Z is the 5th."""
+    year, month, day, hour, minute, second, zone, sign, hours, minutes = zoned.groups()
+    offset = dt.timedelta(0)
+    if zone != "Z":
+        offset = dt.timedelta(hours=int(hours), minutes=int(minutes))
+        offset = -offset if sign == "-" else offset
+    if not _civil(int(year), int(month), int(day)) or offset >= dt.timedelta(hours=24):
+        return None
+    stamp = dt.datetime(
+        int(year), int(month), int(day), int(hour), int(minute), int(second or 0),
+        tzinfo=dt.timezone(offset),
+    )  # fmt: skip
+    return stamp.astimezone(_BRASILIA).date()
 
 
 def _civil(year: int, month: int, day: int) -> dt.date | None:

@@ -23,3 +23,19 @@ def test_an_amount_with_more_decimals_is_rounded_and_warned(chart):
         ("F3", "number.negative", "error", ""),  # the trailing minus is read: -1.234,56
     ]
     assert sheet.data["valor"].tolist() == [1, -123456]
+
+
+def test_dates_typed_month_first_and_digits_in_a_date_column(chart):
+    sheet = table_of(
+        "lancamentos",
+        ledger_row(data="12/25/2025"),  # row 2: no month 25, typed month first
+        ledger_row(data="02/03/2026", doc="NF-2"),  # row 3: 2 March, or 3 February?
+        ledger_row(data="2026", doc="NF-3"),  # row 4: a year is not a date
+        ledger_row(data="15/01/2026", doc="NF-4"),  # row 5: only one reading
+    )
+    issues = validate_tables([chart, sheet], OPTIONS)
+    assert [(i.cell, i.code, i.suggestion) for i in issues] == [
+        ("A2", "date.invalid", "25/12/2025"),
+        ("A3", "date.ambiguous", "02/03/2026"),
+        ("A4", "date.invalid", ""),
+    ]
