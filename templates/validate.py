@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from retaguarda.templates.files import UnreadableFile, read_workbook
+from retaguarda.templates.files import RawWorkbook, UnreadableFile, read_workbook
 from retaguarda.templates.model import SCALE, Kind
 from retaguarda.templates.reader import read_tables
 from retaguarda.templates.table import Table
@@ -63,23 +63,39 @@ def validate_files(
     for path in paths:
         if progress:
             progress(0, 1, f"lendo {Path(path).name}")
-        workbook = read_workbook(path)
-        tables = read_tables(workbook)
-        name = str(path)
-        if not tables:
-            raise UnreadableFile(
-                f"{Path(path).name}: nenhum modelo do Retaguarda reconhecido em nenhuma aba "
-                "(confira o cabeçalho; veja docs/modelos.md).",
-                f"{Path(path).name}: no Retaguarda template recognized in any sheet "
-                "(check the header row; see docs/modelos.md).",
-                path=path,
-                code="file.no_template",
-            )
-        report.files.append(name)
-        report.issues += [
-            dataclasses.replace(i, file=name) for i in validate_tables(tables, options, progress)
-        ]
-        report.sheets += [SheetSummary(name, t.sheet, t.template.id, len(t)) for t in tables]
+        one = validate_raw(read_workbook(path), options, progress, name=str(path))
+        report.files += one.files
+        report.issues += one.issues
+        report.sheets += one.sheets
+    return report
+
+
+def validate_raw(
+    workbook: RawWorkbook,
+    options: Options | None = None,
+    progress: Progress | None = None,
+    *,
+    name: str,
+) -> Report:
+    """Validate a workbook already read, under the file name the report gives it; for callers
+    that use the cells again (a marked copy) and should not read a big file twice."""
+    report = Report()
+    path = workbook.path
+    tables = read_tables(workbook)
+    if not tables:
+        raise UnreadableFile(
+            f"{path.name}: nenhum modelo do Retaguarda reconhecido em nenhuma aba "
+            "(confira o cabeçalho; veja docs/modelos.md).",
+            f"{path.name}: no Retaguarda template recognized in any sheet "
+            "(check the header row; see docs/modelos.md).",
+            path=path,
+            code="file.no_template",
+        )
+    report.files.append(name)
+    report.issues += [
+        dataclasses.replace(i, file=name) for i in validate_tables(tables, options, progress)
+    ]
+    report.sheets += [SheetSummary(name, t.sheet, t.template.id, len(t)) for t in tables]
     return report
 
 
@@ -171,4 +187,4 @@ RULES: dict[str, Callable[[Table, dict[str, Table]], list[Issue]]] = {
     "stock_unknown_sku": _stock_unknown_sku,
 }
 
-__all__ = ["RULES", "Options", "validate_files", "validate_tables"]
+__all__ = ["RULES", "Options", "validate_files", "validate_raw", "validate_tables"]
