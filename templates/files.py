@@ -168,6 +168,11 @@ def _error(path: Path, code: str, pt: str, en: str) -> UnreadableFile:
     return UnreadableFile(pt, en, path=path, code=code)
 
 
+def _thousands(number: int) -> str:
+    """12.345.678, as numbers are written in Brazil."""
+    return f"{number:,}".replace(",", ".")
+
+
 def _name(path: Path) -> str:
     return _CONTROL.sub("", path.name or str(path))
 
@@ -235,7 +240,7 @@ def _bomb(path: Path) -> UnreadableFile:
 
 def _too_large(path: Path, sheet: str, rows: int, cols: int) -> UnreadableFile:
     name, cell = _name(path), f"{column_letter(cols - 1)}{rows}"
-    count = f"{rows * cols:,}".replace(",", ".")
+    count = _thousands(rows * cols)
     return _error(
         path,
         "file.sheet_too_large",
@@ -248,7 +253,7 @@ def _too_large(path: Path, sheet: str, rows: int, cols: int) -> UnreadableFile:
 
 def _workbook_too_large(path: Path, cells: int, limit: int) -> UnreadableFile:
     name = _name(path)
-    count, most = f"{cells:,}".replace(",", "."), f"{limit:,}".replace(",", ".")
+    count, most = _thousands(cells), _thousands(limit)
     return _error(
         path,
         "file.workbook_too_large",
@@ -1348,32 +1353,68 @@ def _table_name(table: etree._Element, index: int) -> str:
     return text[:31] or f"Tabela {index + 1}"
 
 
+#: A physical CSV line longer than this, or with more fields than Excel has columns, is no
+#: spreadsheet row: it is refused before the csv module splits it (35 million fields of one
+#: line once took minutes and gigabytes).
+_MAX_CSV_LINE = 1_000_000
+_MAX_CSV_FIELDS = 16_384
+#: A row costs Python about as much memory as this many short cells, even an empty one.
+_ROW_COST = 4
+
+
 def _read_csv(path: Path, text: str, max_cells: int) -> list[RawSheet]:
-    lines = text.split("\n", 1)
-    if lines[0].strip().lower().startswith("sep=") and len(lines[0].strip()) == 5:
-        delimiter, text = lines[0].strip()[4], lines[1] if len(lines) > 1 else ""
+    first = text[: text.find("\n")].strip() if "\n" in text[:4096] else text[:4096].strip()
+    skipped = 0
+    if first.lower().startswith("sep=") and len(first) == 5:
+        delimiter, skipped = first[4], 1
+        text = text[text.find("\n") + 1 :] if "\n" in text[:4096] else ""
     else:
         delimiter = _sniff_delimiter(text[:65536])
+    name = _CONTROL.sub("", path.stem)
+    budget = _Budget(path, max_cells)
     rows: list[list[object]] = []
     width = 0
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines = _csv_lines(path, io.StringIO(text, newline=""), delimiter, skipped)
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         for row in reader:
-            rows.append(list(row))
+            rows.append(row)
             width = max(width, len(row))
-            if len(rows) * width > max_cells:
-                raise _too_large(path, _CONTROL.sub("", path.stem), len(rows), width)
+            if len(rows) * max(width, _ROW_COST) > max_cells:  # blank lines are rows too
+                raise _too_large(path, name, len(rows), max(width, 1))
+            budget.check(name, len(rows), width)
     except csv.Error:
+        line = reader.line_num + skipped
         raise _error(
             path,
             "file.corrupt",
-            f"O arquivo “{_name(path)}” não pôde ser lido como CSV (linha {reader.line_num}).",
-            f"File “{_name(path)}” could not be read as CSV (line {reader.line_num}).",
+            f"O arquivo “{_name(path)}” não pôde ser lido como CSV (linha {line}).",
+            f"File “{_name(path)}” could not be read as CSV (line {line}).",
         ) from None
     for row in rows:
         row.extend([""] * (width - len(row)))
     _clean_rows(rows)
-    return [RawSheet(name=path.stem, rows=rows)]
+    return [RawSheet(name=name, rows=rows)]
+
+
+def _csv_lines(path: Path, lines: Iterable[str], delimiter: str, skipped: int) -> Iterator[str]:
+    """The physical lines, each refused before the csv module splits it if it is too long."""
+    for number, line in enumerate(lines, 1 + skipped):
+        if len(line) > _MAX_CSV_FIELDS and (
+            len(line) > _MAX_CSV_LINE or line.count(delimiter) >= _MAX_CSV_FIELDS
+        ):
+            size, fields, most = map(_thousands, (len(line), _MAX_CSV_FIELDS, _MAX_CSV_LINE))
+            raise _error(
+                path,
+                "file.csv_line_too_long",
+                f"A linha {number} do arquivo “{_name(path)}” é longa demais para ser uma linha "
+                f"de planilha ({size} caracteres; o limite é de {fields} colunas e {most} "
+                "caracteres); confira se o arquivo é mesmo um CSV.",
+                f"Line {number} of file “{_name(path)}” is too long for a spreadsheet row "
+                f"({len(line):,} characters; the limit is {_MAX_CSV_FIELDS:,} columns and "
+                f"{_MAX_CSV_LINE:,} characters); check that the file really is a CSV.",
+            )
+        yield line
 
 
 def _sniff_delimiter(sample: str) -> str:

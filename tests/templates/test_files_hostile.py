@@ -214,3 +214,51 @@ def test_xls_and_ods_spend_one_budget_for_all_their_sheets(kind):
     assert [len(s.rows) for s in read_workbook(path, max_cells=300).sheets] == [10, 10, 10]
     error = read_error(path, max_cells=299)
     assert error.code == "file.workbook_too_large"
+
+
+# --- 5. one endless CSV line ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["a;" * 20_000, "x" * 1_000_001 + ";1"],
+    ids=["more-fields-than-excel-has-columns", "a-million-characters"],
+)
+def test_an_endless_csv_line_is_refused_before_it_is_split(tmp_path, line):
+    path = tmp_path / "sem_fim.csv"
+    path.write_text(f"Data;Valor\n05/03/2026;1,00\n{line}\n06/03/2026;2,00\n", encoding="utf-8")
+    error = read_error(path)
+    assert error.code == "file.csv_line_too_long"
+    assert error.message.startswith("A linha 3 do arquivo “sem_fim.csv” é longa demais")
+
+
+def test_a_long_but_reasonable_csv_line_is_read(tmp_path):
+    path = tmp_path / "larga.csv"
+    path.write_text(";".join(["x" * 50] * 300) + "\n", encoding="utf-8")
+    assert len(read_workbook(path).sheets[0].rows[0]) == 300
+
+
+def test_blank_csv_lines_count_against_the_budget(tmp_path):
+    """150 million newlines once took all the memory: an empty row is a row all the same."""
+    path = tmp_path / "linhas.csv"
+    path.write_text("\n" * 100, encoding="utf-8")
+    assert read_error(path, max_cells=300).code == "file.sheet_too_large"
+    assert len(read_workbook(path, max_cells=400).sheets[0].rows) == 100
+
+
+# --- 6. raw control characters from lenient readers ------------------------------------------------
+
+
+def test_control_characters_in_csv_cells_are_dropped_but_tab_and_newline_kept(tmp_path):
+    path = tmp_path / "controle.csv"
+    path.write_text(
+        'Histórico;Valor\n"Pag\x1b[31mto\x07;\tnota\nlinha 2";"1\x9b2m\x7f0"\n', encoding="utf-8"
+    )
+    sheet = read_workbook(path).sheets[0]
+    assert sheet.rows[1] == ["Pag[31mto;\tnota\nlinha 2", "12m0"]
+
+
+def test_control_characters_in_a_csv_file_name_are_not_in_the_sheet_name(tmp_path):
+    path = tmp_path / "ext\x1b[2Jrato.csv"
+    path.write_text("Data;Valor\n", encoding="utf-8")
+    assert read_workbook(path).sheets[0].name == "ext[2Jrato"
