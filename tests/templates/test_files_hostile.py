@@ -100,7 +100,7 @@ def test_a_stray_value_in_an_oddly_named_part_never_aborts(tmp_path, part, targe
     assert child.stdout.strip() == "[['Data']] ['XFD1048576']"
 
 
-# --- 3. names are data, never format strings ----------------------------------------------------
+# --- 3. names are data, never format strings --------------------------------------------------
 
 
 @pytest.mark.parametrize("name", ["Dados{0}{name}", "{x}", "{0:>999999999}", "{name.__class__}"])
@@ -159,7 +159,7 @@ def test_nine_sheets_each_under_the_limit_are_refused_together(tmp_path):
     assert child.stdout.strip() == "file.workbook_too_large"
 
 
-# --- 7. a stray value far from the data -----------------------------------------------------------
+# --- 7. a stray value far from the data -------------------------------------------------------
 
 
 @pytest.mark.parametrize("far", ["XFD1048576", "H1048576", "XFD2", "ZZ9000"])
@@ -189,7 +189,7 @@ def test_a_sheet_whose_data_is_really_that_big_is_still_refused(tmp_path):
     assert "J100" in error.message
 
 
-# --- 9. formulas without a calculated value -------------------------------------------------------
+# --- 9. formulas without a calculated value ---------------------------------------------------
 
 
 def test_formulas_without_a_value_are_told_apart_from_blank_cells(tmp_path):
@@ -216,7 +216,7 @@ def test_xls_and_ods_spend_one_budget_for_all_their_sheets(kind):
     assert error.code == "file.workbook_too_large"
 
 
-# --- 5. one endless CSV line ----------------------------------------------------------------------
+# --- 5. one endless CSV line ------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -246,7 +246,7 @@ def test_blank_csv_lines_count_against_the_budget(tmp_path):
     assert len(read_workbook(path, max_cells=400).sheets[0].rows) == 100
 
 
-# --- 6. raw control characters from lenient readers ------------------------------------------------
+# --- 6. raw control characters from lenient readers -------------------------------------------
 
 
 def test_control_characters_in_csv_cells_are_dropped_but_tab_and_newline_kept(tmp_path):
