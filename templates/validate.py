@@ -177,7 +177,17 @@ def _stock_unknown_sku(table: Table, by_id: dict[str, Table]) -> list[Issue]:
     return rules.unknown_sku(table, "sku", movements.data["sku"])
 
 
+def _bank_details(table: Table, by_id: dict[str, Table]) -> list[Issue]:
+    """Agência and conta: text columns (each bank writes them its own way), format-checked."""
+    issues: list[Issue] = []
+    for key, kind in (("agencia", "agency"), ("conta", "bank_account")):
+        if table.has(key):
+            issues += rules.identifier(table, key, kind)
+    return issues
+
+
 RULES: dict[str, Callable[[Table, dict[str, Table]], list[Issue]]] = {
+    "bank_details": _bank_details,
     "accounts": _accounts,
     "same_account": _same_account,
     "payable_overpaid": _overpaid("payable.overpaid"),

@@ -134,6 +134,16 @@ CODES: dict[str, Code] = {
         "{column}: “{value}” was read as CPF {formatted}, but it is also CNPJ {suggestion} "
         "(its leading zeros were lost); check which one it is.",
     ),
+    "agency.invalid": Code(
+        E,
+        "{column}: “{value}” não é uma agência válida ({reason}); ex.: 1234 ou 1234-5.",
+        "{column}: “{value}” is not a valid bank branch ({reason_en}); e.g. 1234 or 1234-5.",
+    ),
+    "bank_account.invalid": Code(
+        E,
+        "{column}: “{value}” não é uma conta válida ({reason}); ex.: 12345-6 ou 12345-X.",
+        "{column}: “{value}” is not a valid bank account ({reason_en}); e.g. 12345-6 or 12345-X.",
+    ),
     "account.unknown": Code(
         E,
         "{column}: a conta “{value}” {reason}.",

@@ -163,6 +163,18 @@ _NCM_MESSAGES = {
     _R.LENGTH: ("deve ter 8 dígitos", "must have 8 digits"),
     _R.RANGE: ("não existe o capítulo 00", "there is no chapter 00"),
 }
+_AGENCY_MESSAGES = {
+    _R.LENGTH: (
+        "deve ter de 1 a 4 dígitos, e o dígito verificador depois de um hífen",
+        "must have 1 to 4 digits, and the check digit after a hyphen",
+    ),
+}
+_ACCOUNT_MESSAGES = {
+    _R.LENGTH: (
+        "só dígitos, e o dígito verificador depois de um hífen",
+        "digits only, and the check digit after a hyphen",
+    ),
+}
 _BANK_MESSAGES = {
     **_COMMON,
     _R.LENGTH: ("deve ter de 1 a 3 dígitos", "must have 1 to 3 digits"),
@@ -467,7 +479,7 @@ def _without_zero_fraction(text: pa.Array) -> pa.Array:
     return pa.concat_arrays([text, number]).take(pa.array(where))
 
 
-def _not_allowed(text: str, alphanumeric: bool) -> tuple[str, str] | None:
+def _not_allowed(text: str, alphanumeric: bool, punctuation: str) -> tuple[str, str] | None:
     """The reason (pt, en) naming the first character that is neither punctuation nor allowed:
     "٣" looks like a digit and is not one of 0-9, so the message says which character it is."""
     what = ("letra nem dígito", "neither a letter nor a digit")
@@ -476,7 +488,7 @@ def _not_allowed(text: str, alphanumeric: bool) -> tuple[str, str] | None:
     for char in text:
         if char in string.digits or (alphanumeric and char in string.ascii_letters):
             continue
-        if char in _PUNCTUATION:
+        if char in punctuation:
             continue
         code = f"U+{ord(char):04X} {unicodedata.name(char, '')}".rstrip()
         if char.isascii() and char.isprintable():
@@ -493,8 +505,9 @@ def _not_allowed(text: str, alphanumeric: bool) -> tuple[str, str] | None:
 class _Result:
     code: np.ndarray
     formatted: pa.Array
-    #: the cells as read (trimmed), to name an offending character
+    #: the cells as read (trimmed), to name an offending character, and what is no offence
     text: pa.Array | None = None
+    punctuation: str = _PUNCTUATION
     warned: np.ndarray | None = None
     suggestion: pa.Array | None = None
 
@@ -683,8 +696,8 @@ def _check_cpf_cnpj(text: _Text, *, punctuated: bool = True) -> _Result:
         code,
         pc.if_else(pa.array(use_cnpj), as_cnpj.formatted, as_cpf.formatted),
         text.trimmed,
-        warned,
-        suggestion,
+        warned=warned,
+        suggestion=suggestion,
     )
 
 
@@ -756,7 +769,33 @@ def _check_bank(text: _Text) -> _Result:
         )
     known = pa.array(list(_banks()), pa.large_string())
     listed = _bools(pc.is_in(pc.utf8_slice_codeunits(formatted, 0, 3), value_set=known))
-    return _Result(code, formatted, text.trimmed, (code == _R.OK) & text.present & ~listed)
+    return _Result(code, formatted, text.trimmed, warned=(code == _R.OK) & text.present & ~listed)
+
+
+#: Agência: up to 4 digits, then maybe its check digit; conta: digits, then maybe its check
+#: digit. X stands for a check digit of ten. Each bank computes its own digits (modulo 10 or
+#: 11, weights of its own), so the format is all that can be checked for every bank.
+_AGENCY = "[0-9]{1,4}(?:-[0-9Xx])?"
+_ACCOUNT = "[0-9]{1,20}(?:-[0-9Xx])?"
+
+
+def _ascii_dashes(array: pa.Array) -> pa.Array:
+    """Word's and PDFs' dashes as "-" (all of them start with the byte 0xE2 in UTF-8)."""
+    if (_data(array) == 0xE2).any():
+        for dash in _DASHES:
+            array = pc.replace_substring(array, dash, "-")
+    return array
+
+
+def _check_format(text: _Text, pattern: str, ignored: str) -> _Result:
+    """Cells that fit `pattern` once the `ignored` characters are dropped; the others are
+    wrongly shaped, or hold a character that has no place there at all (named)."""
+    shape = _ascii_dashes(_strip(text.trimmed, ignored))
+    wrong = text.present & ~_matches(shape, pattern)
+    chars = wrong & ~_matches(text.trimmed, f"[0-9Xx{ignored}{_DASHES}\\-]*")
+    code = np.where(chars, _R.CHARS, np.where(wrong, _R.LENGTH, _R.OK)).astype(np.int8)
+    formatted = pc.if_else(pa.array(text.present & ~wrong), pc.ascii_upper(shape), None)
+    return _Result(code, formatted, text.trimmed, punctuation=ignored + _DASHES + "-Xx")
 
 
 # --- PIX -------------------------------------------------------------------------------------
@@ -880,7 +919,7 @@ def _verdict(
         named: dict[str, tuple[str, str] | None] = {}
         for row, text in zip(chars, result.text.take(pa.array(chars)).to_pylist(), strict=True):
             if text not in named:
-                named[text] = _not_allowed(text, alphanumeric)
+                named[text] = _not_allowed(text, alphanumeric, result.punctuation)
             if named[text] is not None:
                 reason[row], reason_en[row] = named[text]
     suggestion = None
@@ -947,6 +986,18 @@ def check_bank(values: pd.Series) -> Verdict:
     return _verdict(
         values, _check_bank(_Text.of(values)), _BANK_MESSAGES, warning_code="bank.unknown"
     )
+
+
+def check_agency(values: pd.Series) -> Verdict:
+    """A bank branch: 1 to 4 digits, maybe "-" and its check digit ("1234-5", "3064-X")."""
+    found = _check_format(_Text.of(values), _AGENCY, _WHITESPACE)
+    return _verdict(values, found, _AGENCY_MESSAGES)
+
+
+def check_bank_account(values: pd.Series) -> Verdict:
+    """A bank account: digits (dots between them allowed), maybe "-" and its check digit."""
+    found = _check_format(_Text.of(values), _ACCOUNT, _WHITESPACE + ".")
+    return _verdict(values, found, _ACCOUNT_MESSAGES)
 
 
 def bank_name(code: str) -> str | None:

@@ -27,6 +27,8 @@ IDENTIFIER_CHECKS = {
     "ncm": (identifiers.check_ncm, "ncm.invalid"),
     "pix": (identifiers.check_pix, "pix.invalid"),
     "bank": (identifiers.check_bank, "bank.invalid"),
+    "agency": (identifiers.check_agency, "agency.invalid"),
+    "bank_account": (identifiers.check_bank_account, "bank_account.invalid"),
 }
 
 

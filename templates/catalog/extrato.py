@@ -67,5 +67,6 @@ TEMPLATE = Template(
             help="Conta corrente.",
         ),
     ),
+    rules=("bank_details",),
     duplicate_key=("documento", "data", "valor", "descricao"),
 )

@@ -177,5 +177,6 @@ TEMPLATE = Template(
             help="Chave PIX: CPF, CNPJ, e-mail, celular (+55...) ou chave aleatória.",
         ),
     ),
+    rules=("bank_details",),
     duplicate_key=("matricula", "competencia"),
 )
