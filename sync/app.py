@@ -1,8 +1,11 @@
 """The web service: one Flask application per call of `create_app`, never one at import.
 
 Tests build as many apps as they like, each with its own settings; `retaguarda serve` builds
-one. Each concern is a blueprint registered by its own `_setup_*` step, so the service issue
-adds webhooks, the API and the dashboard the same way.
+one and serves it with waitress (`wsgi_server`), which runs on Windows too; on Linux at scale,
+gunicorn serves `retaguarda.sync.app:create_app()` (docs/excel.md). Each concern is a
+blueprint registered by its own `_setup_*` step, so the service issue adds webhooks, the API
+and the dashboard the same way, and authentication as one more step: a `before_request` on
+the app (or per blueprint) runs ahead of every view, limits included.
 """
 
 from __future__ import annotations
@@ -10,9 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
 from retaguarda.sync import xlwings_server
-from retaguarda.sync.settings import load_settings
+from retaguarda.sync.settings import SettingsError, load_settings
 
 
 def create_app(**settings: object) -> Flask:
@@ -24,8 +28,42 @@ def create_app(**settings: object) -> Flask:
     app = Flask(__name__, instance_path=str(Path(__file__).parent / "instance"))
     app.config["RETAGUARDA"] = load_settings(**settings)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    _setup_limits(app)
     _setup_excel(app)
     return app
+
+
+def service_app(host: str, port: int) -> Flask:
+    """The app `retaguarda serve` runs on host:port: its public address is
+    `RETAGUARDA_PUBLIC_URL`, or, unset, the address it listens on (unless that is every
+    interface, where no single address is the one Excel uses)."""
+    settings = load_settings()
+    if settings.public_url is not None:
+        return create_app()
+    if host in ("", "0.0.0.0", "::"):
+        raise SettingsError(
+            f"configuração inválida: escutando em {host or 'todas as interfaces'}, defina "
+            "RETAGUARDA_PUBLIC_URL com o endereço pelo qual o Excel chega a este serviço "
+            "(https://retaguarda.exemplo.com.br)."
+        )
+    shown = f"[{host}]" if ":" in host else host
+    return create_app(public_url=f"http://{shown}:{port}")
+
+
+def wsgi_server(app: Flask, host: str, port: int) -> BaseWSGIServer | MultiSocketServer:
+    """The production server for `app` (waitress), listening, not yet serving: `.run()`.
+
+    Waitress refuses an oversized body itself, before reading it, when the request declares
+    its length, and stops reading a chunked one at the limit; Flask's own limit covers the
+    servers that do not (gunicorn, the test client).
+    """
+    limit = app.config["RETAGUARDA"].max_request_bytes
+    return create_server(app, host=host, port=port, max_request_body_size=limit)
+
+
+def _setup_limits(app: Flask) -> None:
+    """The largest body a request may have (413 beyond it, before it is read)."""
+    app.config["MAX_CONTENT_LENGTH"] = app.config["RETAGUARDA"].max_request_bytes
 
 
 def _setup_excel(app: Flask) -> None:

@@ -213,21 +213,26 @@ def addin_xlsm(out: Path) -> None:
 def serve(host: str, port: int) -> None:
     """Serve o suplemento do Excel (protocolo do xlwings Server e o manifest.xml).
 
-    Servidor de desenvolvimento do Flask; em produção, um servidor WSGI chama
-    `retaguarda.sync.app:create_app()`.
+    Servidor waitress (roda também no Windows). O endereço no manifesto é
+    RETAGUARDA_PUBLIC_URL ou, sem ela, o de --host/--port. No Linux, com muitos usuários:
+    gunicorn (veja docs/excel.md).
 
     Exemplo: retaguarda serve --port 8000
     """
     # Imported here: the service loads Flask and xlwings in server mode, which the other
     # commands neither need nor should pay for.
-    from retaguarda.sync.app import create_app
+    from retaguarda.sync.app import service_app, wsgi_server
 
     try:
-        app = create_app()
+        app = service_app(host, port)
+        server = wsgi_server(app, host, port)
     except SettingsError as error:
         raise click.UsageError(str(error)) from None
-    click.echo(f"manifesto do suplemento: http://{host}:{port}/addin/manifest.xml")
-    app.run(host=host, port=port)
+    except OSError as error:  # the port is taken, or the address is not this machine's
+        raise click.ClickException(f"não foi possível escutar em {host}:{port}: {error}") from None
+    public = app.config["RETAGUARDA"].public_url
+    click.echo(f"manifesto do suplemento: {public}/addin/manifest.xml")
+    server.run()
 
 
 main.add_command(cli_sync.sources_group)

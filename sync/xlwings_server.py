@@ -23,6 +23,7 @@ from flask import render_template_string as render
 from werkzeug.exceptions import HTTPException
 
 from retaguarda.addin.service import XLWINGS_JS_URL, ProtocolError, require_licence
+from retaguarda.sync import workbook_payload as workbook
 
 logger = logging.getLogger(__name__)
 
@@ -43,10 +44,33 @@ _STATIC = {"taskpane.js": "text/javascript; charset=utf-8"}
 
 
 def _payload() -> dict[str, Any]:
-    data = request.get_json(silent=True)
+    """The request's JSON object; anything else is the client's mistake (400), not ours."""
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # arrays nested thousands deep: valid JSON, but not a request
+        data = None
     if not isinstance(data, dict):
         raise ProtocolError("o corpo do pedido não é um objeto JSON.")
     return data
+
+
+def _within_cell_limit(*blocks: object) -> None:
+    """Refuse (413) a request whose arrays hold more cells than the service takes, counted
+    on the JSON before xlwings builds anything out of it: building a Book costs far more
+    memory and time per cell than reading the body did."""
+    limit = current_app.config["RETAGUARDA"].max_workbook_cells
+    cells = sum(workbook.cell_count(block) for block in blocks)
+    if cells > limit:
+        raise ProtocolError(
+            f"a pasta de trabalho enviada tem {_thousands(cells)} células; o serviço aceita até "
+            f"{_thousands(limit)} (RETAGUARDA_MAX_WORKBOOK_CELLS). Envie só as abas do "
+            "Retaguarda, ou peça ao administrador para aumentar o limite.",
+            413,
+        )
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
 
 
 @xlwings_api.get("/custom-functions-meta")
@@ -56,13 +80,18 @@ def custom_functions_meta() -> Response:
 
 @xlwings_api.post("/custom-functions-call")
 def custom_functions_call() -> Response:
-    return jsonify({"result": _protocol().call_function(_payload())})
+    payload = _payload()
+    _within_cell_limit(payload.get("args"))
+    return jsonify({"result": _protocol().call_function(payload)})
 
 
 @xlwings_api.post("/custom-scripts-call/<script>")
 def custom_scripts_call(script: str) -> Response:
+    payload = _payload()
+    _within_cell_limit(payload.get("sheets"))
+    workbook.check_shape(payload)
     options = current_app.config["RETAGUARDA"].options()
-    return jsonify(_protocol().call_script(script, _payload(), options))
+    return jsonify(_protocol().call_script(script, payload, options))
 
 
 @xlwings_api.get("/alert")
@@ -90,11 +119,22 @@ def _http_error(error: HTTPException) -> HTTPException | tuple[Response, int]:
     if not request.path.startswith(f"{xlwings_api.url_prefix}/"):
         return error
     status = error.code or 500
+    if status == 413:
+        limit = current_app.config["RETAGUARDA"].max_request_bytes
+        message = (
+            f"pedido recusado (413): o corpo passa do limite de {_thousands(limit)} bytes "
+            "(RETAGUARDA_MAX_REQUEST_BYTES)."
+        )
+        return jsonify({"error": message}), status
     return jsonify({"error": f"pedido recusado ({status}): {error.description}"}), status
 
 
 @xlwings_api.errorhandler(Exception)
-def _unexpected(error: Exception) -> tuple[Response, int]:
+def _unexpected(error: Exception) -> HTTPException | tuple[Response, int]:
+    # Flask asks the blueprint's handlers first, this one included, even for an HTTP error
+    # raised inside a view (413 while reading the body): that is the client's, not a 500
+    if isinstance(error, HTTPException):
+        return _http_error(error)
     logger.exception("erro no protocolo do xlwings", exc_info=error)
     message = "erro interno do Retaguarda; os detalhes estão no registro (log) do servidor."
     return jsonify({"error": message}), 500
@@ -102,9 +142,17 @@ def _unexpected(error: Exception) -> tuple[Response, int]:
 
 @clients.get("/manifest.xml")
 def manifest() -> Response:
-    """The manifest to sideload, pointing at this service (or at `public_url`)."""
-    settings = current_app.config["RETAGUARDA"]
-    base = (settings.public_url or request.host_url).rstrip("/")
+    """The manifest to sideload, pointing at `public_url`: never at the request's Host
+    header, which whoever sends the request chooses (a manifest fetched through a forged
+    Host would send Excel's users to someone else's server)."""
+    base = current_app.config["RETAGUARDA"].public_url
+    if base is None:
+        return Response(
+            "defina RETAGUARDA_PUBLIC_URL com o endereço pelo qual o Excel chega a este "
+            "serviço (https://retaguarda.exemplo.com.br); veja docs/excel.md.",
+            status=503,
+            mimetype="text/plain",
+        )
     return Response(render(_client_file("manifest.xml"), base_url=base), mimetype="text/xml")
 
 

@@ -219,23 +219,27 @@ def test_a_payload_that_is_not_a_workbook_is_a_400(client):
     assert response.get_json()["error"].startswith("a pasta de trabalho enviada não pôde ser lida")
 
 
-def test_manifest_points_at_this_service(client):
-    response = client.get("/addin/manifest.xml", base_url="https://planilhas.example.com")
+def test_manifest_points_at_the_public_url_whatever_host_the_request_names():
+    client = create_app(public_url="https://retaguarda.example.com/").test_client()
+    response = client.get("/addin/manifest.xml", base_url="https://atacante.example.net")
     assert response.status_code == 200
     assert response.mimetype == "text/xml"
     text = response.get_data(as_text=True)
     assert (
-        '<SourceLocation DefaultValue="https://planilhas.example.com/addin/taskpane.html"/>' in text
+        '<SourceLocation DefaultValue="https://retaguarda.example.com/addin/taskpane.html"/>'
+        in text
     )
+    assert "atacante" not in text
     assert "{{" not in text
     root = ElementTree.fromstring(text)
     assert root.tag == "{http://schemas.microsoft.com/office/appforoffice/1.1}OfficeApp"
 
 
-def test_manifest_uses_the_public_url_when_set():
-    client = create_app(public_url="https://retaguarda.example.com/").test_client()
-    text = client.get("/addin/manifest.xml").get_data(as_text=True)
-    assert 'DefaultValue="https://retaguarda.example.com/addin/taskpane.html"' in text
+def test_without_a_public_url_the_manifest_says_what_to_set(client, monkeypatch):
+    monkeypatch.delenv("RETAGUARDA_PUBLIC_URL", raising=False)
+    response = client.get("/addin/manifest.xml", base_url="https://atacante.example.net")
+    assert response.status_code == 503
+    assert "RETAGUARDA_PUBLIC_URL" in response.get_data(as_text=True)
 
 
 def test_taskpane_has_the_five_buttons_and_xlwings_client(client):
@@ -273,22 +277,6 @@ def test_unknown_xlwings_path_is_json_and_other_pages_are_not(client):
     other = client.get("/nada")
     assert other.status_code == 404
     assert other.get_json() is None
-
-
-def test_serve_builds_the_app_and_runs_it(monkeypatch):
-    from click.testing import CliRunner
-    from flask import Flask
-
-    from retaguarda.sync.cli import main
-
-    ran = []
-    monkeypatch.setattr(Flask, "run", lambda app, host, port: ran.append((app, host, port)))
-    result = CliRunner().invoke(main, ["serve", "--port", "8123"])
-    assert result.exit_code == 0, result.output
-    assert "http://127.0.0.1:8123/addin/manifest.xml" in result.output
-    [(app, host, port)] = ran
-    assert (host, port) == ("127.0.0.1", 8123)
-    assert "xlwings.custom_functions_meta" in app.view_functions
 
 
 def test_serve_reports_a_bad_setting(monkeypatch):
@@ -329,6 +317,7 @@ def test_the_service_starts_without_a_licence_key_and_explains(tmp_path):
         "print(client.get('/addin/manifest.xml').status_code)\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
+    env["RETAGUARDA_PUBLIC_URL"] = "https://retaguarda.example.com"
     done = subprocess.run(
         [sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True
     )
