@@ -81,6 +81,17 @@ def test_dashes_pasted_from_word():
     assert udfs.RG_FORMATA_CNPJ("11\u2009222\u2009333/0001\u201481") == CNPJ
 
 
+def test_valor_of_a_decimal_keeps_every_cent():
+    """18 significant digits: through a float the cents would change."""
+    assert udfs.RG_VALOR(Decimal("1234567890123456.78")) == Decimal("1234567890123456.78")
+
+
+def test_valor_of_bank_export_text():
+    assert udfs.RG_VALOR("1.234,56-") == Decimal("-1234.56")
+    assert udfs.RG_VALOR("150,00 D") == Decimal("-150.00")
+    assert udfs.RG_VALOR("1\u202f234,56") == Decimal("1234.56")
+
+
 def test_formata():
     assert udfs.RG_FORMATA_CNPJ("11222333000181") == CNPJ
     assert udfs.RG_FORMATA_CNPJ("12abc34501de35") == "12.ABC.345/01DE-35"
