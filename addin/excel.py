@@ -17,6 +17,7 @@ from typing import Any
 
 import xlwings as xw
 
+from retaguarda.addin.marks import inert, visible
 from retaguarda.addin.port import Capabilities, SheetValues
 
 #: desktop Excel can do everything the macros ask
@@ -62,7 +63,9 @@ class ExcelWorkbook:
 
     def write(self, sheet: str, cell: str, rows: Sequence[Sequence[object]]) -> None:
         if rows:
-            self.book.sheets[sheet].range(cell).value = [list(r) for r in rows]
+            # Excel runs text that starts with "=" as a formula unless it is quoted
+            block = [[inert(v) if isinstance(v, str) else v for v in row] for row in rows]
+            self.book.sheets[sheet].range(cell).value = block
 
     def replace_sheet(self, sheet: str, *, first: bool = False) -> None:
         sheets = self.book.sheets
@@ -92,12 +95,12 @@ class ExcelWorkbook:
                 note.delete()
                 del notes[cell]
         elif note is not None:
-            note.text = text
+            note.text = visible(text)
         else:
             # past `Range.add_note`'s own "already noted?" check, a search of every note of
             # the sheet per call: `notes` already says this cell has none
             target = self.book.sheets[sheet].range(cell)
-            notes[cell] = xw.main.Note(impl=target.impl.add_note(text))
+            notes[cell] = xw.main.Note(impl=target.impl.add_note(visible(text)))
 
     def _notes_of(self, sheet: str) -> dict[str, Any]:
         """The sheet's notes by cell, read once: `Range.note` searches them all every time,

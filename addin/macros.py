@@ -9,11 +9,13 @@ formatting and notes are left alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from retaguarda.addin.marks import (
     FORMULA_PREFIXES,
+    MAX_LINKS,
     PENDING_HEADER,
     PENDING_SHEET,
     CellMark,
@@ -35,6 +37,9 @@ MESSAGE_SHEET = "Retaguarda"
 OWN_SHEETS = frozenset({PENDING_SHEET, MARKS_SHEET, MESSAGE_SHEET})
 TITLE = "Retaguarda"
 NO_TEMPLATE = "Nenhum modelo do Retaguarda reconhecido nesta pasta (confira os cabeçalhos)."
+NOTHING_FOUND = "Nenhuma pendência encontrada."
+#: a cell reference as the marks sheet holds it; anything else there is not the add-in's
+_CELL = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}")
 
 
 @dataclass(frozen=True)
@@ -140,16 +145,47 @@ def not_available(port: WorkbookPort, macro: str) -> None:
 
 
 def recorded_marks(port: WorkbookPort) -> list[Recorded]:
-    """The marks an earlier run recorded; an unreadable row is skipped, never fatal."""
+    """The marks an earlier run recorded; an unreadable row is skipped, never fatal.
+
+    The sheet is in the user's hands: a row whose cell is not a plain reference ("D17") was
+    not written by the add-in, and is neither acted on nor written back.
+    """
     if MARKS_SHEET not in port.sheet_names():
         return []
     values = port.read(MARKS_SHEET)
     out = []
     for row in list(values.rows)[1:]:
-        if len(row) < 4 or not row[0] or not row[1]:
+        if len(row) < 4 or not row[0] or not _CELL.fullmatch(cell := str(row[1]).strip()):
             continue
-        out.append(Recorded(_plain(row[0]), str(row[1]), _yes(row[2]), _yes(row[3])))
+        out.append(Recorded(_plain(row[0]), cell, _yes(row[2]), _yes(row[3])))
     return out
+
+
+def record_rows(record: Sequence[Recorded]) -> list[list[object]]:
+    """The marks sheet's rows, header first; every value copied from the workbook is inert."""
+    rows: list[list[object]] = [list(MARKS_HEADER)]
+    rows += [
+        [inert(r.sheet), inert(r.cell), "sim" if r.painted else "", "sim" if r.noted else ""]
+        for r in record
+    ]
+    return rows
+
+
+def pending_sheet_rows(
+    report: Report, *, found_templates: bool = True
+) -> tuple[list[list[object]], list[str]]:
+    """The Pendências sheet's rows, header first and all of one width, and for each row
+    below the header the address its "Célula" links to ("" for none)."""
+    listed = pending_rows(report)
+    rows: list[list[object]] = [list(PENDING_HEADER)]
+    rows += [values for values, _target in listed]
+    if not found_templates:
+        rows.append([NO_TEMPLATE])
+    elif not listed:
+        rows.append([NOTHING_FOUND])
+    width = len(PENDING_HEADER)
+    targets = [target for _values, target in listed]
+    return [list(r) + [""] * (width - len(r)) for r in rows], targets
 
 
 def _mark(port: WorkbookPort, mark: CellMark, old: Recorded | None) -> Recorded:
@@ -185,32 +221,20 @@ def _write_record(port: WorkbookPort, record: Sequence[Recorded], names: set[str
             port.delete_sheet(MARKS_SHEET)
         return
     port.replace_sheet(MARKS_SHEET)
-    rows: list[list[object]] = [list(MARKS_HEADER)]
-    rows += [
-        [inert(r.sheet), r.cell, "sim" if r.painted else "", "sim" if r.noted else ""]
-        for r in record
-    ]
-    port.write(MARKS_SHEET, "A1", rows)
+    port.write(MARKS_SHEET, "A1", record_rows(record))
     if port.capabilities.hidden_sheets:
         port.hide_sheet(MARKS_SHEET)
 
 
 def _write_pending(port: WorkbookPort, report: Report, found_templates: bool) -> None:
     port.replace_sheet(PENDING_SHEET, first=True)
-    listed = pending_rows(report)
-    rows: list[list[object]] = [list(PENDING_HEADER)]
-    rows += [values for values, _target in listed]
-    if not found_templates:
-        rows.append([NO_TEMPLATE])
-    elif not listed:
-        rows.append(["Nenhuma pendência encontrada."])
-    width = len(PENDING_HEADER)
-    port.write(PENDING_SHEET, "A1", [list(r) + [""] * (width - len(r)) for r in rows])
+    rows, targets = pending_sheet_rows(report, found_templates=found_templates)
+    port.write(PENDING_SHEET, "A1", rows)
     if not port.capabilities.links:
         return
-    for number, (values, target) in enumerate(listed, start=2):
-        if target:
-            port.link(PENDING_SHEET, f"B{number}", target, str(values[1]))
+    linked = [(n, t) for n, t in enumerate(targets, start=2) if t][:MAX_LINKS]
+    for number, target in linked:
+        port.link(PENDING_SHEET, f"B{number}", target, str(rows[number - 1][1]))
 
 
 def _plain(text: object) -> str:

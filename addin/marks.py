@@ -6,6 +6,7 @@ xlwings and Google Sheets later), so every client marks the same cells the same 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from retaguarda.validators.issues import Issue, Severity, cell_address
@@ -14,7 +15,17 @@ from retaguarda.validators.report import Report
 PENDING_SHEET = "Pendências"
 #: fill colours (RGB hex): Excel's own "bad" red and "neutral" amber
 FILL = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C"}
-FORMULA_PREFIXES = ("=", "+", "-", "@")
+#: what makes a spreadsheet read text as a formula (OWASP adds tab and carriage return)
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: the Pendências sheet's column widths, in characters, where a client can set them
+PENDING_WIDTHS = (22, 9, 7, 20, 70, 24, 60)
+#: Excel keeps at most this many hyperlinks in one worksheet
+MAX_LINKS = 65_530
+#: characters a sheet or a terminal must not receive: C0 controls but tab, line feed and
+#: carriage return (XML 1.0 refuses them; ESC starts terminal escape sequences), DEL, C1
+#: controls (U+009B is a terminal's CSI too), and the bidirectional overrides that make text
+#: read in another order than it is stored
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -42,7 +53,8 @@ def cell_marks(issues: list[Issue]) -> list[CellMark]:
             if issue.suggestion:
                 line += f" Sugestão: {issue.suggestion}"
             lines.append(line)
-        marks.append(CellMark(sheet, cell, FILL[worst], "Retaguarda:\n" + "\n".join(lines)))
+        note = visible("Retaguarda:\n" + "\n".join(lines))
+        marks.append(CellMark(sheet, cell, FILL[worst], note))
     return marks
 
 
@@ -64,7 +76,7 @@ def pending_rows(report: Report) -> list[tuple[list[object], str]]:
             severity = "erro" if issue.severity is Severity.ERROR else "aviso"
             row = [
                 inert(issue.sheet),
-                issue.cell,
+                inert(issue.cell),
                 severity,
                 issue.code,
                 inert(issue.message),
@@ -77,5 +89,21 @@ def pending_rows(report: Report) -> list[tuple[list[object], str]]:
 
 
 def inert(text: str) -> str:
-    """Text that a spreadsheet will never run as a formula (OWASP CSV injection)."""
+    """Text that a spreadsheet will never run as a formula (OWASP CSV injection), with no
+    control character a file cannot hold or a client would act on (see `visible`)."""
+    text = visible(text)
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def visible(text: str) -> str:
+    """`text` with each control character shown, not obeyed: C0 controls and DEL as their
+    Unicode pictures (ESC as "␛"), the others as U+FFFD. The user sees that something odd was
+    in the cell, where it was, and nothing reaches a terminal or a file that acts on it."""
+    return CONTROL.sub(_picture, text) if CONTROL.search(text) else text
+
+
+def _picture(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    if code < 0x20:
+        return chr(0x2400 + code)
+    return "\u2421" if code == 0x7F else "\ufffd"

@@ -46,8 +46,9 @@ class WorkbookPort(Protocol):
     def read(self, sheet: str) -> SheetValues: ...
 
     def write(self, sheet: str, cell: str, rows: Sequence[Sequence[object]]) -> None:
-        """Write a block of values whose top-left corner is `cell`; text is never a formula
-        unless the macro composed it (inert text arrives here already quoted)."""
+        """Write a block of values whose top-left corner is `cell`. Text is always written as
+        text, never as a formula, whatever it starts with: the macros quote what they copy
+        (`marks.inert`) and each adapter makes sure again, so no caller can get it wrong."""
         ...
 
     def replace_sheet(self, sheet: str, *, first: bool = False) -> None:

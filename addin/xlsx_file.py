@@ -1,59 +1,174 @@
 """The .xlsx file adapter: a marked copy of the user's workbook, written with openpyxl.
 
 Used by `retaguarda validate --write-back` and for uploads. The user's file is never touched:
-the marks go into a copy, and the copy keeps the workbook's own formatting, formulas and macros
-(.xlsm) except for the fills of the offending cells.
+the marks go into a copy. An Excel workbook of ordinary size is loaded whole by openpyxl, so the
+copy keeps its formatting, formulas and macros (.xlsm) except for the fills of the offending
+cells. Anything else is copied from the cells as read (`xlsx_copy`), always as an .xlsx: a
+CSV, ODS, XLS or HTML export (which cannot hold colours, notes or a second sheet), a workbook
+too big for openpyxl to load within the time a run is given, and one openpyxl cannot load.
 """
 
 from __future__ import annotations
 
-import re
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
+from lxml import etree
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.cell import coordinate_to_tuple
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from retaguarda.addin.macros import mark_workbook
-from retaguarda.addin.marks import PENDING_SHEET
+from retaguarda.addin.marks import PENDING_SHEET, PENDING_WIDTHS, inert, visible
 from retaguarda.addin.port import Capabilities, SheetValues
-from retaguarda.templates.files import UnreadableFile
+from retaguarda.addin.xlsx_copy import write_copy
+from retaguarda.templates.files import RawWorkbook, read_workbook
 from retaguarda.validators.report import Report
 
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 NOTE_AUTHOR = "Retaguarda"
+#: A workbook that unpacks to more than this is not loaded into openpyxl, which takes some
+#: 20 µs and a kilobyte a cell: about 40 MB, 700,000 cells, is 15 s and 1 GB.
+MAX_UNPACKED_FORMATTED = 40 * 2**20
+#: how the notice names a source that is not an Excel workbook, by `RawWorkbook.kind`
+KIND_PT = {
+    "xls": "XLS (Excel 97-2003)",
+    "ods": "ODS (LibreOffice)",
+    "csv": "CSV",
+    "html": "uma página HTML (exportação de banco salva como planilha)",
+}
+_WORKBOOK_XML_LIMIT = 16 * 2**20
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
-def write_back(source: Path | str, report: Report, out: Path | str) -> Path:
-    """Write `out`: `source` with every offending cell filled and noted, and a Pendências sheet."""
-    source, out = Path(source), Path(out)
-    book = open_workbook(source)
-    port = XlsxWorkbook(book)
-    mark_workbook(port, report)
-    _dress_pending(book)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    book.save(out)
-    return out
+@dataclass(frozen=True)
+class WriteBack:
+    """The copy written, and what the user should know about it (Portuguese), if anything."""
+
+    path: Path
+    notice: str | None = None
 
 
-def open_workbook(source: Path) -> Workbook:
-    """The workbook to mark, macros kept for .xlsm; a clear error for anything else."""
-    if source.suffix.lower() not in (".xlsx", ".xlsm") or not zipfile.is_zipfile(source):
-        raise UnreadableFile(
-            f"{source.name}: a cópia marcada só pode ser gravada a partir de um .xlsx ou .xlsm.",
-            f"{source.name}: the marked copy can only be written from an .xlsx or .xlsm file.",
+@dataclass(frozen=True)
+class Package:
+    """What the copy needs to know about an Excel workbook before opening it."""
+
+    unpacked: int  # bytes of all its parts, uncompressed
+    hidden: frozenset[str]
+    has_macros: bool
+
+
+def output_problem(source: Path, out: Path) -> str | None:
+    """Why `out` cannot be the marked copy of `source` (Portuguese), or None.
+
+    The copy holds colours, notes and a second sheet, which only an Excel workbook keeps: a
+    user asking for "marcada.csv" gets told so before the run, not a file named .csv holding
+    an .xlsx, nor a file under another name than the one asked for.
+    """
+    suffix = out.suffix.lower()
+    if suffix not in (".xlsx", ".xlsm"):
+        return (
+            f"--write-back grava uma planilha do Excel (cores, notas e a aba Pendências), que "
+            f"um arquivo {suffix or 'sem extensão'} não guarda: use um nome terminado em .xlsx "
+            f"(por exemplo, {out.stem}.xlsx)."
         )
+    package = _package(source)
+    if suffix == ".xlsm" and not (package and package.has_macros):
+        return (
+            "--write-back: o original não tem macros, e um .xlsm sem macros o Excel não abre; "
+            f"use um nome terminado em .xlsx (por exemplo, {out.stem}.xlsx)."
+        )
+    return None
+
+
+def write_back(
+    source: Path | str, report: Report, out: Path | str, *, workbook: RawWorkbook | None = None
+) -> WriteBack:
+    """Write `out`: `source` with every offending cell filled and noted, and a Pendências sheet.
+
+    `workbook` is the source as already read for the report, if the caller kept it. Raises
+    `UnreadableFile` when the source cannot be read at all.
+    """
+    source, out = Path(source), Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    keep_macros = out.suffix.lower() == ".xlsm"
+    package = _package(source)
+    if package is not None and package.unpacked <= MAX_UNPACKED_FORMATTED:
+        try:
+            _mark_in_place(source, report, out, keep_macros=keep_macros and package.has_macros)
+            return WriteBack(out)
+        except Exception:  # whatever openpyxl trips on, the copy from the cells as read is left
+            notice = (
+                "a formatação do original não pôde ser copiada; a cópia marcada leva os dados "
+                "como foram lidos (valores, sem fórmulas nem formatação)."
+            )
+    elif package is not None:
+        notice = (
+            "a planilha é grande demais para copiar a formatação a tempo; a cópia marcada leva "
+            "os dados como foram lidos (valores, sem fórmulas nem formatação)."
+        )
+    raw = workbook if workbook is not None else read_workbook(source)
+    if package is None:
+        notice = (
+            f"o original é {KIND_PT.get(raw.kind, raw.kind)}; a cópia marcada foi gravada como "
+            ".xlsx, com os dados como foram lidos."
+        )
+    macros = _macros(source) if package and package.has_macros and keep_macros else None
+    write_copy(raw, report, out, hidden=package.hidden if package else (), vba_project=macros)
+    return WriteBack(out, notice)
+
+
+def open_workbook(source: Path | BinaryIO, *, keep_macros: bool = True) -> Workbook:
+    """The workbook as openpyxl loads it whole, its macros kept unless asked otherwise."""
+    return load_workbook(source, keep_vba=keep_macros, rich_text=True)
+
+
+def _mark_in_place(source: Path, report: Report, out: Path, *, keep_macros: bool) -> None:
+    # handed the open file: openpyxl picks the format by the name, and "extrato.xls" may
+    # well be an .xlsx
+    with source.open("rb") as file:
+        book = open_workbook(file, keep_macros=keep_macros)
+        port = XlsxWorkbook(book)
+        mark_workbook(port, report)
+        _dress_pending(book)
+        book.save(out)
+
+
+def _package(source: Path) -> Package | None:
+    """An Excel workbook's outline, or None for anything else (ODS is a zip too)."""
     try:
-        return load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
-        raise UnreadableFile(
-            f"{source.name}: não foi possível abrir a planilha para marcar ({error}).",
-            f"{source.name}: could not open the workbook to mark it ({error}).",
-        ) from None
+        with zipfile.ZipFile(source) as package:
+            members = {info.filename: info for info in package.infolist()}
+            workbook = members.get("xl/workbook.xml")
+            if workbook is None:
+                return None
+            # every part: the sheets may be named anything, and shared strings load too
+            unpacked = sum(info.file_size for info in members.values())
+            hidden: frozenset[str] = frozenset()
+            if workbook.file_size <= _WORKBOOK_XML_LIMIT:
+                hidden = _hidden_sheets(package.read(workbook))
+            return Package(unpacked, hidden, "xl/vbaProject.bin" in members)
+    except (OSError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError):
+        return None
+
+
+def _hidden_sheets(workbook_xml: bytes) -> frozenset[str]:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    root = etree.fromstring(workbook_xml, parser)
+    return frozenset(
+        sheet.get("name", "")
+        for sheet in root.iter(f"{_MAIN}sheet")
+        if sheet.get("state") in ("hidden", "veryHidden")
+    )
+
+
+def _macros(source: Path) -> bytes:
+    with zipfile.ZipFile(source) as package:
+        return package.read("xl/vbaProject.bin")
 
 
 class XlsxWorkbook:
@@ -77,7 +192,7 @@ class XlsxWorkbook:
             for j, value in enumerate(row):
                 target = ws.cell(row=top + i, column=left + j)
                 if isinstance(value, str):
-                    target.value = _clean(value)
+                    target.value = inert(value)
                     target.data_type = "s"  # a string cell, never a formula
                 else:
                     target.value = value
@@ -105,12 +220,14 @@ class XlsxWorkbook:
 
     def set_note(self, sheet: str, cell: str, text: str | None) -> None:
         self.book[sheet][cell].comment = (
-            Comment(_clean(text), NOTE_AUTHOR, width=320, height=140) if text else None
+            Comment(visible(text), NOTE_AUTHOR, width=320, height=140) if text else None
         )
 
     def link(self, sheet: str, cell: str, target: str, text: str) -> None:
         link = self.book[sheet][cell]
-        link.hyperlink = f"#{target}"
+        # a location inside the workbook, not a relationship: a sheet name may hold "#", "%"
+        # or spaces, which a URI would have to encode
+        link.hyperlink = Hyperlink(ref=cell, location=target, display=text)
         link.style = "Hyperlink"
 
     def hide_sheet(self, sheet: str) -> None:
@@ -130,13 +247,9 @@ def _dress_pending(book: Workbook) -> None:
     for row in sheet.iter_rows(min_row=2, max_col=2):
         if row[0].value and not row[1].value:
             row[0].font = Font(bold=True)  # a sheet's heading with its counts
-    for letter, width in zip("ABCDEFG", (22, 9, 7, 20, 70, 24, 60), strict=True):
+    for letter, width in zip("ABCDEFG", PENDING_WIDTHS, strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     book.active = book.sheetnames.index(PENDING_SHEET)
     for ws in book.worksheets:
         ws.sheet_view.tabSelected = ws.title == PENDING_SHEET
-
-
-def _clean(text: str) -> str:
-    return _ILLEGAL.sub("", text)

@@ -6,7 +6,6 @@ Exit codes of `validate`: 0 no errors, 1 errors found, 2 a file could not be rea
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,17 +14,16 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as RichProgress
 
 from retaguarda.addin import desktop, xlsx_file
 from retaguarda.sync import cli_sync
-from retaguarda.sync.console import print_report
+from retaguarda.sync.console import json_text, markup, print_report
 from retaguarda.sync.settings import SettingsError, load_settings
 from retaguarda.templates import render, samples
-from retaguarda.templates.files import UnreadableFile
-from retaguarda.templates.validate import Progress, validate_files
+from retaguarda.templates.files import RawWorkbook, UnreadableFile, read_workbook
+from retaguarda.templates.validate import Progress, validate_raw
 from retaguarda.validators.report import Report
 
 EXIT_ERRORS = 1
@@ -124,13 +122,19 @@ def validate(
         raise click.UsageError("--write-back precisa de exatamente um arquivo.")
     if write_back and write_back.resolve() == files[0].resolve():
         raise click.UsageError("--write-back grava uma cópia: escolha outro nome de arquivo.")
+    if write_back and (problem := xlsx_file.output_problem(files[0], write_back)):
+        raise click.UsageError(problem)
     err = Console(stderr=True)
     report = Report()
     unreadable: list[UnreadableFile] = []
+    workbook: RawWorkbook | None = None  # kept for the marked copy, not read twice
     with progress_bar(err) as progress:
         for path in files:
             try:
-                one = validate_files([path], options, progress)
+                if progress:
+                    progress(0, 1, f"lendo {path.name}")
+                workbook = read_workbook(path)
+                one = validate_raw(workbook, options, progress, name=str(path))
             except UnreadableFile as error:
                 unreadable.append(error)
                 continue
@@ -148,18 +152,20 @@ def validate(
             }
             for e in unreadable
         ]
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(json_text(data))
     else:
         print_report(report, Console())
     for error in unreadable:
-        err.print(f"[bold red]erro:[/] {escape(error.message)}", highlight=False)
+        err.print(f"[bold red]erro:[/] {markup(error.message)}", highlight=False)
     if write_back and report.files:
         try:
-            xlsx_file.write_back(files[0], report, write_back)
+            written = xlsx_file.write_back(files[0], report, write_back, workbook=workbook)
         except UnreadableFile as error:
-            err.print(f"[bold red]erro:[/] {escape(error.message)}", highlight=False)
+            err.print(f"[bold red]erro:[/] {markup(error.message)}", highlight=False)
             sys.exit(EXIT_UNREADABLE)
-        err.print(f"cópia marcada gravada em {write_back}", highlight=False)
+        if written.notice:
+            err.print(f"[yellow]atenção:[/] {markup(written.notice)}", highlight=False)
+        err.print(f"cópia marcada gravada em {markup(str(write_back))}", highlight=False)
     if unreadable:
         sys.exit(EXIT_UNREADABLE)
     if not report.valid:

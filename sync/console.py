@@ -1,23 +1,46 @@
-"""The terminal rendering of a report: one table per sheet, then the totals, in Portuguese."""
+"""The terminal rendering of a report: one table per sheet, then the totals, in Portuguese.
+
+Everything shown comes from the user's files (names, sheet names, values quoted in messages),
+so it is shown, never obeyed: control characters become visible (`addin.marks.visible`) and
+square brackets are not rich markup.
+"""
 
 from __future__ import annotations
+
+import json
+import re
 
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from retaguarda.addin.marks import visible
 from retaguarda.validators.report import Report
 
 SEVERITY_PT = {"error": "erro", "warning": "aviso"}
 STYLE = {"error": "bold red", "warning": "yellow"}
+#: what JSON leaves raw but a terminal acts on: DEL and the C1 controls (U+009B is CSI)
+_JSON_RAW_CONTROLS = re.compile("[\x7f-\x9f]")
+
+
+def markup(text: str) -> str:
+    """`text` for rich markup: control characters shown, brackets not read as styles."""
+    return escape(visible(text))
+
+
+def json_text(data: object) -> str:
+    """JSON for people's terminals and for programs: `json` escapes C0 controls itself; the
+    others are escaped here, which any JSON reader decodes back to the same text."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _JSON_RAW_CONTROLS.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
 def report_renderable(report: Report) -> Group:
     parts: list[object] = []
     for (file, sheet), issues in report.by_sheet().items():
         table = Table(
-            title=f"{escape(file)} — {escape(sheet)} ({len(issues)})",
+            title=f"{markup(file)} — {markup(sheet)} ({len(issues)})",
             title_justify="left",
             expand=False,
         )
@@ -29,11 +52,11 @@ def report_renderable(report: Report) -> Group:
         for issue in issues:
             severity = str(issue.severity)
             table.add_row(
-                issue.cell or "—",
+                markup(issue.cell) or "—",
                 Text(SEVERITY_PT[severity], style=STYLE[severity]),
-                issue.code,
-                escape(issue.message),
-                escape(issue.suggestion),
+                markup(issue.code),
+                markup(issue.message),
+                markup(issue.suggestion),
             )
         parts.append(table)
     parts.append(summary_text(report))
