@@ -37,7 +37,6 @@ from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 
-import lxml.html
 import msoffcrypto
 import olefile
 from lxml import etree
@@ -1286,38 +1285,38 @@ def _decode(path: Path, data: bytes, declared: str | None) -> str:
 def _read_html(path: Path, text: str, max_cells: int) -> list[RawSheet]:
     """Every table with rows, as a sheet: what a bank's "Excel export" really is.
 
-    Merged cells (colspan, rowspan) are spread the way calamine gives merged cells: the text in
-    the first position, "" in the others, so columns line up with the header.
+    lxml's HTML parser reads the page as a stream; each row is built as its cells arrive and
+    dropped from the tree once read, and the cells are counted as they are produced (spans
+    included), so a page of enormous spans is refused before it is built. Merged cells
+    (colspan, rowspan) are spread the way calamine gives merged cells: the text in the first
+    position, "" in the others, so columns line up with the header. A sheet is named as Excel
+    named it when Excel wrote the page (`<x:Name>`, else the `<title>`), else by its caption.
     """
+    parser = etree.HTMLPullParser(
+        events=("start", "end"),
+        tag=("table", "tr", "td", "th", "caption"),
+        no_network=True,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    budget = _Budget(path, max_cells)
+    found: list[_HtmlTable | None] = []  # in the order the tables start
+    open_tables: list[_HtmlTable] = []
+    text = _XML_DECLARATION.sub("", text, count=1)
     try:
-        document = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text, count=1))
-    except (etree.ParserError, ValueError):
-        document = None
-    sheets: list[RawSheet] = []
-    cells = 0
-    for table in document.iter("table") if document is not None else ():
-        rows: list[list[object]] = []
-        spans: dict[int, tuple[int, str]] = {}
-        for tr in table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"):
-            row: list[object] = []
-            for cell in tr.xpath("./td | ./th"):
-                _fill_spans(row, spans)
-                value = " ".join(cell.text_content().split())
-                width, height = _span(cell.get("colspan")), _span(cell.get("rowspan"))
-                for k in range(width):
-                    if height > 1:
-                        spans[len(row)] = (height - 1, "")
-                    row.append(value if k == 0 else "")
-            _fill_spans(row, spans, everything=True)
-            cells += len(row)
-            if cells > max_cells:
-                raise _too_large(path, _table_name(table, len(sheets)), len(rows) + 1, len(row))
-            rows.append(row)
-        if rows:
-            width = max(map(len, rows))
-            for row in rows:
-                row.extend([""] * (width - len(row)))
-            sheets.append(RawSheet(name=_table_name(table, len(sheets)), rows=rows))
+        for start in range(0, len(text), _PIECE):
+            parser.feed(text[start : start + _PIECE])
+            _html_events(parser.read_events(), open_tables, found, budget)
+        parser.close()
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        pass  # libxml2 gives up on hopeless markup: what was read so far is what there is
+    _html_events(parser.read_events(), open_tables, found, budget)
+    tables = [table for table in found if table is not None and table.rows]
+    names = _excel_sheet_names(text, len(tables))
+    sheets = [
+        RawSheet(name=names[i] or table.caption or f"Tabela {i + 1}", rows=table.grid())
+        for i, table in enumerate(tables)
+    ]
     if not sheets:
         raise _error(
             path,
@@ -1330,13 +1329,136 @@ def _read_html(path: Path, text: str, max_cells: int) -> list[RawSheet]:
     return sheets
 
 
-def _fill_spans(row: list[object], spans: dict[int, tuple[int, str]], everything: bool = False):
-    """Step over the positions that a rowspan from above covers in this row."""
-    while len(row) in spans or (everything and spans and max(spans) >= len(row)):
-        left, value = spans.pop(len(row), (0, ""))
-        if left > 1:
-            spans[len(row)] = (left - 1, value)
+class _HtmlTable:
+    """A table being read: its rows so far, the row being built and the rowspans that reach
+    into the rows below (column → rows still covered)."""
+
+    def __init__(self, slot: int) -> None:
+        self.slot = slot
+        self.rows: list[list[object]] = []
+        self.row: list[object] | None = None
+        self.spans: dict[int, int] = {}
+        self.width = 0
+        self.caption = ""
+
+    @property
+    def label(self) -> str:
+        """The table as messages name it while it is read."""
+        return self.caption or f"Tabela {self.slot + 1}"
+
+    def place(self, value: str, width: int, height: int, budget: _Budget) -> None:
+        row = self.row
+        if row is None:
+            return
+        self.skip_spanned(len(row))
+        budget.check(self.label, len(self.rows) + 1, max(self.width, len(row) + width))
+        if height > 1:
+            for column in range(len(row), len(row) + width):
+                self.spans[column] = height - 1
         row.append(value)
+        row.extend([""] * (width - 1))
+
+    def skip_spanned(self, upto: int) -> None:
+        """Step over the positions from `upto` on that rowspans from above cover."""
+        row, spans = self.row, self.spans
+        assert row is not None
+        while len(row) in spans:
+            left = spans.pop(len(row))
+            if left > 1:
+                spans[len(row)] = left - 1
+            row.append("")
+
+    def end_row(self, budget: _Budget) -> None:
+        """Close the row: rowspans right of its last cell still cover their positions."""
+        row, spans = self.row, self.spans
+        if row is None:
+            return
+        for column in sorted(c for c in spans if c >= len(row)):
+            budget.check(self.label, len(self.rows) + 1, max(self.width, column + 1))
+            row.extend([""] * (column - len(row)))
+            left = spans.pop(column)
+            if left > 1:
+                spans[column] = left - 1
+            row.append("")
+        self.width = max(self.width, len(row))
+        budget.check(self.label, len(self.rows) + 1, self.width)
+        self.rows.append(row)
+        self.row = None
+
+    def grid(self) -> list[list[object]]:
+        for row in self.rows:
+            row.extend([""] * (self.width - len(row)))
+        return self.rows
+
+
+def _html_events(
+    events: Iterable[tuple[str, etree._Element]],
+    open_tables: list[_HtmlTable],
+    found: list[_HtmlTable | None],
+    budget: _Budget,
+) -> None:
+    """Build the tables from the parser's events; a row's elements are dropped once read."""
+    for event, element in events:
+        tag = element.tag
+        table = open_tables[-1] if open_tables else None
+        if tag == "table" and event == "start":
+            open_tables.append(_HtmlTable(len(found)))
+            found.append(None)
+        elif tag == "table":
+            if table is not None:
+                open_tables.pop()
+                if table.row is not None:
+                    table.end_row(budget)
+                budget.spend(table.label, len(table.rows), table.width)
+                found[table.slot] = table
+            _forget(element)
+        elif table is None or (event == "start" and tag != "tr"):
+            continue
+        elif tag == "tr" and event == "start":
+            if table.row is not None:
+                table.end_row(budget)
+            table.row = []
+        elif tag == "tr":
+            table.end_row(budget)
+            _forget(element)
+        elif tag == "caption":
+            table.caption = table.caption or " ".join("".join(element.itertext()).split())[:31]
+        else:  # a td or th
+            value = " ".join("".join(element.itertext()).split())
+            table.place(value, _span(element.get("colspan")), _span(element.get("rowspan")), budget)
+            element.clear(keep_tail=False)
+
+
+_EXCEL_SHEET = re.compile(
+    r"<x:ExcelWorksheet\b.*?<x:Name>(.*?)</x:Name>", re.IGNORECASE | re.DOTALL
+)
+_EXCEL_PAGE = re.compile(r"urn:schemas-microsoft-com:office:excel|Excel\.Sheet", re.IGNORECASE)
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+def _excel_sheet_names(text: str, count: int) -> list[str]:
+    """The names Excel gave the sheets of a page it wrote, in order ("" where unknown).
+
+    Excel puts them in `<x:Name>` inside a conditional comment of the page's head, and a
+    one-sheet page's title is its sheet's name; other pages have neither.
+    """
+    head = text[: (found.start() if (found := _TABLE_START.search(text)) else len(text))]
+    names: list[str] = []
+    if _EXCEL_PAGE.search(head):
+        names = [_html_text(name) for name in _EXCEL_SHEET.findall(head)]
+        title = _TITLE.search(head)
+        if not names and title and count == 1:
+            names = [_html_text(title[1])]
+    return (names + [""] * count)[:count]
+
+
+_TABLE_START = re.compile(r"<table[\s>]", re.IGNORECASE)
+
+
+def _html_text(markup: str) -> str:
+    """Text of a bit of markup, as a sheet name: entities decoded, spaces squeezed, at most
+    31 characters as in Excel."""
+    return _CONTROL.sub("", " ".join(html.unescape(re.sub(r"<[^>]*>", "", markup)).split()))[:31]
 
 
 def _span(value: str | None) -> int:
@@ -1345,12 +1467,6 @@ def _span(value: str | None) -> int:
         return min(max(int(value or 1), 1), 1000)
     except ValueError:
         return 1
-
-
-def _table_name(table: etree._Element, index: int) -> str:
-    caption = table.find("caption")
-    text = " ".join(caption.text_content().split()) if caption is not None else ""
-    return text[:31] or f"Tabela {index + 1}"
 
 
 #: A physical CSV line longer than this, or with more fields than Excel has columns, is no

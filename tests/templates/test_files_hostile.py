@@ -3,6 +3,7 @@ blow the memory up or be taken for a format string; odd but common files are rea
 
 from __future__ import annotations
 
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -262,3 +263,87 @@ def test_control_characters_in_a_csv_file_name_are_not_in_the_sheet_name(tmp_pat
     path = tmp_path / "ext\x1b[2Jrato.csv"
     path.write_text("Data;Valor\n", encoding="utf-8")
     assert read_workbook(path).sheets[0].name == "ext[2Jrato"
+
+
+# --- 2. and 8. HTML "xls" exports ---------------------------------------------------------------
+
+
+def test_rowspans_are_filled_in_linear_time(tmp_path):
+    """1,000 cells spanning 1,000 rows, and 999 empty rows: a million cells to produce, which
+    took a billion steps when every position looked for the widest span again."""
+    path = tmp_path / "spans.xls"
+    path.write_text(
+        "<html><body><table><tr>"
+        + '<td rowspan="1000">x</td>' * 1000
+        + "</tr>"
+        + "<tr></tr>" * 999
+        + "</table></body></html>",
+        encoding="utf-8",
+    )
+    rows = read_workbook(path).sheets[0].rows
+    assert (len(rows), len(rows[0])) == (1000, 1000)
+    assert rows[0][:2] == ["x", "x"]
+    assert rows[999][:2] == ["", ""]
+
+
+def test_a_row_of_wide_colspans_is_refused_before_it_is_built(tmp_path):
+    path = tmp_path / "largura.xls"
+    path.write_text(
+        "<table><tr>" + '<td colspan="1000">x</td>' * 5000 + "</tr></table>", encoding="utf-8"
+    )
+    tracemalloc.start()
+    try:
+        error = read_error(path, max_cells=50_000)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert error.code == "file.sheet_too_large"
+    assert peak < 8 * 2**20  # the whole row would be 5 million cells, 40 MB of pointers
+
+
+def test_spans_are_spread_as_calamine_spreads_merged_cells(tmp_path):
+    path = tmp_path / "mescladas.xls"
+    path.write_text(
+        "<table>"
+        '<tr><td rowspan="2" colspan="2">a</td><td>b</td><td rowspan="3">c</td></tr>'
+        "<tr><td>d</td></tr>"
+        "<tr><td>e</td></tr>"
+        "</table>",
+        encoding="utf-8",
+    )
+    assert read_workbook(path).sheets[0].rows == [
+        ["a", "", "b", "c"],
+        ["", "", "d", ""],
+        ["e", "", "", ""],
+    ]
+
+
+EXCEL_PAGE = """<html xmlns:o="urn:schemas-microsoft-com:office:office"
+xmlns:x="urn:schemas-microsoft-com:office:excel" xmlns="http://www.w3.org/TR/REC-html40">
+<head><meta name=ProgId content=Excel.Sheet><title>{title}</title>
+<!--[if gte mso 9]><xml>
+ <x:ExcelWorkbook><x:ExcelWorksheets><x:ExcelWorksheet>
+   <x:Name>{name}</x:Name><x:WorksheetOptions><x:Selected/></x:WorksheetOptions>
+ </x:ExcelWorksheet></x:ExcelWorksheets></x:ExcelWorkbook>
+</xml><![endif]--></head>
+<body><table><tr><td>Data</td><td>Valor</td></tr><tr><td>05/03/2026</td><td>1,00</td></tr>
+</table></body></html>"""
+
+
+def test_an_excel_html_export_keeps_the_sheet_name_excel_gave_it(tmp_path):
+    path = tmp_path / "exportada.xls"
+    path.write_text(EXCEL_PAGE.format(title="Relatório", name="Lan&ccedil;amentos"), "utf-8")
+    assert [s.name for s in read_workbook(path).sheets] == ["Lançamentos"]
+    without_name = EXCEL_PAGE.format(title="Contas a pagar", name="").replace(
+        "<x:Name></x:Name>", ""
+    )
+    path.write_text(without_name, "utf-8")
+    assert [s.name for s in read_workbook(path).sheets] == ["Contas a pagar"]
+
+
+def test_control_characters_in_html_cells_are_dropped(tmp_path):
+    path = tmp_path / "controle.xls"
+    path.write_text(
+        "<table><tr><td>Pag\x1b[31mto\x07 &#27;ok\x9b</td></tr></table>", encoding="utf-8"
+    )
+    assert read_workbook(path).sheets[0].rows == [["Pag[31mto ok"]]
