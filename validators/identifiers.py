@@ -361,11 +361,12 @@ def _strip(array: pa.Array, chars: str) -> pa.Array:
     """`array` without the characters `chars`.
 
     Arrow's regex replace is ten times slower than its plain replace, so each character is
-    replaced on its own, and only when its first byte is in the data at all.
+    replaced on its own, and only when its first byte is in the data at all (which bytes are
+    is counted once: the dashes and spaces of other scripts are many, and rare).
     """
-    data = _data(array)
+    present = np.bincount(_data(array), minlength=256) > 0
     for char in chars:
-        if (data == char.encode()[0]).any():
+        if present[char.encode()[0]]:
             array = pc.replace_substring(array, char, "")
     return array
 
@@ -462,15 +463,16 @@ def _without_zero_fraction(text: pa.Array) -> pa.Array:
         return text
     offsets = np.frombuffer(buffers[1], dtype=np.int64)[text.offset : text.offset + len(text) + 1]
     data = np.frombuffer(buffers[2], dtype=np.uint8)
-    end, size = offsets[1:], np.diff(offsets)
-
-    def byte(k: int) -> np.ndarray:  # the k-th byte from a cell's end; 0 past its start
-        return np.where(size >= k, data[np.maximum(end - k, 0)], 0)
-
-    last, before = byte(1) == ord("0"), byte(2)
+    end = offsets[1:]
+    rows = np.flatnonzero(np.diff(offsets) >= 3)
+    rows = rows[data[end[rows] - 1] == ord("0")]
+    before = data[end[rows] - 2]
     separator = (before == ord(".")) | (before == ord(","))
-    separator |= (before == ord("0")) & np.isin(byte(3), [ord("."), ord(",")])
-    rows = np.flatnonzero(last & separator)
+    deeper = np.flatnonzero(before == ord("0"))
+    deeper = deeper[np.diff(offsets)[rows[deeper]] >= 4]
+    third = data[end[rows[deeper]] - 3]
+    separator[deeper] = (third == ord(".")) | (third == ord(","))
+    rows = rows[separator]
     if len(rows) == 0:
         return text
     number = pc.replace_substring_regex(text.take(pa.array(rows)), f"^{_ZERO_FRACTION}$", r"\1")
@@ -741,7 +743,11 @@ def _bank_check_digits(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _check_bank(text: _Text) -> _Result:
-    with_dv = np.flatnonzero(text.present & _matches(text.trimmed, _BANK_WITH_DV))
+    dashed = np.flatnonzero(_contains(text.trimmed, "-") | _contains(text.trimmed, "\u2013"))
+    dashed = dashed[(text.size[dashed] >= 3) & (text.size[dashed] <= 8)]
+    if (_data(text.trimmed) == 0xE2).any():  # the other dashes, rarer still
+        dashed = np.flatnonzero(text.present & (text.size >= 3) & (text.size <= 8))
+    with_dv = dashed[_matches(text.trimmed.take(pa.array(dashed)), _BANK_WITH_DV)]
     dv = None
     if len(with_dv):
         parts = pc.extract_regex(text.trimmed.take(pa.array(with_dv)), f"^{_BANK_WITH_DV}$")
@@ -767,9 +773,31 @@ def _check_bank(text: _Text) -> _Result:
         formatted = pc.if_else(
             pa.array(spelled_rows), _scatter(len(text), [(rows, _strings(spelled))]), formatted
         )
-    known = pa.array(list(_banks()), pa.large_string())
-    listed = _bools(pc.is_in(pc.utf8_slice_codeunits(formatted, 0, 3), value_set=known))
-    return _Result(code, formatted, text.trimmed, warned=(code == _R.OK) & text.present & ~listed)
+    valid = (code == _R.OK) & text.present
+    return _Result(code, formatted, text.trimmed, warned=_unlisted(formatted, valid))
+
+
+def _unlisted(formatted: pa.Array, valid: np.ndarray) -> np.ndarray:
+    """Valid codes ("341", "341-7") that the Banco Central's list does not have, by a look-up
+    table of the 1,000 possible codes on the first three bytes of each."""
+    unlisted = np.zeros(len(valid), dtype=bool)
+    rows = np.flatnonzero(valid)
+    if len(rows) == 0:
+        return unlisted
+    formatted = _large(formatted)
+    offsets = np.frombuffer(formatted.buffers()[1], dtype=np.int64)[formatted.offset :]
+    start = offsets[rows] - offsets[0]
+    data = _data(formatted)
+    digits = [data[start + k].astype(np.int64) - ord("0") for k in range(3)]
+    unlisted[rows] = ~_listed()[digits[0] * 100 + digits[1] * 10 + digits[2]]
+    return unlisted
+
+
+@cache
+def _listed() -> np.ndarray:
+    listed = np.zeros(1000, dtype=bool)
+    listed[[int(code) for code in _banks()]] = True
+    return listed
 
 
 #: Agência: up to 4 digits, then maybe its check digit; conta: digits, then maybe its check
