@@ -941,7 +941,18 @@ def date_cells(rng: random.Random, count: int) -> list[object]:
         day, month = rng.randrange(0, 35), rng.randrange(0, 16)
         year = rng.choice([rng.randrange(1890, 2100), rng.randrange(0, 100)])
         sep = rng.choice("/-.")
-        clock = rng.choice(["", " 10:30", " 23:59:59", " 24:00", "T10:00"])
+        clock = rng.choice(
+            [
+                "",
+                " 10:30",
+                " 23:59:59",
+                " 24:00",
+                "T10:00",
+                "T01:30:00Z",
+                "T23:30-03:00",
+                " 01:30+0100",
+            ]
+        )
         width = rng.choice([1, 2])
         cells.append(
             rng.choice(
