@@ -209,8 +209,9 @@ class XlsxWorkbook:
         del self.book[sheet]
 
     def paint(self, sheet: str, cell: str, color: str | None) -> None:
+        opaque = f"FF{color}"  # ARGB: openpyxl would make it "00" (transparent) otherwise
         self.book[sheet][cell].fill = (
-            PatternFill(fill_type="solid", start_color=color, end_color=color)
+            PatternFill(fill_type="solid", start_color=opaque, end_color=opaque)
             if color
             else PatternFill(fill_type=None)
         )
