@@ -1,0 +1,58 @@
+"""The terminal table: what comes from the user's files is shown, never obeyed."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from retaguarda.sync.console import print_report
+from retaguarda.validators.issues import Issue, Severity
+from retaguarda.validators.report import Report
+
+
+def rendered(report: Report) -> str:
+    """The report as a terminal without colours receives it: every ESC in it came from data."""
+    out = io.StringIO()
+    print_report(report, Console(file=out, width=200, color_system=None, force_terminal=False))
+    return out.getvalue()
+
+
+def issue(**changes: str) -> Issue:
+    fields = {
+        "code": "account.unknown",
+        "severity": Severity.ERROR,
+        "sheet": "Lançamentos",
+        "cell": "D3",
+        "column": "Conta débito",
+        "value": "9.9.99",
+        "message": "Conta débito: a conta “9.9.99” não existe no Plano de contas.",
+        "message_en": "Conta débito: account “9.9.99” is not in the chart of accounts.",
+        "file": "l.xlsx",
+    }
+    return Issue(**(fields | changes))
+
+
+def test_escape_sequences_in_values_and_names_are_shown_as_pictures():
+    text = rendered(
+        Report(
+            issues=[
+                issue(
+                    message="a conta “9.9.99\x1b[2J\x1b]0;pwned\x07” não existe",
+                    suggestion="\x9b31m",
+                    sheet="Lan\x1b[8mçamentos",
+                    file="l\x1b[5m.xlsx",
+                )
+            ]
+        )
+    )
+    assert "\x1b" not in text
+    assert "\x07" not in text
+    assert "\x9b" not in text
+    assert "9.9.99␛[2J␛]0;pwned␇" in text
+    assert "Lan␛[8mçamentos" in text
+
+
+def test_brackets_in_values_are_text_not_styles():
+    text = rendered(Report(issues=[issue(message="a conta “[bold]1.1[/]” não existe")]))
+    assert "[bold]1.1[/]" in text
