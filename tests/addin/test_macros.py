@@ -23,13 +23,13 @@ from xlwings.server import custom_scripts_call
 
 from retaguarda.addin import macros, scripts
 from retaguarda.addin.excel import ExcelWorkbook
-from retaguarda.addin.marks import FILL, PENDING_SHEET
+from retaguarda.addin.marks import PENDING_SHEET
 from retaguarda.templates.catalog import TEMPLATES
 from retaguarda.templates.render import render_workbook
 from retaguarda.templates.validate import Options
-from retaguarda.validators.issues import Severity
 
-RED, AMBER = "#" + FILL[Severity.ERROR], "#" + FILL[Severity.WARNING]
+#: Excel's own "bad" red (Home › Styles), as the clients receive it
+RED = "#FFC7CE"
 CHART = [
     ["1.1.02", "Bancos", "Ativo", "Devedora", "Sim"],
     ["3.1.01", "Receita de vendas", "Receita", "Credora", "Sim"],
@@ -243,7 +243,9 @@ def test_a_workbook_without_templates_says_so(tmp_path):
     book.save(tmp_path / "agenda.xlsx")
     request = payload(tmp_path / "agenda.xlsx", VBA)
     after = apply(request, run("validate_workbook", request))
-    assert values(after, PENDING_SHEET)[1][0] == macros.NO_TEMPLATE
+    assert values(after, PENDING_SHEET)[1][0] == (
+        "Nenhum modelo do Retaguarda reconhecido nesta pasta (confira os cabeçalhos)."
+    )
 
 
 @pytest.mark.parametrize("macro", ["reconcile", "reports", "payroll"])
@@ -307,7 +309,9 @@ def test_the_server_wrapper_is_async_and_keeps_the_plain_function():
     plain = inspect.unwrap(scripts.validate_workbook)
     assert not inspect.iscoroutinefunction(plain)
     assert list(inspect.signature(plain).parameters) == ["book", "options"]
-    assert asyncio.iscoroutinefunction(scripts.validate_workbook) == (not hasattr(xw, "sub"))
+    # the root conftest turns xlwings' server mode on, where a script must be a coroutine
+    assert os.environ["XLWINGS_ON_SERVER"] == "true"
+    assert asyncio.iscoroutinefunction(scripts.validate_workbook)
 
 
 def test_every_button_of_the_vba_module_runs_a_desktop_entry_point(tmp_path):

@@ -78,7 +78,7 @@ def test_the_table_groups_findings_by_sheet(runner, tmp_path):
     [
         (None, "não encontrado"),
         (b"", "vazio"),
-        (b"%PDF-1.7 not a workbook", ""),
+        (b"%PDF-1.7 not a workbook", "não é uma planilha (parece ser um PDF)"),
     ],
 )
 def test_unreadable_files_exit_2_with_one_sentence(runner, tmp_path, content, expected):
