@@ -105,6 +105,12 @@ def _identifier_text(kind: Kind, text: pd.Series, numeric: np.ndarray) -> pd.Ser
     """Text as typed; numbers typed into identifier columns get their lost zeros back."""
     if (kind not in _WIDTH and kind is not Kind.CPF_CNPJ) or not numeric.any():
         return text
+    # a number with a fraction is no identifier: shown as the sheet shows it (52998224,725),
+    # its dot not dropped as punctuation into another, valid, identifier
+    fraction = numeric & text.str.contains(".", regex=False).fillna(False).to_numpy(bool)
+    if fraction.any():
+        text = text.where(~fraction, text.str.replace(".", ",", regex=False))
+        numeric = numeric & ~fraction
     numbers = text[numeric]
     if kind is Kind.CPF_CNPJ:
         as_cpf = numbers.str.zfill(11)

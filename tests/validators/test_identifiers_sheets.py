@@ -63,3 +63,14 @@ def test_bank_codes_in_a_payroll_sheet():
         ("S3", "bank.invalid", "error", "341-7"),
         ("S4", "bank.unknown", "warning", ""),
     ]
+
+
+def test_a_number_with_a_fraction_in_an_identifier_column_keeps_its_digits_apart():
+    """The number 52998224.725 is not CPF 529.982.247-25 (its dot is no punctuation), nor is
+    1310.1 (a CEP typed "01310.100" into an English Excel) CEP 13101: the comma the sheet
+    shows is named instead."""
+    row = payroll("341")
+    row[3] = 52998224.725
+    (issue,) = validate_tables([table_of("folha", row)], OPTIONS)
+    assert (issue.cell, issue.code) == ("D2", "cpf.invalid")
+    assert "“,”" in issue.message
