@@ -366,8 +366,9 @@ def _split_by_type(values: np.ndarray, out: Cells) -> None:
         elif code == _EXACT:
             number = np.array([float(v) if v.is_finite() else math.nan for v in chosen])
             out.add_number(at, number)
-            out.exact_at.append(at)
-            out.exact.append(chosen)
+            known = np.array([not v.is_nan() for v in chosen], dtype=bool)
+            out.exact_at.append(at[known])
+            out.exact.append(chosen[known])
         elif code == _OTHER:  # timedelta and the like: read as the text they print as
             out.add_text(at, pa.array([str(v) for v in chosen], type=pa.large_string()))
 
@@ -965,6 +966,9 @@ def _texts(col: Cells) -> pa.Array:
     at, clock = col.clocks()
     if len(at):
         parts.append((at, pa.array([t.strftime("%H:%M") for t in clock], pa.large_string())))
+    at, exact = col.exacts()
+    if len(at):  # after the numbers, whose float text it replaces
+        parts.append((at, pa.array([format(v, "f") for v in exact], pa.large_string())))
     return _assemble(col.n, parts)
 
 

@@ -18,6 +18,7 @@ from retaguarda.validators.fields import (
     parse_decimal,
     parse_integer,
     parse_month,
+    to_text,
 )
 
 
@@ -125,6 +126,13 @@ def test_a_column_of_decimals_is_exact():
     assert cents(parsed) == [123456789012345678, 1, None]
     assert parsed.rounded.tolist() == [False, True, False]
     assert parsed.shown.iloc[0] == "R$ 1.234.567.890.123.456,78"
+
+
+def test_a_decimal_reads_as_text_exactly():
+    """A Decimal in a text or identifier column: its digits, not a float's."""
+    cells = column(Decimal("1234567890123456.78"), Decimal("52998224725"), Decimal("NaN"))
+    assert to_text(cells).tolist()[:2] == ["1234567890123456.78", "52998224725"]
+    assert pd.isna(to_text(cells).iloc[2])
 
 
 def test_decimals_that_are_not_amounts():
