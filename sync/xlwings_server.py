@@ -54,15 +54,15 @@ def _payload() -> dict[str, Any]:
     return data
 
 
-def _within_cell_limit(*blocks: object) -> None:
+def _within_cell_limit(what: str, block: object) -> None:
     """Refuse (413) a request whose arrays hold more cells than the service takes, counted
     on the JSON before xlwings builds anything out of it: building a Book costs far more
     memory and time per cell than reading the body did."""
     limit = current_app.config["RETAGUARDA"].max_workbook_cells
-    cells = sum(workbook.cell_count(block) for block in blocks)
+    cells = workbook.cell_count(block)
     if cells > limit:
         raise ProtocolError(
-            f"a pasta de trabalho enviada tem {_thousands(cells)} células; o serviço aceita até "
+            f"{what} tem {_thousands(cells)} células; o serviço aceita até "
             f"{_thousands(limit)} (RETAGUARDA_MAX_WORKBOOK_CELLS). Envie só as abas do "
             "Retaguarda, ou peça ao administrador para aumentar o limite.",
             413,
@@ -81,14 +81,14 @@ def custom_functions_meta() -> Response:
 @xlwings_api.post("/custom-functions-call")
 def custom_functions_call() -> Response:
     payload = _payload()
-    _within_cell_limit(payload.get("args"))
+    _within_cell_limit("a chamada da função", payload.get("args"))
     return jsonify({"result": _protocol().call_function(payload)})
 
 
 @xlwings_api.post("/custom-scripts-call/<script>")
 def custom_scripts_call(script: str) -> Response:
     payload = _payload()
-    _within_cell_limit(payload.get("sheets"))
+    _within_cell_limit("a pasta de trabalho enviada", payload.get("sheets"))
     workbook.check_shape(payload)
     options = current_app.config["RETAGUARDA"].options()
     return jsonify(_protocol().call_script(script, payload, options))

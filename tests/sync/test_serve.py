@@ -149,7 +149,10 @@ def test_a_function_call_over_the_cell_limit_is_refused():
     }
     response = client.post("/xlwings/custom-functions-call", json=call)
     assert response.status_code == 413
-    assert "RETAGUARDA_MAX_WORKBOOK_CELLS" in response.get_json()["error"]
+    assert response.get_json()["error"].startswith(
+        "a chamada da função tem 2.501 células; o serviço aceita até 1.000 "
+        "(RETAGUARDA_MAX_WORKBOOK_CELLS)"
+    )
 
 
 @pytest.mark.parametrize(
