@@ -203,9 +203,9 @@ def _pending_sheet(book: Workbook, report: Report) -> None:
     sheet.write_row(0, 0, rows[0], bold)
     linked = 0
     for number, (row, target) in enumerate(zip(rows[1:], targets, strict=False), start=1):
-        if not target:
+        if not any(row[1:]):
             sheet.write_string(number, 0, str(row[0]), bold)  # a sheet's heading, its counts
-        elif linked < MAX_LINKS:
+        elif target and linked < MAX_LINKS:
             sheet.write_url(number, 1, f"internal:{target}", string=str(row[1]))
             linked += 1
     for column, width in enumerate(PENDING_WIDTHS):

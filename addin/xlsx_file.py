@@ -245,8 +245,8 @@ def _dress_pending(book: Workbook) -> None:
     sheet = book[PENDING_SHEET]
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in sheet.iter_rows(min_row=2, max_col=2):
-        if row[0].value and not row[1].value:
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value and not any(c.value for c in row[1:]):
             row[0].font = Font(bold=True)  # a sheet's heading with its counts
     for letter, width in zip("ABCDEFG", PENDING_WIDTHS, strict=True):
         sheet.column_dimensions[letter].width = width

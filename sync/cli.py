@@ -262,7 +262,8 @@ def progress_bar(console: Console) -> Iterator[Progress | None]:
         task = bar.add_task("", total=None)
 
         def update(done: int, total: int, description: str) -> None:
-            bar.update(task, completed=done, total=total, description=description)
+            # the description names the user's file and sheets: rich markup, shown as typed
+            bar.update(task, completed=done, total=total, description=markup(description))
 
         yield update
 

@@ -6,6 +6,7 @@ import io
 
 from rich.console import Console
 
+from retaguarda.sync.cli import progress_bar
 from retaguarda.sync.console import print_report
 from retaguarda.validators.issues import Issue, Severity
 from retaguarda.validators.report import Report
@@ -56,3 +57,14 @@ def test_escape_sequences_in_values_and_names_are_shown_as_pictures():
 def test_brackets_in_values_are_text_not_styles():
     text = rendered(Report(issues=[issue(message="a conta “[bold]1.1[/]” não existe")]))
     assert "[bold]1.1[/]" in text
+
+
+def test_the_progress_bar_shows_file_and_sheet_names_as_typed():
+    """The bar (on a terminal only) describes each step by file and sheet name."""
+    out = io.StringIO()
+    console = Console(file=out, width=200, force_terminal=True, color_system=None)
+    with progress_bar(console) as progress:
+        assert progress is not None
+        progress(0, 2, "conferindo Lan[/]çamentos\x1b[2J")
+    assert "Lan[/]çamentos␛[2J" in out.getvalue()
+    assert "\x1b[2J" not in out.getvalue()
