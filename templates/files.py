@@ -1294,7 +1294,7 @@ def _read_html(path: Path, text: str, max_cells: int) -> list[RawSheet]:
     """
     parser = etree.HTMLPullParser(
         events=("start", "end"),
-        tag=("table", "tr", "td", "th", "caption"),
+        tag=("html", "table", "tr", "td", "th", "caption"),
         no_network=True,
         remove_comments=True,
         remove_pis=True,
@@ -1304,9 +1304,14 @@ def _read_html(path: Path, text: str, max_cells: int) -> list[RawSheet]:
     open_tables: list[_HtmlTable] = []
     text = _XML_DECLARATION.sub("", text, count=1)
     try:
+        root: etree._Element | None = None
         for start in range(0, len(text), _PIECE):
             parser.feed(text[start : start + _PIECE])
-            _html_events(parser.read_events(), open_tables, found, budget)
+            events = list(parser.read_events())
+            if root is None and events:
+                root = events[0][1].getroottree().getroot()
+            _html_events(events, open_tables, found, budget)
+            _prune(root)
         parser.close()
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         pass  # libxml2 gives up on hopeless markup: what was read so far is what there is
@@ -1424,7 +1429,7 @@ def _html_events(
                 budget.spend(table.label, len(table.rows), table.width)
                 found[table.slot] = table
             _forget(element)
-        elif table is None or (event == "start" and tag != "tr"):
+        elif tag == "html" or table is None or (event == "start" and tag != "tr"):
             continue
         elif tag == "tr" and event == "start":
             table.start_row(budget)
@@ -1437,6 +1442,17 @@ def _html_events(
             value = " ".join("".join(element.itertext()).split())
             table.place(value, _span(element.get("colspan")), _span(element.get("rowspan")), budget)
             element.clear(keep_tail=False)
+
+
+def _prune(root: etree._Element | None) -> None:
+    """Drop what the parser has finished outside the cells being read: every element but the
+    last child along the path the parser is on, down to an open cell (whose text is still to
+    come), so that the tree never holds the whole page."""
+    node = root
+    while node is not None and node.tag not in ("td", "th", "caption"):
+        if len(node) > 1:
+            del node[:-1]
+        node = node[-1] if len(node) else None
 
 
 _EXCEL_SHEET = re.compile(

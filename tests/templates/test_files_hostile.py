@@ -347,3 +347,22 @@ def test_control_characters_in_html_cells_are_dropped(tmp_path):
         "<table><tr><td>Pag\x1b[31mto\x07 &#27;ok\x9b</td></tr></table>", encoding="utf-8"
     )
     assert read_workbook(path).sheets[0].rows == [["Pag[31mto ok"]]
+
+
+def test_a_page_of_junk_around_a_table_is_not_kept_whole_in_memory(tmp_path):
+    """Two million paragraphs (16 MB) before the table: the parsed page once took 600 MB."""
+    path = tmp_path / "pagina.xls"
+    path.write_text(
+        "<html><body>" + "<p>x</p>" * 2_000_000 + "<table><tr><td>a</td></tr></table></body>",
+        encoding="utf-8",
+    )
+    child = run_isolated(
+        "import resource\n"
+        "from retaguarda.templates.files import read_workbook\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        f"rows = read_workbook({str(path)!r}).sheets[0].rows\n"
+        "grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before\n"
+        "print(rows, grown // 1024 < 300)\n"
+    )
+    assert child.returncode == 0, child.stderr[-2000:]
+    assert child.stdout.strip() == "[['a']] True"
