@@ -49,8 +49,10 @@ _WHITESPACE = "\t\n\v\f\r " + _SPACES
 _PUNCTUATION = _WHITESPACE + "./-" + _DASHES
 #: Typed in a phone number: "+55 (11) 98765-4321".
 _PHONE_PUNCTUATION = _WHITESPACE + "().-" + _DASHES
-#: A number written by a program that prints floats ("2747859517.0") or two decimals.
-_ZERO_FRACTION = "([0-9]+)[.,]00?"
+#: A number written by a program that prints floats ("2747859517.0") or two decimals in the
+#: Brazilian way ("2747859517,00"). Not ".00": a CPF's check digits may be 00, typed after a
+#: dot ("123456789.00").
+_ZERO_FRACTION = "([0-9]+)(?:[.,]0|,00)"
 
 #: Area codes (DDD) in use, from ANATEL's numbering plan.
 _DDD = "1[1-9]|2[12478]|3[1-578]|4[1-9]|5[1345]|6[1-9]|7[134579]|8[1-9]|9[1-9]"
@@ -470,8 +472,7 @@ def _without_zero_fraction(text: pa.Array) -> pa.Array:
     separator = (before == ord(".")) | (before == ord(","))
     deeper = np.flatnonzero(before == ord("0"))
     deeper = deeper[np.diff(offsets)[rows[deeper]] >= 4]
-    third = data[end[rows[deeper]] - 3]
-    separator[deeper] = (third == ord(".")) | (third == ord(","))
+    separator[deeper] = data[end[rows[deeper]] - 3] == ord(",")
     rows = rows[separator]
     if len(rows) == 0:
         return text

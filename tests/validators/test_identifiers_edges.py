@@ -45,6 +45,16 @@ def test_a_number_exported_as_text_keeps_its_digits(text):
     assert not is_cpf(text)
 
 
+def test_check_digits_00_after_a_dot_stay_check_digits():
+    """100.000.037-00 typed with a dot before its check digits is no number with two decimals.
+
+    Weights 10..2 over 1 0 0 0 0 0 0 3 7: 10 + 9 + 14 = 33, 33 % 11 = 0, digit 0; weights
+    11..2 over 1 0 0 0 0 0 0 3 7 0: 11 + 12 + 21 = 44, 44 % 11 = 0, digit 0.
+    """
+    assert verdict_of(check_cpf, "100000037.00") == (False, "", "100.000.037-00")
+    assert is_cpf("100000037.00")
+
+
 def test_a_float_column_is_read_as_the_numbers_it_holds():
     cpf = check_cpf(pd.Series([2747859517.0, np.nan]))
     assert cpf.invalid.tolist() == [True, False]
