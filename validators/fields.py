@@ -113,6 +113,11 @@ _MONTH_KEYS = np.array(sorted(int.from_bytes(name.encode(), "big") for name in _
 _MONTH_NUMBERS = np.array([_MONTH_OF[int(k).to_bytes(3, "big").decode()] for k in _MONTH_KEYS])
 
 _INT64_MAX = int(np.iinfo(np.int64).max)
+#: More digits than any amount that fits int64 with its decimals (and fewer than the 4,300
+#: beyond which Python refuses to read a number): such text is too big, not a number to read.
+_MAX_DIGITS = 40
+#: How much of a cell a message quotes.
+_QUOTED = 40
 _POW10 = np.array([10**i for i in range(19)], dtype=np.int64)
 #: Below this, a scaled float's rounding interval holds at most one decimal with one more
 #: place than wanted, so float arithmetic recovers its shortest repr (see `_float_numbers`).
@@ -1175,7 +1180,7 @@ def date_value(value: object) -> dt.date | None:
     if isinstance(value, np.datetime64):
         return None if np.isnat(value) else pd.Timestamp(value).date()
     if isinstance(value, bool | np.bool_ | dt.time):
-        raise ValueError(f"“{value}” não é uma data.")
+        raise ValueError(f"“{_quoted(value)}” não é uma data.")
     if isinstance(value, int | float | np.integer | np.floating | Decimal):
         if not isinstance(value, int | np.integer) and math.isnan(value):
             return None
@@ -1186,16 +1191,16 @@ def date_value(value: object) -> dt.date | None:
     day, _, hint = _text_date(text)
     if day is None:
         tip = f" Seria {format_date_br(hint)}?" if hint else ""
-        raise ValueError(f"“{text}” não é uma data válida; use dd/mm/aaaa.{tip}")
+        raise ValueError(f"“{_quoted(text)}” não é uma data válida; use dd/mm/aaaa.{tip}")
     return day
 
 
 def _serial_date(serial: float, shown: str) -> dt.date:
     if not math.isfinite(serial) or not 1 <= math.floor(serial) <= _SERIAL_MAX:
-        raise ValueError(f"“{shown}” não é uma data válida; use dd/mm/aaaa.")
+        raise ValueError(f"“{_quoted(shown)}” não é uma data válida; use dd/mm/aaaa.")
     day = math.floor(serial)
     if day == 60:
-        raise ValueError(f"“{shown}” é o 29/02/1900 do Excel, que não existiu.")
+        raise ValueError(f"“{_quoted(shown)}” é o 29/02/1900 do Excel, que não existiu.")
     origin = dt.date(1899, 12, 31) if day < 60 else dt.date(1899, 12, 30)
     return origin + dt.timedelta(days=day)
 
@@ -1250,7 +1255,7 @@ def _scaled(value: object, places: int, whole: bool) -> tuple[int | None, bool]:
     if value is None or value is pd.NA or value is pd.NaT:
         return None, False
     if isinstance(value, bool | np.bool_ | dt.date | dt.time | np.datetime64):
-        raise ValueError(f"“{value}” não é um número.")
+        raise ValueError(f"“{_quoted(value)}” não é um número.")
     if isinstance(value, int | np.integer):
         return _in_range(int(value) * 10**places, str(value)), False
     if isinstance(value, Decimal):
@@ -1275,7 +1280,7 @@ def _text_scaled(text: str, places: int, whole: bool) -> tuple[int, bool, bool]:
     export may have meant 1234.
     """
     if _NUMBER_RE.match(text) is None:
-        raise ValueError(f"“{text}” não é um número válido (ex.: 1.234,56).")
+        raise ValueError(f"“{_quoted(text)}” não é um número válido (ex.: 1.234,56).")
     negative = "-" in text or "(" in text or text[-1] in "Dd"
     digits = "".join(_DIGIT_RUN.findall(text))
     dots, commas = text.count("."), text.count(",")
@@ -1292,6 +1297,8 @@ def _text_scaled(text: str, places: int, whole: bool) -> tuple[int, bool, bool]:
             fraction, ambiguous = after, groupable and places < 3
         elif dots == 1:
             fraction, ambiguous = (0, True) if groupable else (after, False)
+    if len(digits) > _MAX_DIGITS:
+        raise ValueError(f"“{_quoted(text)}” é grande demais.")
     value, rest = int(digits), 0
     if fraction <= places:
         scaled = value * 10 ** (places - fraction)
@@ -1299,7 +1306,7 @@ def _text_scaled(text: str, places: int, whole: bool) -> tuple[int, bool, bool]:
         unit = 10 ** (fraction - places)
         scaled, rest = divmod(value, unit)
         if whole and rest:
-            raise ValueError(f"“{text}” não é um número inteiro.")
+            raise ValueError(f"“{_quoted(text)}” não é um número inteiro.")
         scaled += 2 * rest >= unit
     scaled = _in_range(-scaled if negative else scaled, text)
     return scaled, ambiguous and not whole, rest != 0
@@ -1308,7 +1315,7 @@ def _text_scaled(text: str, places: int, whole: bool) -> tuple[int, bool, bool]:
 def _float_scaled(number: float, places: int, whole: bool) -> int:
     """The reference rounding of a float cell: half-up from its shortest repr."""
     if not math.isfinite(number):
-        raise ValueError(f"“{number}” não é um número válido.")
+        raise ValueError(f"“{_quoted(number)}” não é um número válido.")
     scaled, _ = _decimal_scaled(Decimal(repr(number)), places, whole)
     return scaled
 
@@ -1318,19 +1325,25 @@ def _decimal_scaled(exact: Decimal, places: int, whole: bool) -> tuple[int | Non
     if exact.is_nan():
         return None, False
     if not exact.is_finite():
-        raise ValueError(f"“{exact}” não é um número válido.")
+        raise ValueError(f"“{_quoted(exact)}” não é um número válido.")
     if abs(exact) >= 10**19:
-        raise ValueError(f"“{exact}” é grande demais.")
+        raise ValueError(f"“{_quoted(exact)}” é grande demais.")
     if whole and exact != exact.to_integral_value():
-        raise ValueError(f"“{exact}” não é um número inteiro.")
+        raise ValueError(f"“{_quoted(exact)}” não é um número inteiro.")
     try:
         scaled = exact.scaleb(places).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     except InvalidOperation as error:
-        raise ValueError(f"“{exact}” é grande demais.") from error
+        raise ValueError(f"“{_quoted(exact)}” é grande demais.") from error
     return _in_range(int(scaled), str(exact)), scaled != exact.scaleb(places)
+
+
+def _quoted(value: object) -> str:
+    """A cell as a message quotes it: long ones cut short, so that a sentence stays one."""
+    text = str(value)
+    return text if len(text) <= _QUOTED else text[: _QUOTED - 1] + "…"
 
 
 def _in_range(scaled: int, shown: str) -> int:
     if abs(scaled) > _INT64_MAX:
-        raise ValueError(f"“{shown}” é grande demais.")
+        raise ValueError(f"“{_quoted(shown)}” é grande demais.")
     return scaled

@@ -232,3 +232,25 @@ def test_aware_datetime_objects_are_dated_in_brasilia():
     assert days(parse_date(column(stamp))) == [dt.date(2026, 3, 5)]
     assert date_value(stamp) == dt.date(2026, 3, 5)
     assert date_value(naive) == dt.date(2026, 3, 6)
+
+
+# --------------------------------------------------------------------------------------------
+# Hostile cells: a clear sentence in Portuguese, short enough to read
+
+
+@pytest.mark.parametrize("cell", ["1" * 5000, "1" * 5000 + ",50", "-" + "9" * 4301])
+def test_a_number_too_long_for_python_is_too_big_in_portuguese(cell):
+    with pytest.raises(ValueError, match="é grande demais") as refused:
+        money(cell)
+    assert len(str(refused.value)) < 120
+    assert parse_decimal(column(cell), 2).invalid.tolist() == [True]
+
+
+@pytest.mark.parametrize("cell", ["x" * 100_000, "1 234 " * 5000, "05/03/2026" * 1000])
+def test_a_long_cell_is_quoted_shortened(cell):
+    with pytest.raises(ValueError) as refused:
+        money(cell)
+    assert len(str(refused.value)) < 120
+    with pytest.raises(ValueError, match="não é uma data") as refused:
+        date_value(cell)
+    assert len(str(refused.value)) < 120
