@@ -518,8 +518,8 @@ def _scan_part(path: Path, file: BinaryIO, info: zipfile.ZipInfo, max_cells: int
     if scan is None:
         rows, cols, formulas = _scan_irregular(path, _inflate(path, file, info), max_cells)
         return _Scan(rows, cols, exact=True, escapes=True, formulas=formulas)
-    cols, digits, escapes, formulas = scan
-    found = _Scan(10**digits - 1, cols, exact=False, escapes=escapes, formulas=formulas)
+    cols, rows, escapes, formulas = scan
+    found = _Scan(rows, cols, exact=False, escapes=escapes, formulas=formulas)
     if found.cells > min(max_cells, _FAR_CHECK):
         _refine(path, file, info, found, max_cells)
     return found
@@ -736,11 +736,18 @@ _ESCAPE = re.compile(rb"_(?:x[0-9A-Fa-f]{4}_|#)")
 
 
 @cache
-def _beyond(columns: int, digits: int) -> re.Pattern[bytes]:
-    """A `<c` tag whose reference is not `r="A1"`-shaped, or past these columns or digits."""
-    return re.compile(
-        rb'<c(?! r="%s[1-9][0-9]{0,%d}")[\s/>]' % (_columns_up_to(columns), digits - 1)
-    )
+def _beyond(columns: int, digits: int, lead: int) -> re.Pattern[bytes]:
+    """A `<c` tag whose reference is not `r="A1"`-shaped, or past these columns, or past a row
+    of this many digits whose first one is at most `lead` (so past `_row_bound`)."""
+    rows = b"[1-%d]" % lead
+    if digits > 1:
+        rows = b"(?:[1-%d][0-9]{%d}|[1-9][0-9]{0,%d})" % (lead, digits - 1, digits - 2)
+    return re.compile(rb'<c(?! r="%s%s")[\s/>]' % (_columns_up_to(columns), rows))
+
+
+def _row_bound(digits: int, lead: int) -> int:
+    """The last row number of `digits` digits starting with `lead`: 2, 6 → 299,999."""
+    return (lead + 1) * 10 ** (digits - 1) - 1
 
 
 def _columns_up_to(columns: int) -> bytes:
@@ -758,18 +765,19 @@ def _columns_up_to(columns: int) -> bytes:
 def _scan_regular(
     pieces: Iterable[bytes],
 ) -> tuple[int, int, bool, dict[tuple[int, int], str]] | None:
-    """(columns, digits, escapes, formulas without a value) when every cell is written
-    `<c r="A1"...`, else None.
+    """(columns, a bound on the rows, escapes, formulas without a value) when every cell is
+    written `<c r="A1"...`, else None.
 
-    Every cell then lies within the rightmost column and the longest row number seen, and
+    Every cell then lies within the rightmost column and the row bound (the longest row
+    number seen, with its highest first digit: 299,999 for a sheet of 200,000 rows), and
     calamine places it by its reference alone. The search is one pass that only stops at a
     reference further right or longer than any so far (a few times per sheet), so it costs a
     fraction of calamine's own parse. A cell written any other way (no reference, a namespace
     prefix, lower case, a second `r`) sends the sheet to `_scan_irregular`.
     """
-    columns, digits, escapes = 1, 1, False
+    columns, digits, lead, escapes = 1, 1, 1, False
     formulas: dict[tuple[int, int], str] = {}
-    beyond = _beyond(columns, digits)
+    beyond = _beyond(columns, digits, lead)
     for piece in pieces:
         found = beyond.search(piece)
         while found:
@@ -777,8 +785,10 @@ def _scan_regular(
             if cell is None:
                 return None
             columns = max(columns, _column_number(cell[1].decode()))
-            digits = max(digits, len(cell[2]))
-            beyond = _beyond(columns, digits)
+            row = cell[2]
+            if (len(row), row[0] - 48) > (digits, lead):
+                digits, lead = len(row), row[0] - 48
+            beyond = _beyond(columns, digits, lead)
             found = beyond.search(piece, found.start())
         if _PREFIXED.search(piece):
             return None
@@ -793,7 +803,7 @@ def _scan_regular(
             for cell in _NO_VALUE.finditer(piece):
                 position = int(cell[2]) - 1, _column_number(cell[1].decode()) - 1
                 formulas[position] = _formula_text(html.unescape(_text(cell[3] or b"")))
-    return columns, digits, escapes, formulas
+    return columns, _row_bound(digits, lead), escapes, formulas
 
 
 #: C1 control characters written raw (UTF-8): XML allows them, terminals obey them. Like
