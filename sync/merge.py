@@ -296,7 +296,7 @@ def _errors_by_row(issues: Sequence[Issue]) -> dict[tuple[str, int | None], list
     under (sheet, None). Warnings never quarantine a row."""
     found: dict[tuple[str, int | None], list[Issue]] = defaultdict(list)
     for issue in issues:
-        if issue.severity is Severity.ERROR:
+        if issue.severity == Severity.ERROR:
             found[(issue.sheet, issue.row)].append(issue)
     return found
 

@@ -211,6 +211,8 @@ def test_the_cli_syncs_the_seeded_samples_through_the_emulator(emulator, store_u
         assert summary["quarantined"] == len(bad_rows) > 0
         assert summary["inserted"] + summary["quarantined"] == summary["rows"]
     again = json.loads(runner.invoke(main, ["sync", "--format", "json"]).stdout)["sources"]
+    assert [s["source"] for s in again] == ["matriz", "filial-rio"]
+    assert all(s["rows"] > 0 for s in again)
     assert all(s["unchanged"] == s["rows"] and s["ids_written"] == 0 for s in again)
 
 

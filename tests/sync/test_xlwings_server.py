@@ -194,6 +194,7 @@ def test_validate_workbook_applies_the_services_closed_period(monkeypatch):
     payload = office_js_payload(SAMPLES / "matriz.xlsx")
     path = "/xlwings/custom-scripts-call/validate_workbook"
     open_books = _notes(create_app().test_client().post(path, json=payload))
+    assert open_books, "the sample's other planted mistakes get notes"
     assert not any("período já fechado" in note for note in open_books)
 
     closed = create_app(closed_until="2025-12-31").test_client().post(path, json=payload)
