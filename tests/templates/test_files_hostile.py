@@ -366,3 +366,17 @@ def test_a_page_of_junk_around_a_table_is_not_kept_whole_in_memory(tmp_path):
     )
     assert child.returncode == 0, child.stderr[-2000:]
     assert child.stdout.strip() == "[['a']] True"
+
+
+@pytest.mark.parametrize(("last", "outcome"), [(250, "read"), (950, "file.sheet_too_large")])
+def test_the_rough_row_bound_follows_the_first_digit(tmp_path, last, outcome):
+    """Rows 1-150 and one more row further down, three columns, a budget of 800 cells."""
+    data = dense_rows(150, 3) + f'<row r="{last}"><c r="C{last}"><v>1</v></c></row>'
+    path = xlsx_with_parts(
+        tmp_path / "linhas.xlsx",
+        [("Dados", "xl/worksheets/sheet1.xml", "worksheets/sheet1.xml", data)],
+    )
+    if outcome == "read":
+        assert len(read_workbook(path, max_cells=800).sheets[0].rows) == last
+    else:
+        assert read_error(path, max_cells=800).code == outcome
