@@ -1297,9 +1297,10 @@ def _text_scaled(text: str, places: int, whole: bool) -> tuple[int, bool, bool]:
             fraction, ambiguous = after, groupable and places < 3
         elif dots == 1:
             fraction, ambiguous = (0, True) if groupable else (after, False)
-    if len(digits) > _MAX_DIGITS:
+    significant = digits.lstrip("0") or "0"
+    if len(significant) > _MAX_DIGITS:
         raise ValueError(f"“{_quoted(text)}” é grande demais.")
-    value, rest = int(digits), 0
+    value, rest = int(significant), 0
     if fraction <= places:
         scaled = value * 10 ** (places - fraction)
     else:

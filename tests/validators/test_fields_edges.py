@@ -238,7 +238,7 @@ def test_aware_datetime_objects_are_dated_in_brasilia():
 # Hostile cells: a clear sentence in Portuguese, short enough to read
 
 
-@pytest.mark.parametrize("cell", ["1" * 5000, "1" * 5000 + ",50", "-" + "9" * 4301])
+@pytest.mark.parametrize("cell", ["1" * 5000, "1" * 5000 + ",50", "-" + "9" * 4301, "1" * 41])
 def test_a_number_too_long_for_python_is_too_big_in_portuguese(cell):
     with pytest.raises(ValueError, match="é grande demais") as refused:
         money(cell)
@@ -246,9 +246,13 @@ def test_a_number_too_long_for_python_is_too_big_in_portuguese(cell):
     assert parse_decimal(column(cell), 2).invalid.tolist() == [True]
 
 
+def test_leading_zeros_do_not_count():
+    assert money("0" * 5000 + "12,50") == Decimal("12.50")
+
+
 @pytest.mark.parametrize("cell", ["x" * 100_000, "1 234 " * 5000, "05/03/2026" * 1000])
 def test_a_long_cell_is_quoted_shortened(cell):
-    with pytest.raises(ValueError) as refused:
+    with pytest.raises(ValueError, match="não é um número") as refused:
         money(cell)
     assert len(str(refused.value)) < 120
     with pytest.raises(ValueError, match="não é uma data") as refused:
