@@ -78,11 +78,16 @@ def _identifier(value: Any, digits: int) -> str:
     if isinstance(value, bool | np.bool_):
         return str(value)
     fraction = isinstance(value, numbers.Real | Decimal) and not isinstance(value, numbers.Integral)
-    if fraction and math.isfinite(value) and value == int(value):
+    if fraction and math.isfinite(value) and abs(value) < _HUGE and value == int(value):
         value = int(value)
     if isinstance(value, numbers.Integral):
-        return str(int(value)).zfill(digits)
+        return str(int(value)).zfill(digits) if abs(value) < _HUGE else "número gigante"
     return str(value)
+
+
+#: No identifier is this long; bigger numbers are shown as they print (1E+5000), not written
+#: out digit by digit (Python refuses past 4,300 digits).
+_HUGE = 10**40
 
 
 @xw.func

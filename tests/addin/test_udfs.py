@@ -65,6 +65,14 @@ def test_numbers_of_any_type(value):
     assert udfs.RG_CPF_VALIDO(value) is True
 
 
+def test_a_huge_number_is_refused_in_portuguese():
+    assert udfs.RG_CPF_VALIDO(Decimal("1E+5000")) is False
+    assert udfs.RG_FORMATA_CPF(Decimal("1E+5000")) == (
+        "Erro: “1E+5000” não é um CPF válido (confira os dígitos verificadores)."
+    )
+    assert udfs.RG_CPF_VALIDO(10**5000) is False
+
+
 def test_a_decimal_is_a_number():
     assert udfs.RG_CPF_VALIDO(Decimal("52998224725")) is True
     assert udfs.RG_FORMATA_CPF(Decimal("1234567890")) == "012.345.678-90"
