@@ -250,16 +250,17 @@ def _too_large(path: Path, sheet: str, rows: int, cols: int) -> UnreadableFile:
     )
 
 
-def _workbook_too_large(path: Path, cells: int, limit: int) -> UnreadableFile:
-    name = _name(path)
-    count, most = _thousands(cells), _thousands(limit)
+def _workbook_too_large(path: Path, sheet: str, cells: int, limit: int) -> UnreadableFile:
+    name, count, most = _name(path), _thousands(cells), _thousands(limit)
     return _error(
         path,
         "file.workbook_too_large",
-        f"O arquivo “{name}” é grande demais: somadas as suas abas, são {count} células, "
-        f"acima do limite de {most}; apague as abas ou o que estiver perdido longe dos dados.",
-        f"File “{name}” is too large: its sheets add up to {cells:,} cells, above the limit "
-        f"of {limit:,}; delete sheets, or whatever is left far from the data.",
+        f"O arquivo “{name}” é grande demais: somadas, as suas abas passam do limite de {most} "
+        f"células (até a aba “{sheet}” já são {count}); apague as abas que não forem "
+        "necessárias ou o que estiver perdido longe dos dados.",
+        f"File “{name}” is too large: its sheets add up to more than the limit of {limit:,} "
+        f"cells ({cells:,} up to sheet “{sheet}”); delete the sheets that are not needed, or "
+        "whatever is left far from the data.",
     )
 
 
@@ -275,7 +276,7 @@ class _Budget:
         if rows * cols > self.limit:
             raise _too_large(self.path, sheet, rows, cols)
         if self.spent + rows * cols > self.limit:
-            raise _workbook_too_large(self.path, self.spent + rows * cols, self.limit)
+            raise _workbook_too_large(self.path, sheet, self.spent + rows * cols, self.limit)
 
     def spend(self, sheet: str, rows: int, cols: int) -> None:
         self.check(sheet, rows, cols)

@@ -140,7 +140,8 @@ def test_the_cell_budget_is_spent_by_all_the_sheets_together(tmp_path):
     assert [len(s.rows) for s in read_workbook(path, max_cells=300).sheets] == [10, 10, 10]
     error = read_error(path, max_cells=299)  # each sheet's 100 cells fit; 3 × 100 do not
     assert error.code == "file.workbook_too_large"
-    assert "300 células" in error.message
+    assert "passam do limite de 299 células" in error.message
+    assert "até a aba “Aba3” já são 300" in error.message
 
 
 def test_nine_sheets_each_under_the_limit_are_refused_together(tmp_path):
