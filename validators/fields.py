@@ -388,7 +388,7 @@ def _split_ints(values: np.ndarray, at: np.ndarray, out: Cells) -> None:
         ints = np.where(exact, values, 0).astype(np.int64)
     out.add_number(at[exact], ints[exact].astype(np.float64))
     if not exact.all():
-        big = [str(int(v)) for v in values[~exact]]
+        big = [format(Decimal(int(v)), "f") for v in values[~exact]]  # str() stops at 4,300
         out.add_text(at[~exact], pa.array(big, type=pa.large_string()))
 
 

@@ -246,6 +246,13 @@ def test_a_number_too_long_for_python_is_too_big_in_portuguese(cell):
     assert parse_decimal(column(cell), 2).invalid.tolist() == [True]
 
 
+def test_an_integer_of_thousands_of_digits_is_text_too_big():
+    """Python refuses to write out an int past 4,300 digits; the cell is still read."""
+    cells = column(10**5000, 5)
+    assert to_text(cells).iloc[0] == "1" + "0" * 5000
+    assert parse_decimal(cells, 2).invalid.tolist() == [True, False]
+
+
 def test_leading_zeros_do_not_count():
     assert money("0" * 5000 + "12,50") == Decimal("12.50")
 
