@@ -1257,7 +1257,7 @@ def _scaled(value: object, places: int, whole: bool) -> tuple[int | None, bool]:
     if isinstance(value, bool | np.bool_ | dt.date | dt.time | np.datetime64):
         raise ValueError(f"“{_quoted(value)}” não é um número.")
     if isinstance(value, int | np.integer):
-        return _in_range(int(value) * 10**places, str(value)), False
+        return _in_range(int(value) * 10**places, format(Decimal(int(value)), "f")), False
     if isinstance(value, Decimal):
         return _decimal_scaled(value, places, whole)[0], False
     if isinstance(value, float | np.floating):

@@ -251,6 +251,8 @@ def test_an_integer_of_thousands_of_digits_is_text_too_big():
     cells = column(10**5000, 5)
     assert to_text(cells).iloc[0] == "1" + "0" * 5000
     assert parse_decimal(cells, 2).invalid.tolist() == [True, False]
+    with pytest.raises(ValueError, match="é grande demais"):
+        money(10**5000)
 
 
 def test_leading_zeros_do_not_count():
