@@ -381,3 +381,20 @@ def test_the_rough_row_bound_follows_the_first_digit(tmp_path, last, outcome):
         assert len(read_workbook(path, max_cells=800).sheets[0].rows) == last
     else:
         assert read_error(path, max_cells=800).code == outcome
+
+
+def test_raw_del_and_c1_characters_in_xlsx_text_are_dropped(tmp_path):
+    """XML allows DEL and the C1 controls (CSI, U+009B, is ESC [ to many terminals)."""
+    path = xlsx_with_parts(
+        tmp_path / "c1.xlsx",
+        [
+            (
+                "Dados",
+                "xl/worksheets/sheet1.xml",
+                "worksheets/sheet1.xml",
+                '<row r="1"><c r="A1" t="inlineStr"><is><t>a\u009b2Jb\x7fc\u00e7</t></is>'
+                "</c></row>",
+            )
+        ],
+    )
+    assert read_workbook(path).sheets[0].rows == [["a2Jbcç"]]
