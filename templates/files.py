@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import unquote
 
 import msoffcrypto
 import olefile
@@ -501,7 +502,8 @@ def _text(value: bytes) -> str:
 def _readings(target: str) -> set[str]:
     """The zip names, lower case, that a relationship target may stand for."""
     found: set[str] = set()
-    for written in {target, html.unescape(target)}:
+    decoded = html.unescape(target)
+    for written in {target, decoded, unquote(decoded), decoded.replace("\\", "/")}:
         bare = written.lstrip("/")
         for name in (bare, "xl/" + written, "xl/" + bare, written):
             found |= {name, posixpath.normpath(name) if name else name}
