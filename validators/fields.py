@@ -1184,6 +1184,8 @@ def date_value(value: object) -> dt.date | None:
     if isinstance(value, int | float | np.integer | np.floating | Decimal):
         if not isinstance(value, int | np.integer) and math.isnan(value):
             return None
+        if abs(value) > _SERIAL_MAX + 1:  # before float(), which overflows on a huge int
+            raise ValueError(f"“{_quoted(value)}” não é uma data válida; use dd/mm/aaaa.")
         return _serial_date(float(value), str(value))
     text = str(value).strip()
     if not text:
@@ -1257,7 +1259,7 @@ def _scaled(value: object, places: int, whole: bool) -> tuple[int | None, bool]:
     if isinstance(value, bool | np.bool_ | dt.date | dt.time | np.datetime64):
         raise ValueError(f"“{_quoted(value)}” não é um número.")
     if isinstance(value, int | np.integer):
-        return _in_range(int(value) * 10**places, format(Decimal(int(value)), "f")), False
+        return _in_range(int(value) * 10**places, int(value)), False
     if isinstance(value, Decimal):
         return _decimal_scaled(value, places, whole)[0], False
     if isinstance(value, float | np.floating):
@@ -1339,12 +1341,13 @@ def _decimal_scaled(exact: Decimal, places: int, whole: bool) -> tuple[int | Non
 
 
 def _quoted(value: object) -> str:
-    """A cell as a message quotes it: long ones cut short, so that a sentence stays one."""
-    text = str(value)
+    """A cell as a message quotes it: long ones cut short, so that a sentence stays one (and
+    an int through Decimal: str() refuses one of more than 4,300 digits)."""
+    text = format(Decimal(value), "f") if type(value) is int else str(value)
     return text if len(text) <= _QUOTED else text[: _QUOTED - 1] + "…"
 
 
-def _in_range(scaled: int, shown: str) -> int:
+def _in_range(scaled: int, shown: object) -> int:
     if abs(scaled) > _INT64_MAX:
         raise ValueError(f"“{_quoted(shown)}” é grande demais.")
     return scaled

@@ -253,6 +253,8 @@ def test_an_integer_of_thousands_of_digits_is_text_too_big():
     assert parse_decimal(cells, 2).invalid.tolist() == [True, False]
     with pytest.raises(ValueError, match="é grande demais"):
         money(10**5000)
+    with pytest.raises(ValueError, match="não é uma data válida"):
+        date_value(10**5000)
 
 
 def test_leading_zeros_do_not_count():
