@@ -9,11 +9,17 @@ time and memory. The format is told by the content, never by the name.
 The dangerous part is calamine: it builds a dense grid from A1 to the last cell in use, and a
 single stray value at XFD1048576 makes it ask for half a terabyte and abort the whole process,
 which Python cannot catch. So before calamine touches a workbook we inflate its XML ourselves,
-with a cap (which also defeats zip bombs), and bound the extent of every sheet. The bound must
-cost little next to calamine's own read, so the common case is one regular-expression pass
-that stops only at a cell reference further right or longer than any seen so far
-(`_scan_regular`); the exact scans run only when that bound is too loose or the XML is
-written in an unusual way.
+with a cap (which also defeats zip bombs), and bound the extent of every sheet, found through
+the relationships as calamine finds it, whatever the part's name. The bound must cost little
+next to calamine's own read, so the common case is one regular-expression pass that stops
+only at a cell reference further right or longer than any seen so far (`_scan_regular`); the
+exact scans run only when that bound is too loose or the XML is written in an unusual way.
+The sheets of a workbook share one budget of cells; a value far from a sheet's data (which
+Excel opens without complaint) is left out of a copy that calamine reads instead, and named.
+
+Text formats are read by lenient readers, so their limits are applied while reading: an HTML
+page is parsed as a stream with its cells counted as they are produced, a CSV line is
+measured before it is split. No reader passes control characters on (but tab and newline).
 """
 
 from __future__ import annotations
