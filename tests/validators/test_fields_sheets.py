@@ -6,7 +6,9 @@ from datetime import date
 
 from conftest import TODAY, table_of
 
-from retaguarda.templates.validate import Options, validate_tables
+from retaguarda.templates.files import read_workbook
+from retaguarda.templates.reader import read_tables
+from retaguarda.templates.validate import Options, validate_files, validate_tables
 
 OPTIONS = Options(today=TODAY, closed_until=date(2025, 12, 31))
 
@@ -39,3 +41,25 @@ def test_dates_typed_month_first_and_digits_in_a_date_column(chart):
         ("A3", "date.ambiguous", "02/03/2026"),
         ("A4", "date.invalid", ""),
     ]
+
+
+def test_a_bank_statement_csv_as_banks_export_it(tmp_path):
+    """A real file through the real reader: trailing minus, D/C, thin spaces, boleto codes."""
+    path = tmp_path / "extrato.csv"
+    path.write_text(
+        "Data;Descrição;Documento;Valor;Saldo;Banco;Conta\n"
+        "05/03/2026;Fornecedor;1;1.234,56-;10.000,00;341-7;12345-6\n"
+        "05/03/2026;Tarifa;2;150,00 D;9.850,00;001-9;12345-X\n"
+        "06/03/2026;Depósito;3;1\u2009234,56 C;11.084,56;748-X;98765\u20130\n"
+        "2026-03-06T01:30:00Z;PIX;4;0,005;11.084,57;341-8;12.345-6\n",
+        encoding="utf-8",
+    )
+    report = validate_files([path], OPTIONS)
+    assert [(i.cell, i.code) for i in report.issues] == [
+        ("D5", "number.rounded"),
+        ("F5", "bank.invalid"),
+    ]
+    (table,) = read_tables(read_workbook(path))
+    assert table.data["valor"].tolist() == [-123456, -15000, 123456, 1]
+    # 01:30 UTC on the 6th is 22:30 of the 5th in Brasília (UTC-3)
+    assert table.data["data"].dt.day.tolist() == [5, 5, 6, 5]
