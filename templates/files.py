@@ -425,13 +425,21 @@ def _read_xlsx(
         raw = _read_calamine(path, clean=escapes, source=source)
     by_name: dict[str, tuple[dict[tuple[int, int], str], list[str]]] = {}
     for name, found in sheets:
-        formulas = {k: v for info in found for k, v in scans[id(info)].formulas.items()}
+        formulas = {k: v for info in found for k, v in _kept_formulas(scans[id(info)]).items()}
         by_name[name] = formulas, [cell for info in found for cell in far.get(id(info), ())]
     for sheet in raw:
         sheet.formulas, sheet.far = by_name.get(sheet.name, ({}, []))
         if sheet.formulas:  # calamine leaves them out: the grid must still reach them
             _reach(sheet.rows, *map(max, zip(*sheet.formulas, strict=True)))
     return raw
+
+
+def _kept_formulas(scan: _Scan) -> dict[tuple[int, int], str]:
+    """The formulas without a value that are read: a far one is left out with its cell."""
+    if scan.near is None:
+        return scan.formulas
+    rows, cols = scan.near
+    return {(r, c): f for (r, c), f in scan.formulas.items() if r < rows and c < cols}
 
 
 def _reach(rows: list[list[object]], row: int, col: int) -> None:

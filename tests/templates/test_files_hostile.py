@@ -398,3 +398,22 @@ def test_raw_del_and_c1_characters_in_xlsx_text_are_dropped(tmp_path):
         ],
     )
     assert read_workbook(path).sheets[0].rows == [["a2Jbcç"]]
+
+
+def test_a_far_formula_without_a_value_is_left_out_like_a_far_value(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Valor", "Dobro"])
+    sheet.append([1, "=A2*2"])
+    sheet["XFD1048576"] = "=A2"
+    path = tmp_path / "formula_longe.xlsx"
+    book.save(path)
+    child = run_isolated(
+        "from retaguarda.templates.files import read_workbook\n"
+        f"sheet = read_workbook({str(path)!r}).sheets[0]\n"
+        "print(sheet.rows, sheet.formulas, sheet.far)\n"
+    )
+    assert child.returncode == 0, child.stderr[-2000:]
+    assert child.stdout.strip() == (
+        "[['Valor', 'Dobro'], [1.0, '']] {(1, 1): '=A2*2'} ['XFD1048576']"
+    )
