@@ -560,14 +560,22 @@ def _refine(path: Path, file: BinaryIO, info: zipfile.ZipInfo, found: _Scan, lim
 
 
 def _near(numbers: list[int], gap: int) -> int:
-    """The last number before the first jump of more than `gap` (the first number counts
-    from 1, so a table that starts far down is data, not a stray)."""
-    last = numbers[0] if numbers else 0
-    for number in numbers[1:]:
-        if number - last > gap + 1:
-            break
-        last = number
-    return last
+    """Where the data ends along one axis: the end of the biggest run of numbers (rows or
+    columns in use) without a jump of more than `gap`, with the runs before it.
+
+    A stray value beside a table is a run of one after the table's run; a title above a
+    table that starts far down is a run of one before it, and both are kept.
+    """
+    if not numbers:
+        return 0
+    size, end, best_size, best_end = 0, numbers[0], 0, numbers[0]
+    for number in numbers:
+        if number - end > gap + 1:
+            size = 0
+        size, end = size + 1, number
+        if size > best_size:
+            best_size, best_end = size, end
+    return best_end
 
 
 def _spend(

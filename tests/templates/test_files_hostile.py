@@ -417,3 +417,19 @@ def test_a_far_formula_without_a_value_is_left_out_like_a_far_value(tmp_path):
     assert child.stdout.strip() == (
         "[['Valor', 'Dobro'], [1.0, '']] {(1, 1): '=A2*2'} ['XFD1048576']"
     )
+
+
+def test_a_title_far_above_a_table_is_not_taken_for_a_stray_value(tmp_path):
+    """Only the smaller runs of rows after the biggest one are far values."""
+    data = (
+        '<row r="1"><c r="A1"><v>0</v></c></row>'
+        + "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(2000, 2100))
+        + '<row r="1048576"><c r="A1048576"><v>1</v></c></row>'
+    )
+    path = xlsx_with_parts(
+        tmp_path / "titulo.xlsx",
+        [("Dados", "xl/worksheets/sheet1.xml", "worksheets/sheet1.xml", data)],
+    )
+    sheet = read_workbook(path, max_cells=5000).sheets[0]
+    assert (len(sheet.rows), sheet.rows[0], sheet.rows[-1]) == (2099, [0.0], [2099.0])
+    assert sheet.far == ["A1048576"]
