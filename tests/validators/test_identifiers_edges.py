@@ -15,12 +15,16 @@ import pytest
 
 from retaguarda.validators.identifiers import (
     check_bank,
+    check_cep,
     check_cnpj,
     check_cpf,
     check_cpf_cnpj,
+    check_ncm,
     check_pis,
+    check_pix,
     is_cnpj,
     is_cpf,
+    is_pix,
 )
 
 
@@ -148,3 +152,10 @@ def test_a_number_that_is_both_a_cpf_and_a_cnpj_is_read_as_a_cpf_and_warned():
     assert verdict.warned.tolist() == [True, False, False]
     assert verdict.warning_code == "cpf_cnpj.ambiguous"
     assert verdict.warning_suggestion.iloc[0] == "00.000.000/0001-91"
+
+
+def test_dashes_and_spaces_in_other_identifiers():
+    assert verdict_of(check_pix, "+55 (11) 98765\u20134321") == (False, "", "+5511987654321")
+    assert is_pix("+55\u2009(11)\u200998765\u20134321")
+    assert verdict_of(check_cep, "01310\u2013100") == (False, "", "01310-100")
+    assert verdict_of(check_ncm, "8471\u202f30\u202f12") == (False, "", "8471.30.12")
