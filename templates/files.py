@@ -395,7 +395,7 @@ def _read_xlsx(
     (`sheet1.bin`, no extension, another folder, odd case); every other part that may hold
     cells is scanned too, as a second line of defence, but only sheets spend the budget.
     """
-    sheets = _worksheet_parts(path, package, infos)
+    sheets, placeholders = _worksheet_parts(path, package, infos)
     named = {id(info) for _, found in sheets for info in found}
     parts = [
         info
@@ -409,7 +409,7 @@ def _read_xlsx(
     for info in parts:
         lower = info.filename.lower()
         if id(info) in named or not lower.startswith(_WITHOUT_CELLS):
-            scans[id(info)] = scan = _scan_part(path, file, info, max_cells)
+            scans[id(info)] = scan = _scan_part(path, file, info, max_cells, placeholders)
             if id(info) not in named and scan.rows * scan.cols > max_cells:
                 raise _too_large(path, info.filename, scan.rows, scan.cols)
         else:
@@ -429,8 +429,10 @@ def _read_xlsx(
         by_name[name] = formulas, [cell for info in found for cell in far.get(id(info), ())]
     for sheet in raw:
         sheet.formulas, sheet.far = by_name.get(sheet.name, ({}, []))
-        if sheet.formulas:  # calamine leaves them out: the grid must still reach them
+        if sheet.formulas:  # calamine leaves them out (or reads a 0): the grid must reach them
             _reach(sheet.rows, *map(max, zip(*sheet.formulas, strict=True)))
+            for row, col in sheet.formulas:
+                sheet.rows[row][col] = ""
     return raw
 
 
@@ -461,8 +463,12 @@ _MAX_BOOK = 16 * MiB  # xl/workbook.xml or its relationships; more is no workboo
 
 def _worksheet_parts(
     path: Path, package: zipfile.ZipFile, infos: list[zipfile.ZipInfo]
-) -> list[tuple[str, list[zipfile.ZipInfo]]]:
-    """(sheet name, the parts calamine may open for it), in workbook order.
+) -> tuple[list[tuple[str, list[zipfile.ZipInfo]]], bool]:
+    """(sheet name, the parts calamine may open for it), in workbook order, and whether the
+    workbook asks to be calculated when opened (`fullCalcOnLoad`).
+
+    Libraries that write formulas without calculating them ask that: openpyxl leaves the
+    value out, xlsxwriter writes 0 in its place, so there a formula's 0 is no value.
 
     calamine (0.9) finds `xl/workbook.xml` and its relationships by a case-blind name, maps a
     `<sheet>`'s relationship id to its `Target` byte for byte (entities are not decoded), and
@@ -480,8 +486,11 @@ def _worksheet_parts(
             if b"Id" in attributes:
                 links[attributes[b"Id"]] = attributes.get(b"Target", b"")
     sheets: list[tuple[str, list[zipfile.ZipInfo]]] = []
+    calculate = False
     for info in by_name.get("xl/workbook.xml", ()):
-        for tag in _SHEET.finditer(_book_member(path, package, info)):
+        book = _book_member(path, package, info)
+        calculate |= bool(_CALCULATE_ON_LOAD.search(book))
+        for tag in _SHEET.finditer(book):
             attributes = _attributes(tag[1])
             name = _CONTROL.sub("", html.unescape(_text(attributes.get(b"name", b""))))
             found = [
@@ -492,7 +501,12 @@ def _worksheet_parts(
                 for part in by_name.get(target, ())
             ]
             sheets.append((name, list({id(part): part for part in found}.values())))
-    return sheets
+    return sheets, calculate
+
+
+_CALCULATE_ON_LOAD = re.compile(
+    rb"""<(?:[^\s<>/:]+:)?calcPr\b[^>]*\bfullCalcOnLoad\s*=\s*["'](?:1|true)["']"""
+)
 
 
 def _book_member(path: Path, package: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
@@ -524,16 +538,20 @@ def _readings(target: str) -> set[str]:
     return {name.lower() for name in found if name}
 
 
-def _scan_part(path: Path, file: BinaryIO, info: zipfile.ZipInfo, max_cells: int) -> _Scan:
+def _scan_part(
+    path: Path, file: BinaryIO, info: zipfile.ZipInfo, max_cells: int, placeholders: bool
+) -> _Scan:
     """How far the part's cells reach, with the formulas that have no calculated value.
 
     The rough bound of `_scan_regular` is refined by a second, exact pass only when it is
     large; then values far from the rest (a stray value at XFD1048576 beside a small table)
-    are told apart from the data, so that the data can still be read.
+    are told apart from the data, so that the data can still be read. With `placeholders`,
+    a formula's 0 stands for no value (see `_worksheet_parts`).
     """
-    scan = _scan_regular(_tag_pieces(path, _inflate(path, file, info)))
+    scan = _scan_regular(_tag_pieces(path, _inflate(path, file, info)), placeholders)
     if scan is None:
-        rows, cols, formulas = _scan_irregular(path, _inflate(path, file, info), max_cells)
+        chunks = _inflate(path, file, info)
+        rows, cols, formulas = _scan_irregular(path, chunks, max_cells, placeholders)
         return _Scan(rows, cols, exact=True, escapes=True, formulas=formulas)
     cols, rows, escapes, formulas = scan
     found = _Scan(rows, cols, exact=False, escapes=escapes, formulas=formulas)
@@ -788,7 +806,7 @@ def _columns_up_to(columns: int) -> bytes:
 
 
 def _scan_regular(
-    pieces: Iterable[bytes],
+    pieces: Iterable[bytes], placeholders: bool = False
 ) -> tuple[int, int, bool, dict[tuple[int, int], str]] | None:
     """(columns, a bound on the rows, escapes, formulas without a value) when every cell is
     written `<c r="A1"...`, else None.
@@ -824,8 +842,9 @@ def _scan_regular(
             return None
         if not escapes:
             escapes = bool(_ESCAPE.search(squeezed))
-        if _NO_VALUE_HINT.search(piece) or _SHARED_NO_VALUE_HINT.search(piece):
-            for cell in _NO_VALUE.finditer(piece):
+        hint, shared_hint, no_value = _NO_VALUE[placeholders]
+        if hint.search(piece) or shared_hint.search(piece):
+            for cell in no_value.finditer(piece):
                 position = int(cell[2]) - 1, _column_number(cell[1].decode()) - 1
                 formulas[position] = _formula_text(html.unescape(_text(cell[3] or b"")))
     return columns, _row_bound(digits, lead), escapes, formulas
@@ -835,15 +854,22 @@ def _scan_regular(
 #: the hints below, a search with a literal start, which runs at memory speed.
 _C1_CONTROL = re.compile(rb"\xc2[\x80-\x9f]")
 #: A formula with no calculated value, as openpyxl writes it (`<f>A1*2</f><v></v></c>`) or
-#: a shared one with no value (`<f t="shared" si="0"/></c>`): calamine leaves the cell out.
-#: The hints rule out most pieces before the full expression runs.
-_NO_VALUE_HINT = re.compile(rb"</f>(?:<v></v>|<v/>)?</c>")
-_SHARED_NO_VALUE_HINT = re.compile(rb"/></c>")
-_NO_VALUE = re.compile(
-    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?:[^>"\']|"[^"]*"|\'[^\']*\')*>'
-    rb"(?:<f\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*/>|<f\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>([^<]*)</f>)"
-    rb"(?:<v\s*/>|<v>\s*</v>)?</c>"
-)
+#: a shared one with no value (`<f t="shared" si="0"/></c>`): calamine leaves the cell out;
+#: with placeholders, also as xlsxwriter writes it (`<f>A1*2</f><v>0</v></c>`). The hints
+#: (two searches with a literal start) rule out most pieces before the full expression runs.
+_NO_VALUE = {
+    placeholders: (
+        re.compile(rb"</f>(?:<v></v>|<v/>%s)?</c>" % zero),
+        re.compile(rb"/>(?:<v>0</v>)?</c>" if placeholders else rb"/></c>"),
+        re.compile(
+            rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?:[^>"\']|"[^"]*"|\'[^\']*\')*>'
+            rb"(?:<f\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*/>"
+            rb"|<f\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>([^<]*)</f>)"
+            rb"(?:<v\s*/>|<v>\s*%s</v>)?</c>" % (b"0?" if placeholders else b"")
+        ),
+    )
+    for placeholders, zero in ((False, b""), (True, b"|<v>0</v>"))
+}
 
 
 def _formula_text(text: str) -> str:
@@ -875,7 +901,7 @@ _REFERENCE = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 
 
 def _scan_irregular(
-    path: Path, chunks: Iterable[bytes], max_cells: int
+    path: Path, chunks: Iterable[bytes], max_cells: int, placeholders: bool = False
 ) -> tuple[int, int, dict[tuple[int, int], str]]:
     """The extent of a sheet as calamine positions it, for XML written in an unusual way.
 
@@ -911,7 +937,8 @@ def _scan_irregular(
             if last_row * last_col > max_cells:
                 return last_row, last_col, formulas
             inside = {_local_name(child.tag): child for child in element}
-            if "f" in inside and not (inside.get("v") is not None and inside["v"].text):
+            value = (inside["v"].text or "").strip() if "v" in inside else ""
+            if "f" in inside and (not value or (placeholders and value == "0")):
                 formulas[at_row, at_col] = _formula_text(inside["f"].text or "")
     return last_row, last_col, formulas
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import xlsxwriter
 from test_files import _CONTENT_TYPES, _RELS, A1, read_error, run_isolated
 
 from retaguarda.templates.files import read_workbook
@@ -433,3 +434,28 @@ def test_a_title_far_above_a_table_is_not_taken_for_a_stray_value(tmp_path):
     sheet = read_workbook(path, max_cells=5000).sheets[0]
     assert (len(sheet.rows), sheet.rows[0], sheet.rows[-1]) == (2099, [0.0], [2099.0])
     assert sheet.far == ["A1048576"]
+
+
+def test_xlsxwriters_zero_in_place_of_a_value_is_no_value(tmp_path):
+    """xlsxwriter writes 0 as every formula's result and asks Excel to calculate on load."""
+    path = tmp_path / "xlsxwriter.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("Dados")
+    sheet.write_row(0, 0, ["Valor", "Dobro"])
+    sheet.write_row(1, 0, [10, 0])
+    sheet.write_formula(2, 1, "=A2*2")
+    book.close()
+    raw = read_workbook(path).sheets[0]
+    assert raw.formulas == {(2, 1): "=A2*2"}
+    assert raw.rows == [["Valor", "Dobro"], [10.0, 0.0], ["", ""]]
+
+
+def test_a_calculated_zero_is_a_value(tmp_path):
+    """Excel does not ask to calculate on load: its cached 0 is the formula's result."""
+    data = '<row r="1"><c r="A1"><v>0</v></c><c r="B1"><f>A1*2</f><v>0</v></c></row>'
+    path = xlsx_with_parts(
+        tmp_path / "zero.xlsx",
+        [("Dados", "xl/worksheets/sheet1.xml", "worksheets/sheet1.xml", data)],
+    )
+    raw = read_workbook(path).sheets[0]
+    assert (raw.rows, raw.formulas) == ([[0.0, 0.0]], {})
