@@ -1075,7 +1075,8 @@ def _cut_cells(
             end += len(b"</c>")
             if len(far) < _MAX_FAR_LISTED and _HOLDS_VALUE.search(data, tag.end(), end):
                 cell = _CANONICAL.match(data, start)
-                far.append((cell[1] + cell[2]).decode() if cell else "")
+                if cell:  # always, in a sheet `_scan_regular` found regular
+                    far.append((cell[1] + cell[2]).decode())
         kept.append(data[at:start])
         at = end
     kept.append(data[at:])

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import islice
 from operator import itemgetter
+from string import ascii_uppercase
 
 import numpy as np
 import pandas as pd
@@ -191,12 +192,14 @@ def read_sheets(
 
 
 def _far_values(sheet: RawSheet) -> list[Issue]:
+    """A warning at each value the file reader left out because it lies far from the data:
+    the user should know it is there and was not checked."""
     return [
         make_issue(
             "sheet.stray_cell",
             sheet=sheet.name,
             cell=reference,
-            row=int(reference.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") or 0) or None,
+            row=int(reference.lstrip(ascii_uppercase)),
             reference=reference,
         )
         for reference in sheet.far
