@@ -245,7 +245,7 @@ def _bomb(path: Path) -> UnreadableFile:
 
 
 def _too_large(path: Path, sheet: str, rows: int, cols: int) -> UnreadableFile:
-    name, cell = _name(path), f"{column_letter(cols - 1)}{rows}"
+    name, cell, sheet = _name(path), f"{column_letter(cols - 1)}{rows}", _CONTROL.sub("", sheet)
     count = _thousands(rows * cols)
     return _error(
         path,
@@ -259,6 +259,7 @@ def _too_large(path: Path, sheet: str, rows: int, cols: int) -> UnreadableFile:
 
 def _workbook_too_large(path: Path, sheet: str, cells: int, limit: int) -> UnreadableFile:
     name, count, most = _name(path), _thousands(cells), _thousands(limit)
+    sheet = _CONTROL.sub("", sheet)
     return _error(
         path,
         "file.workbook_too_large",
@@ -1500,7 +1501,7 @@ def _html_events(
             table.end_row(budget)
             _forget(element)
         elif tag == "caption":
-            table.caption = table.caption or " ".join("".join(element.itertext()).split())[:31]
+            table.caption = table.caption or _sheet_title("".join(element.itertext()))
         else:  # a td or th
             value = " ".join("".join(element.itertext()).split())
             table.place(value, _span(element.get("colspan")), _span(element.get("rowspan")), budget)
@@ -1545,9 +1546,14 @@ _TABLE_START = re.compile(r"<table[\s>]", re.IGNORECASE)
 
 
 def _html_text(markup: str) -> str:
-    """Text of a bit of markup, as a sheet name: entities decoded, spaces squeezed, at most
-    31 characters as in Excel."""
-    return _CONTROL.sub("", " ".join(html.unescape(re.sub(r"<[^>]*>", "", markup)).split()))[:31]
+    """Text of a bit of markup, as a sheet name (see `_sheet_title`)."""
+    return _sheet_title(html.unescape(re.sub(r"<[^>]*>", "", markup)))
+
+
+def _sheet_title(text: str) -> str:
+    """Text as a sheet name: spaces squeezed, no control characters, at most 31 characters
+    as in Excel."""
+    return _CONTROL.sub("", " ".join(text.split()))[:31]
 
 
 def _span(value: str | None) -> int:

@@ -459,3 +459,12 @@ def test_a_calculated_zero_is_a_value(tmp_path):
     )
     raw = read_workbook(path).sheets[0]
     assert (raw.rows, raw.formulas) == ([[0.0, 0.0]], {})
+
+
+def test_control_characters_never_reach_a_sheet_name_or_a_message(tmp_path):
+    page = tmp_path / "legenda.xls"
+    page.write_text(
+        "<table><caption>Ext\x1b[2Jrato</caption><tr><td>a</td><td>b</td></tr></table>", "utf-8"
+    )
+    assert [s.name for s in read_workbook(page).sheets] == ["Ext[2Jrato"]
+    assert "\x1b" not in read_error(page, max_cells=1).message
