@@ -18,7 +18,7 @@ import math
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -26,7 +26,6 @@ from xml.sax.saxutils import escape
 from openpyxl.utils.cell import coordinate_to_tuple
 from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
-from xlsxwriter.worksheet import Worksheet
 
 from retaguarda.addin.macros import (
     MARKS_SHEET,
@@ -68,13 +67,17 @@ _SPECIAL_TEXT = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class DataSheet:
-    """One sheet of the source, under the name it gets in the copy."""
+@dataclass
+class OutSheet:
+    """A sheet of the copy: its rows, streamed, and the formats xlsxwriter numbers for it."""
 
     name: str
     rows: list[list[object]]
-    hidden: bool
+    hidden: bool = False
+    #: row → column → format, 0-based: the cells that need one (marks, headings, links)
+    formats: dict[int, dict[int, Format]] = field(default_factory=dict)
+    #: the format of each cell type that needs a number format (dates, times, durations)
+    by_type: dict[type, Format] = field(default_factory=dict)
 
 
 def write_copy(
@@ -87,23 +90,31 @@ def write_copy(
 ) -> None:
     """Write `out`: every sheet of `workbook` with its values, the offending cells filled and
     noted, the Pendências sheet first with a link to each cell, and the marks sheet hidden."""
-    hidden = set(hidden)
-    sheets, renamed = _data_sheets(workbook.sheets, hidden)
+    data, renamed = _data_sheets(workbook.sheets, set(hidden))
     issues = [replace(i, sheet=renamed.get(i.sheet, i.sheet)) for i in report.issues]
-    report = replace(report, issues=issues)
-    names = {s.name for s in sheets}
+    names = {s.name for s in data}
     marks = [m for m in cell_marks(issues) if m.sheet in names]
     package = io.BytesIO()
-    styles = _write_package(package, sheets, report, marks, vba_project)
-    _stream_rows(package, out, sheets, styles)
+    options = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    book = Workbook(package, {"in_memory": True, **options})
+    if vba_project is not None:
+        book.add_vba_project(io.BytesIO(vba_project), is_stream=True)
+    sheets = [_pending_sheet(book, replace(report, issues=issues))]
+    sheets += _mark_data_sheets(book, data, marks)
+    if marks:
+        record = [Recorded(m.sheet, m.cell, painted=True, noted=True) for m in marks]
+        sheets.append(OutSheet(MARKS_SHEET, record_rows(record), hidden=True))
+        book.add_worksheet(MARKS_SHEET).hide()
+    book.close()
+    _stream_rows(package, out, sheets)
 
 
 def _data_sheets(
     raw: Sequence[RawSheet], hidden: set[str]
-) -> tuple[list[DataSheet], dict[str, str]]:
+) -> tuple[list[OutSheet], dict[str, str]]:
     """The sheets to copy, the add-in's own left out (they are written anew), each under a
     name Excel accepts (a CSV's sheet is named after the file, which may hold anything)."""
-    sheets: list[DataSheet] = []
+    sheets: list[OutSheet] = []
     renamed: dict[str, str] = {}
     taken = {s.casefold() for s in OWN_SHEETS}
     for sheet in raw:
@@ -112,7 +123,7 @@ def _data_sheets(
         name = _sheet_name(sheet.name, taken)
         taken.add(name.casefold())
         renamed[sheet.name] = name
-        sheets.append(DataSheet(name, sheet.rows, sheet.name in hidden))
+        sheets.append(OutSheet(name, sheet.rows, sheet.name in hidden))
     return sheets, renamed
 
 
@@ -130,28 +141,35 @@ def _sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-@dataclass
-class SheetStyles:
-    """The style index of each marked cell ((row, column), 0-based) and of each cell type
-    that needs a number format, as xlsxwriter numbered them."""
+def _pending_sheet(book: Workbook, report: Report) -> OutSheet:
+    """The Pendências sheet, first and active: bold header and headings, a link per cell."""
+    rows, targets = pending_sheet_rows(report)
+    sheet = OutSheet(PENDING_SHEET, rows)
+    worksheet = book.add_worksheet(PENDING_SHEET)
+    bold, link = book.add_format({"bold": True}), book.get_default_url_format()
+    sheet.formats[0] = dict.fromkeys(range(len(rows[0])), bold)
+    for column in sheet.formats[0]:
+        worksheet.write_blank(0, column, None, bold)
+    linked = 0
+    for number, (row, target) in enumerate(zip(rows[1:], targets, strict=False), start=1):
+        if not any(row[1:]):  # a sheet's heading, with its counts
+            sheet.formats[number] = {0: bold}
+            worksheet.write_blank(number, 0, None, bold)
+        elif target and linked < MAX_LINKS:
+            sheet.formats[number] = {1: link}
+            worksheet.write_url(number, 1, f"internal:{target}", string=str(row[1]))
+            linked += 1
+    for column, width in enumerate(PENDING_WIDTHS):
+        worksheet.set_column(column, column, width)
+    worksheet.freeze_panes(1, 0)
+    worksheet.activate()
+    return sheet
 
-    marked: dict[int, dict[int, int]]
-    by_type: dict[type, int]
 
-
-def _write_package(
-    target: io.BytesIO,
-    sheets: list[DataSheet],
-    report: Report,
-    marks: list[CellMark],
-    vba_project: bytes | None,
-) -> list[SheetStyles]:
-    """Everything but the data rows, through xlsxwriter; the styles the rows will need."""
-    options = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
-    book = Workbook(target, {"in_memory": True, **options})
-    if vba_project is not None:
-        book.add_vba_project(io.BytesIO(vba_project), is_stream=True)
-    _pending_sheet(book, report)
+def _mark_data_sheets(
+    book: Workbook, sheets: list[OutSheet], marks: list[CellMark]
+) -> list[OutSheet]:
+    """Each data sheet with its marked cells filled and noted; the formats of its dates."""
     by_sheet: dict[str, list[CellMark]] = {}
     for mark in marks:
         by_sheet.setdefault(mark.sheet, []).append(mark)
@@ -165,62 +183,22 @@ def _write_package(
             formats[fill, kind] = book.add_format(properties)
         return formats[fill, kind]
 
-    pending: list[tuple[dict[int, dict[int, Format]], dict[type, Format]]] = []
     for sheet in sheets:
         worksheet = book.add_worksheet(sheet.name)
         if sheet.hidden:
             worksheet.hide()
-        marked: dict[int, dict[int, Format]] = {}
         for mark in by_sheet.get(sheet.name, []):
             row, col = (n - 1 for n in coordinate_to_tuple(mark.cell))
             value = _value_at(sheet.rows, row, col)
             kind = type(value) if type(value) in NUMBER_FORMATS else None
-            marked.setdefault(row, {})[col] = fmt = style(mark.fill, kind)
+            sheet.formats.setdefault(row, {})[col] = fmt = style(mark.fill, kind)
             worksheet.write_blank(row, col, None, fmt)
             worksheet.write_comment(row, col, mark.note, {"author": "Retaguarda", "x_scale": 2})
-        by_type = {}
-        for kind, (row, col) in _first_unmarked_of_each_type(sheet.rows, marked).items():
-            by_type[kind] = fmt = style(None, kind)
+        # xlsxwriter numbers only the formats some cell uses: one cell of each type has it
+        for kind, (row, col) in _first_unmarked_of_each_type(sheet.rows, sheet.formats).items():
+            sheet.by_type[kind] = fmt = style(None, kind)
             worksheet.write_blank(row, col, None, fmt)
-        pending.append((marked, by_type))
-    record = [Recorded(m.sheet, m.cell, painted=True, noted=True) for m in marks]
-    if record:
-        _plain_sheet(book, MARKS_SHEET, record_rows(record)).hide()
-    book.close()
-    return [
-        SheetStyles(
-            {r: {c: f.xf_index for c, f in cols.items()} for r, cols in marked.items()},
-            {kind: f.xf_index for kind, f in by_type.items()},
-        )
-        for marked, by_type in pending
-    ]
-
-
-def _pending_sheet(book: Workbook, report: Report) -> None:
-    rows, targets = pending_sheet_rows(report)
-    sheet = _plain_sheet(book, PENDING_SHEET, rows)
-    bold = book.add_format({"bold": True})
-    sheet.write_row(0, 0, rows[0], bold)
-    linked = 0
-    for number, (row, target) in enumerate(zip(rows[1:], targets, strict=False), start=1):
-        if not any(row[1:]):
-            sheet.write_string(number, 0, str(row[0]), bold)  # a sheet's heading, its counts
-        elif target and linked < MAX_LINKS:
-            sheet.write_url(number, 1, f"internal:{target}", string=str(row[1]))
-            linked += 1
-    for column, width in enumerate(PENDING_WIDTHS):
-        sheet.set_column(column, column, width)
-    sheet.freeze_panes(1, 0)
-    sheet.activate()
-
-
-def _plain_sheet(book: Workbook, name: str, rows: list[list[object]]) -> Worksheet:
-    sheet = book.add_worksheet(name)
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if value != "":
-                sheet.write_string(r, c, str(value))
-    return sheet
+    return sheets
 
 
 def _value_at(rows: list[list[object]], row: int, col: int) -> object:
@@ -230,8 +208,7 @@ def _value_at(rows: list[list[object]], row: int, col: int) -> object:
 def _first_unmarked_of_each_type(
     rows: list[list[object]], marked: dict[int, dict[int, Format]]
 ) -> dict[type, tuple[int, int]]:
-    """Where a date, a date-time, a time and a duration first appear unmarked: xlsxwriter
-    numbers only the formats that some cell uses."""
+    """Where a date, a date-time, a time and a duration first appear unmarked."""
     found: dict[type, tuple[int, int]] = {}
     wanted = set(NUMBER_FORMATS)
     for r, row in enumerate(rows):
@@ -245,27 +222,29 @@ def _first_unmarked_of_each_type(
     return found
 
 
-def _stream_rows(
-    package: io.BytesIO, out: Path, sheets: list[DataSheet], styles: list[SheetStyles]
-) -> None:
-    """Copy xlsxwriter's package into `out`, each data sheet with all its rows."""
-    parts = {f"xl/worksheets/sheet{n}.xml": i for i, n in enumerate(range(2, len(sheets) + 2))}
+def _stream_rows(package: io.BytesIO, out: Path, sheets: list[OutSheet]) -> None:
+    """Copy xlsxwriter's package into `out`, each sheet with all its rows."""
+    parts = {f"xl/worksheets/sheet{n}.xml": sheet for n, sheet in enumerate(sheets, start=1)}
     with (
         zipfile.ZipFile(package) as source,
         zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target,
     ):
         for info in source.infolist():
             xml = source.read(info)
-            if info.filename not in parts:
+            sheet = parts.get(info.filename)
+            if sheet is None:
                 target.writestr(info, xml, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
                 continue
-            sheet = sheets[parts[info.filename]]
             found = _SHEET_DATA.search(xml)
             assert found is not None, "xlsxwriter writes a sheetData in every worksheet"
             head = _DIMENSION.sub(_dimension(sheet.rows), xml[: found.start()], count=1)
+            styled = {
+                r: {c: f.xf_index for c, f in cols.items()} for r, cols in sheet.formats.items()
+            }
+            by_type = {kind: f.xf_index for kind, f in sheet.by_type.items()}
             with target.open(info.filename, "w", force_zip64=True) as part:
                 part.write(head + b"<sheetData>")
-                for chunk in _row_chunks(sheet.rows, styles[parts[info.filename]]):
+                for chunk in _row_chunks(sheet.rows, styled, by_type):
                     part.write(chunk)
                 part.write(b"</sheetData>" + xml[found.end() :])
 
@@ -276,16 +255,18 @@ def _dimension(rows: list[list[object]]) -> bytes:
     return f'<dimension ref="A1:{last}"/>'.encode()
 
 
-def _row_chunks(rows: list[list[object]], styles: SheetStyles) -> Iterator[bytes]:
+def _row_chunks(
+    rows: list[list[object]], styled_rows: dict[int, dict[int, int]], types: dict[type, int]
+) -> Iterator[bytes]:
     """The `<row>` elements of the sheet, a few thousand rows per piece. The loop is written
     for speed: a full sheet is seven million cells or more."""
     width = max((len(r) for r in rows), default=0)
     letters = [column_letter(c) for c in range(width)]
-    by_type = {kind: f' s="{index}"' for kind, index in styles.by_type.items()}
+    by_type = {kind: f' s="{index}"' for kind, index in types.items()}
     special = _SPECIAL_TEXT.search
     pieces: list[str] = []
     for number, row in enumerate(rows, start=1):
-        styled = styles.marked.get(number - 1)
+        styled = styled_rows.get(number - 1)
         if styled:
             cells = _styled_cells(row, number, letters, styled, by_type)
         else:
@@ -320,7 +301,8 @@ def _styled_cells(
             if c in styled:
                 cells.append(f'<c r="{ref}"{style}/>')
         elif type(value) is str:
-            cells.append(f'<c r="{ref}"{style} t="inlineStr"><is>{_text(value)}</is></c>')
+            text = _text(value) if _SPECIAL_TEXT.search(value) else f"<t>{value}</t>"
+            cells.append(f'<c r="{ref}"{style} t="inlineStr"><is>{text}</is></c>')
         else:
             cells.append(_cell(ref, style, value, type(value)))
     return cells

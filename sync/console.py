@@ -20,6 +20,11 @@ from retaguarda.validators.report import Report
 
 SEVERITY_PT = {"error": "erro", "warning": "aviso"}
 STYLE = {"error": "bold red", "warning": "yellow"}
+MAX_ROWS_PER_SHEET = 1_000
+MORE = (
+    "… e mais {} pendência(s) nesta aba: a lista completa sai com --format json e na aba "
+    "Pendências de --write-back."
+)
 #: what JSON leaves raw but a terminal acts on: DEL and the C1 controls (U+009B is CSI)
 _JSON_RAW_CONTROLS = re.compile("[\x7f-\x9f]")
 
@@ -37,10 +42,13 @@ def json_text(data: object) -> str:
 
 
 def report_renderable(report: Report) -> Group:
+    """One table per sheet, of its first `MAX_ROWS_PER_SHEET` findings: past that a terminal
+    is no place to read them (and drawing 100,000 rows takes rich most of a minute)."""
     parts: list[object] = []
-    for (file, sheet), issues in report.by_sheet().items():
+    for (file, sheet), found in report.by_sheet().items():
+        issues = found[:MAX_ROWS_PER_SHEET]
         table = Table(
-            title=f"{markup(file)} — {markup(sheet)} ({len(issues)})",
+            title=f"{markup(file)} — {markup(sheet)} ({len(found)})",
             title_justify="left",
             expand=False,
         )
@@ -59,6 +67,8 @@ def report_renderable(report: Report) -> Group:
                 markup(issue.suggestion),
             )
         parts.append(table)
+        if len(found) > len(issues):
+            parts.append(Text(MORE.format(len(found) - len(issues)), style="yellow"))
     parts.append(summary_text(report))
     return Group(*parts)
 

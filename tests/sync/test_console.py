@@ -68,3 +68,12 @@ def test_the_progress_bar_shows_file_and_sheet_names_as_typed():
         progress(0, 2, "conferindo Lan[/]çamentos\x1b[2J")
     assert "Lan[/]çamentos␛[2J" in out.getvalue()
     assert "\x1b[2J" not in out.getvalue()
+
+
+def test_a_sheet_with_thousands_of_findings_shows_the_first_thousand_and_says_so():
+    many = [issue(cell=f"D{row}") for row in range(2, 2 + 1_500)]
+    text = rendered(Report(issues=many))
+    assert "Lançamentos (1500)" in text
+    assert "D1001" in text  # the thousandth finding
+    assert "D1002" not in text
+    assert "… e mais 500 pendência(s) nesta aba" in text
