@@ -28,7 +28,6 @@ import codecs
 import contextlib
 import csv
 import html
-import io
 import posixpath
 import re
 import stat
@@ -1314,6 +1313,7 @@ def _read_text(path: Path, max_cells: int) -> tuple[str, list[RawSheet]]:
         raise _unreadable(path) from None
     declared = _META_CHARSET.search(data[:4096])
     text = _decode(path, data, declared[1].decode("ascii", "replace") if declared else None)
+    del data  # the text is what is read now: a 200 MB file is not kept twice
     head = text[:4096].lstrip().lower()
     if "urn:schemas-microsoft-com:office:spreadsheet" in head and "<workbook" in head:
         raise _unsupported(path, "XML do Excel 2003", "Excel 2003 XML")
@@ -1571,6 +1571,12 @@ _MAX_CSV_LINE = 1_000_000
 _MAX_CSV_FIELDS = 16_384
 #: A row costs Python about as much memory as this many short cells, even an empty one.
 _ROW_COST = 4
+#: Each CSV cell is a string object of its own (~60 bytes), where calamine's numbers and
+#: repeated strings are shared: a CSV cell counts as this many cells of the budget.
+_CSV_CELL_COST = 2
+
+
+_LINE_END = re.compile(r"\r\n?|\n")
 
 
 def _read_csv(path: Path, text: str, max_cells: int) -> list[RawSheet]:
@@ -1582,16 +1588,16 @@ def _read_csv(path: Path, text: str, max_cells: int) -> list[RawSheet]:
     else:
         delimiter = _sniff_delimiter(text[:65536])
     name = _CONTROL.sub("", path.stem)
-    budget = _Budget(path, max_cells)
+    budget = _Budget(path, max_cells // _CSV_CELL_COST)
     rows: list[list[object]] = []
     width = 0
-    lines = _csv_lines(path, io.StringIO(text, newline=""), delimiter, skipped)
+    lines = _csv_lines(path, text, delimiter, skipped)
     reader = csv.reader(lines, delimiter=delimiter)
     try:
         for row in reader:
             rows.append(row)
             width = max(width, len(row))
-            if len(rows) * max(width, _ROW_COST) > max_cells:  # blank lines are rows too
+            if len(rows) * max(width, _ROW_COST) > budget.limit:  # blank lines are rows too
                 raise _too_large(path, name, len(rows), max(width, 1))
             budget.check(name, len(rows), width)
     except csv.Error:
@@ -1608,24 +1614,35 @@ def _read_csv(path: Path, text: str, max_cells: int) -> list[RawSheet]:
     return [RawSheet(name=name, rows=rows)]
 
 
-def _csv_lines(path: Path, lines: Iterable[str], delimiter: str, skipped: int) -> Iterator[str]:
-    """The physical lines, each refused before the csv module splits it if it is too long."""
-    for number, line in enumerate(lines, 1 + skipped):
-        if len(line) > _MAX_CSV_FIELDS and (
-            len(line) > _MAX_CSV_LINE or line.count(delimiter) >= _MAX_CSV_FIELDS
-        ):
-            size, fields, most = map(_thousands, (len(line), _MAX_CSV_FIELDS, _MAX_CSV_LINE))
-            raise _error(
-                path,
-                "file.csv_line_too_long",
-                f"A linha {number} do arquivo “{_name(path)}” é longa demais para ser uma linha "
-                f"de planilha ({size} caracteres; o limite é de {fields} colunas e {most} "
-                "caracteres); confira se o arquivo é mesmo um CSV.",
-                f"Line {number} of file “{_name(path)}” is too long for a spreadsheet row "
-                f"({len(line):,} characters; the limit is {_MAX_CSV_FIELDS:,} columns and "
-                f"{_MAX_CSV_LINE:,} characters); check that the file really is a CSV.",
-            )
+def _csv_lines(path: Path, text: str, delimiter: str, skipped: int) -> Iterator[str]:
+    """The physical lines of the text with their ends ("\n", "\r\n" or a lone "\r", as the
+    csv module expects them), as slices, so that no copy of the whole text is made; a line too
+    long for a spreadsheet row is refused before the csv module splits it."""
+    start, number = 0, skipped
+    for end in _LINE_END.finditer(text):
+        line, start, number = text[start : end.end()], end.end(), number + 1
+        if len(line) > _MAX_CSV_FIELDS:
+            _check_csv_line(path, line, number, delimiter)
         yield line
+    if start < len(text):
+        _check_csv_line(path, text[start:], number + 1, delimiter)
+        yield text[start:]
+
+
+def _check_csv_line(path: Path, line: str, number: int, delimiter: str) -> None:
+    if len(line) <= _MAX_CSV_LINE and line.count(delimiter) < _MAX_CSV_FIELDS:
+        return
+    size, fields, most = map(_thousands, (len(line), _MAX_CSV_FIELDS, _MAX_CSV_LINE))
+    raise _error(
+        path,
+        "file.csv_line_too_long",
+        f"A linha {number} do arquivo “{_name(path)}” é longa demais para ser uma linha "
+        f"de planilha ({size} caracteres; o limite é de {fields} colunas e {most} "
+        "caracteres); confira se o arquivo é mesmo um CSV.",
+        f"Line {number} of file “{_name(path)}” is too long for a spreadsheet row "
+        f"({len(line):,} characters; the limit is {_MAX_CSV_FIELDS:,} columns and "
+        f"{_MAX_CSV_LINE:,} characters); check that the file really is a CSV.",
+    )
 
 
 def _sniff_delimiter(sample: str) -> str:

@@ -245,8 +245,8 @@ def test_blank_csv_lines_count_against_the_budget(tmp_path):
     """150 million newlines once took all the memory: an empty row is a row all the same."""
     path = tmp_path / "linhas.csv"
     path.write_text("\n" * 100, encoding="utf-8")
-    assert read_error(path, max_cells=300).code == "file.sheet_too_large"
-    assert len(read_workbook(path, max_cells=400).sheets[0].rows) == 100
+    assert read_error(path, max_cells=799).code == "file.sheet_too_large"
+    assert len(read_workbook(path, max_cells=800).sheets[0].rows) == 100  # 100 × 4 × 2
 
 
 # --- 6. raw control characters from lenient readers -------------------------------------------
@@ -468,3 +468,13 @@ def test_control_characters_never_reach_a_sheet_name_or_a_message(tmp_path):
     )
     assert [s.name for s in read_workbook(page).sheets] == ["Ext[2Jrato"]
     assert "\x1b" not in read_error(page, max_cells=1).message
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+def test_csv_line_ends_of_every_system(tmp_path, end):
+    path = tmp_path / "fins.csv"
+    path.write_bytes(
+        end.join(["Data;Obs", '05/03/2026;"duas\nlinhas"', "06/03/2026;x", ""]).encode()
+    )
+    rows = read_workbook(path).sheets[0].rows
+    assert rows == [["Data", "Obs"], ["05/03/2026", "duas\nlinhas"], ["06/03/2026", "x"]]
