@@ -31,9 +31,11 @@ from retaguarda.templates.files import RawWorkbook, read_workbook
 from retaguarda.validators.report import Report
 
 NOTE_AUTHOR = "Retaguarda"
-#: A workbook that unpacks to more than this is not loaded into openpyxl, which takes some
-#: 20 µs and a kilobyte a cell: about 40 MB, 700,000 cells, is 15 s and 1 GB.
-MAX_UNPACKED_FORMATTED = 40 * 2**20
+#: A workbook that unpacks to more than this is copied from its cells, not loaded into
+#: openpyxl, which spends some 25 µs a cell to load, mark and save it: 17.5 MB (50,000 rows of
+#: 7 columns) took 10 s in all, 35 MB 23 s (benchmarks/write_back.py); the streamed copy of a
+#: full sheet, 400 MB, takes about 24 s.
+MAX_UNPACKED_FORMATTED = 24 * 2**20
 #: how the notice names a source that is not an Excel workbook, by `RawWorkbook.kind`
 KIND_PT = {
     "xls": "XLS (Excel 97-2003)",
