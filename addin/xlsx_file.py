@@ -93,16 +93,30 @@ def write_back(
     """Write `out`: `source` with every offending cell filled and noted, and a Pendências sheet.
 
     `workbook` is the source as already read for the report, if the caller kept it. Raises
-    `UnreadableFile` when the source cannot be read at all.
+    `UnreadableFile` when the source cannot be read at all, `OSError` when `out` cannot be
+    written. The copy is written beside `out` and moved there only once complete, so a failed
+    or interrupted run never leaves half a workbook under the name the user gave.
     """
     source, out = Path(source), Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    keep_macros = out.suffix.lower() == ".xlsm"
+    partial = out.with_name(f".{out.stem}.parcial{out.suffix}")
+    try:
+        notice = _write(source, report, partial, out.suffix.lower() == ".xlsm", workbook)
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
+    return WriteBack(out, notice)
+
+
+def _write(
+    source: Path, report: Report, out: Path, keep_macros: bool, workbook: RawWorkbook | None
+) -> str | None:
+    """Write the copy; what the user should know about it, if anything."""
     package = _package(source)
     if package is not None and package.unpacked <= MAX_UNPACKED_FORMATTED:
         try:
             _mark_in_place(source, report, out, keep_macros=keep_macros and package.has_macros)
-            return WriteBack(out)
+            return None
         except Exception:  # whatever openpyxl trips on, the copy from the cells as read is left
             notice = (
                 "a formatação do original não pôde ser copiada; a cópia marcada leva os dados "
@@ -121,7 +135,7 @@ def write_back(
         )
     macros = _macros(source) if package and package.has_macros and keep_macros else None
     write_copy(raw, report, out, hidden=package.hidden if package else (), vba_project=macros)
-    return WriteBack(out, notice)
+    return notice
 
 
 def open_workbook(source: Path | BinaryIO, *, keep_macros: bool = True) -> Workbook:

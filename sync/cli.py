@@ -163,6 +163,11 @@ def validate(
         except UnreadableFile as error:
             err.print(f"[bold red]erro:[/] {markup(error.message)}", highlight=False)
             sys.exit(EXIT_UNREADABLE)
+        except OSError as error:
+            where, reason = markup(str(write_back)), markup(error.strerror or str(error))
+            message = f"não foi possível gravar a cópia marcada em {where} ({reason})."
+            err.print(f"[bold red]erro:[/] {message}", highlight=False)
+            sys.exit(EXIT_UNREADABLE)
         if written.notice:
             err.print(f"[yellow]atenção:[/] {markup(written.notice)}", highlight=False)
         err.print(f"cópia marcada gravada em {markup(str(write_back))}", highlight=False)

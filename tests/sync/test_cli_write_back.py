@@ -196,3 +196,19 @@ def test_json_output_escapes_the_controls_a_terminal_would_obey(runner, tmp_path
     assert "\x9b" not in result.stdout
     assert "\x7f" not in result.stdout
     assert "\\u009b" in result.stdout or "042520112J" in result.stdout  # escaped, or dropped
+
+
+def test_a_copy_that_cannot_be_written_is_one_sentence_and_no_file(runner, tmp_path):
+    chart = [["1.1.02", "Bancos", "Ativo", "Devedora", "Sim"]]
+    source = render_workbook(
+        tmp_path / "l.xlsx",
+        [(TEMPLATES["plano_de_contas"], chart), (TEMPLATES["lancamentos"], [GOOD[:6]])],
+    )
+    blocker = tmp_path / "relatorios"
+    blocker.write_text("a file where the user thought a folder was", encoding="utf-8")
+    out = blocker / "marcada.xlsx"
+    result = runner.invoke(main, ["validate", str(source), "--write-back", str(out), *TODAY])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert "erro: não foi possível gravar a cópia marcada em" in " ".join(result.stderr.split())
+    assert not out.exists()
