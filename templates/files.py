@@ -911,10 +911,21 @@ def _scan_irregular(
     a value do not widen its grid. Here a real XML parser reads the part, so that tags are
     where calamine sees them; XML it rejects (a duplicated attribute, an unclosed quote) is
     corrupt, and so are references calamine would wrap around or reject.
+
+    The parser costs Python work for every cell, about 3 µs: more than `_MAX_IRREGULAR`
+    cells would take longer than anyone waits, so such a sheet is refused. Formulas are
+    looked for only once the XML has shown one (`<f`), which most such sheets never do.
     """
-    row = col = at_row = at_col = last_row = last_col = 0
+    row = col = at_row = at_col = last_row = last_col = cells = 0
     formulas: dict[tuple[int, int], str] = {}
-    for event, name, element in _xml_elements(path, chunks, ("row", "c")):
+    seen = {"formula": False}
+
+    def watched(chunks: Iterable[bytes]) -> Iterator[bytes]:
+        for chunk in chunks:
+            seen["formula"] = seen["formula"] or bool(_FORMULA_TAG.search(chunk))
+            yield chunk
+
+    for event, name, element in _xml_elements(path, watched(chunks), ("row", "c")):
         reference = element.get("r") if event == "start" else None
         if name == "row":
             if reference is not None:
@@ -931,16 +942,38 @@ def _scan_irregular(
                 if found is None:
                     raise _corrupt(path)
                 at_row, at_col = _row_number(path, found[2]) - 1, _column_number(found[1]) - 1
-            col = at_col + 1
+            col, cells = at_col + 1, cells + 1
+            if cells > _MAX_IRREGULAR:
+                raise _too_unusual(path)
         elif len(element):  # a cell with a <v>, <is> or <f> inside holds something
             last_row, last_col = max(last_row, at_row + 1), max(last_col, at_col + 1)
             if last_row * last_col > max_cells:
                 return last_row, last_col, formulas
-            inside = {_local_name(child.tag): child for child in element}
-            value = (inside["v"].text or "").strip() if "v" in inside else ""
-            if "f" in inside and (not value or (placeholders and value == "0")):
-                formulas[at_row, at_col] = _formula_text(inside["f"].text or "")
+            if seen["formula"]:
+                inside = {_local_name(child.tag): child for child in element}
+                value = (inside["v"].text or "").strip() if "v" in inside else ""
+                if "f" in inside and (not value or (placeholders and value == "0")):
+                    formulas[at_row, at_col] = _formula_text(inside["f"].text or "")
     return last_row, last_col, formulas
+
+
+#: Cells of a sheet written in an unusual way that are scanned at most (see `_scan_irregular`).
+_MAX_IRREGULAR = 10_000_000
+_FORMULA_TAG = re.compile(rb"<(?:[^\s<>/:]+:)?f[\s/>]")
+
+
+def _too_unusual(path: Path) -> UnreadableFile:
+    name, limit = _name(path), _thousands(_MAX_IRREGULAR)
+    return _error(
+        path,
+        "file.sheet_too_large",
+        f"O arquivo “{name}” foi gravado de um jeito incomum (por um programa que não é o Excel) "
+        f"e uma das suas abas tem mais de {limit} células, demais para conferir com segurança; "
+        "abra o arquivo no Excel, salve-o de novo e envie outra vez.",
+        f"File “{name}” was written in an unusual way (by a program other than Excel) and one "
+        f"of its sheets has more than {_MAX_IRREGULAR:,} cells, too many to check safely; open "
+        "it in Excel, save it again and send it once more.",
+    )
 
 
 def _row_number(path: Path, text: str) -> int:

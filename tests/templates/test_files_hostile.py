@@ -478,3 +478,24 @@ def test_csv_line_ends_of_every_system(tmp_path, end):
     )
     rows = read_workbook(path).sheets[0].rows
     assert rows == [["Data", "Obs"], ["05/03/2026", "duas\nlinhas"], ["06/03/2026", "x"]]
+
+
+def test_a_huge_sheet_written_without_references_is_refused_in_bounded_time(tmp_path, monkeypatch):
+    """Such XML is parsed cell by cell in Python (3 µs each): 50 million cells took minutes.
+    The limit is lowered here so that a small sheet stands for a big one."""
+    from retaguarda.templates import files
+
+    monkeypatch.setattr(files, "_MAX_IRREGULAR", 100)
+    row = "<row>" + "<c><v>1</v></c>" * 10 + "</row>"
+    path = xlsx_with_parts(
+        tmp_path / "sem_r.xlsx",
+        [("Dados", "xl/worksheets/sheet1.xml", "worksheets/sheet1.xml", row * 10)],
+    )
+    assert len(read_workbook(path).sheets[0].rows) == 10
+    path = xlsx_with_parts(
+        tmp_path / "sem_r.xlsx",
+        [("Dados", "xl/worksheets/sheet1.xml", "worksheets/sheet1.xml", row * 11)],
+    )
+    error = read_error(path)
+    assert error.code == "file.sheet_too_large"
+    assert "salve-o de novo" in error.message
