@@ -176,3 +176,19 @@ def test_control_characters_from_a_client_are_shown_in_notes_and_pendencias(tmp_
     copy_ = load_workbook(out)
     assert "9.9.99␛[2J␇" in copy_["Lançamentos"]["D3"].comment.text
     assert any("9.9.99␛[2J␇" in str(c.value) for c in copy_["Pendências"]["E"])
+
+
+def test_the_streamed_copy_holds_any_text_a_client_hands_over(tmp_path):
+    """Cells as Google Sheets or a lenient reader may give them: control characters (which
+    XML cannot hold) dropped, Excel's own "_x0041_" escapes and edge spaces kept as typed."""
+    from retaguarda.addin.xlsx_copy import write_copy
+    from retaguarda.templates.files import RawSheet, RawWorkbook, read_workbook
+
+    cells = ["a\x1b[2J\x01b", "_x0041_", "  two spaces ", "<b>&amp;</b>", "=1+1", "\ud800x"]
+    workbook = RawWorkbook(tmp_path / "x.csv", "csv", [RawSheet("Dados", [cells])])
+    out = tmp_path / "copia.xlsx"
+    write_copy(workbook, Report(), out)
+    # calamine decodes Excel's escapes as Excel does (openpyxl leaves them as they are)
+    (sheet,) = [s for s in read_workbook(out).sheets if s.name == "Dados"]
+    assert sheet.rows[0] == ["a[2Jb", "_x0041_", "  two spaces ", "<b>&amp;</b>", "=1+1", "x"]
+    assert load_workbook(out)["Dados"]["E1"].data_type == "s"  # text, not a formula
