@@ -4,11 +4,11 @@ workbooks too big to load whole.
 openpyxl keeps a workbook's formatting but holds about a kilobyte per cell and spends some
 20 µs on each, and both xlsxwriter and openpyxl's write-only mode spend 7–9 µs a cell: a full
 sheet (a million rows) would take a minute or more on its own. So the package is written by
-xlsxwriter (formats, notes, links, the Pendências sheet, the marks sheet) from a sparse copy of
-each data sheet that holds only its marked cells, and the data rows are then streamed into
-that sheet's `<sheetData>` as XML written here, one row at a time: text stays text (CPF/CNPJ
-keep their leading zeros), numbers, booleans and dates keep their type, and a marked cell takes
-the style xlsxwriter gave its mark.
+xlsxwriter (formats, notes, links, the Pendências sheet, the marks sheet) with, in each sheet,
+only the cells that need a format (marks, headings, links), and every sheet's rows are then
+streamed into its `<sheetData>` as XML written here, one row at a time: text stays text
+(CPF/CNPJ keep their leading zeros), numbers, booleans and dates keep their type, and a cell
+with a format takes the style index xlsxwriter gave it.
 """
 
 from __future__ import annotations
@@ -261,6 +261,7 @@ def _row_chunks(
     """The `<row>` elements of the sheet, a few thousand rows per piece. The loop is written
     for speed: a full sheet is seven million cells or more."""
     width = max((len(r) for r in rows), default=0)
+    width = max([width, *(max(cols) + 1 for cols in styled_rows.values() if cols)])
     letters = [column_letter(c) for c in range(width)]
     by_type = {kind: f' s="{index}"' for kind, index in types.items()}
     special = _SPECIAL_TEXT.search
@@ -305,6 +306,10 @@ def _styled_cells(
             cells.append(f'<c r="{ref}"{style} t="inlineStr"><is>{text}</is></c>')
         else:
             cells.append(_cell(ref, style, value, type(value)))
+    # a mark past the row's last cell (a row shorter than the sheet)
+    cells += [
+        f'<c r="{letters[c]}{number}" s="{styled[c]}"/>' for c in sorted(styled) if c >= len(row)
+    ]
     return cells
 
 
