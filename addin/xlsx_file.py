@@ -71,18 +71,18 @@ def output_problem(source: Path, out: Path) -> str | None:
     user asking for "marcada.csv" gets told so before the run, not a file named .csv holding
     an .xlsx, nor a file under another name than the one asked for.
     """
-    suffix = out.suffix.lower()
+    suffix, stem = out.suffix.lower(), visible(out.stem)  # names are shown, never obeyed
     if suffix not in (".xlsx", ".xlsm"):
         return (
             f"--write-back grava uma planilha do Excel (cores, notas e a aba Pendências), que "
-            f"um arquivo {suffix or 'sem extensão'} não guarda: use um nome terminado em .xlsx "
-            f"(por exemplo, {out.stem}.xlsx)."
+            f"um arquivo {visible(suffix) or 'sem extensão'} não guarda: use um nome terminado "
+            f"em .xlsx (por exemplo, {stem}.xlsx)."
         )
     package = _package(source)
     if suffix == ".xlsm" and not (package and package.has_macros):
         return (
             "--write-back: o original não tem macros, e um .xlsm sem macros o Excel não abre; "
-            f"use um nome terminado em .xlsx (por exemplo, {out.stem}.xlsx)."
+            f"use um nome terminado em .xlsx (por exemplo, {stem}.xlsx)."
         )
     return None
 

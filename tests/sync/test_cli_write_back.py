@@ -212,3 +212,12 @@ def test_a_copy_that_cannot_be_written_is_one_sentence_and_no_file(runner, tmp_p
     assert "Traceback" not in result.output
     assert "erro: não foi possível gravar a cópia marcada em" in " ".join(result.stderr.split())
     assert not out.exists()
+
+
+def test_a_refused_copy_name_is_shown_not_obeyed(runner, tmp_path):
+    source = csv_file(tmp_path / "lancamentos.csv")
+    out = tmp_path / "marcada\x1b[2J.csv"
+    result = runner.invoke(main, ["validate", str(source), "--write-back", str(out), *TODAY])
+    assert result.exit_code == 2
+    assert "\x1b" not in result.output
+    assert "marcada␛[2J.xlsx" in result.output
