@@ -958,7 +958,7 @@ def _scan_irregular(
 
 
 #: Cells of a sheet written in an unusual way that are scanned at most (see `_scan_irregular`).
-_MAX_IRREGULAR = 10_000_000
+_MAX_IRREGULAR = 4_000_000
 _FORMULA_TAG = re.compile(rb"<(?:[^\s<>/:]+:)?f[\s/>]")
 
 
