@@ -50,6 +50,11 @@ from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum
 
 MiB = 2**20
 
+#: Cells the sheets of one workbook may hold in all, counted from A1 to each sheet's last
+#: cell. Read into Python, a cell costs about 80 bytes at the peak (calamine's grid and the
+#: Python objects at once): 30 million cells took 2.5 GB, so 20 million leave room for the
+#: tables and the checks within the 4 GB a read may take.
+MAX_CELLS = 20_000_000
 #: Uncompressed XML one workbook may unpack to, in all; more is refused as a zip bomb.
 MAX_UNPACKED = 1024 * MiB
 #: Inflation ratio above which a member (bigger than 1 MiB unpacked) is taken for a zip bomb.
@@ -134,7 +139,7 @@ def column_letter(index: int) -> str:
 
 
 def read_workbook(
-    path: Path | str, *, max_bytes: int = 200 * MiB, max_cells: int = 50_000_000
+    path: Path | str, *, max_bytes: int = 200 * MiB, max_cells: int = MAX_CELLS
 ) -> RawWorkbook:
     """Every sheet of the file at `path`, whatever its format; `UnreadableFile` if impossible.
 
