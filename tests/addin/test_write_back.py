@@ -7,6 +7,7 @@ Unicode pictures (ESC "␛", BEL "␇"), the way a user sees them.
 from __future__ import annotations
 
 import copy
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -192,3 +193,24 @@ def test_the_streamed_copy_holds_any_text_a_client_hands_over(tmp_path):
     (sheet,) = [s for s in read_workbook(out).sheets if s.name == "Dados"]
     assert sheet.rows[0] == ["a[2Jb", "_x0041_", "  two spaces ", "<b>&amp;</b>", "=1+1", "x"]
     assert load_workbook(out)["Dados"]["E1"].data_type == "s"  # text, not a formula
+
+
+def test_macros_go_to_an_xlsm_copy_and_never_into_an_xlsx(tmp_path):
+    """Excel refuses to open an .xlsx whose package declares macros."""
+    from retaguarda.addin.desktop import write_macro_workbook
+
+    # the company workbook with its buttons: every template sheet, headers only
+    book = load_workbook(write_macro_workbook(tmp_path / "empresa.xlsm"), keep_vba=True)
+    for row in CHART:
+        book["Plano de contas"].append(row)
+    book["Lançamentos"].append(BAD)
+    source = tmp_path / "dados.xlsm"
+    book.save(source)
+    report = validate_files([source], OPTIONS)
+    for name, macros_kept in (("marcada.xlsx", False), ("marcada.xlsm", True)):
+        write_back(source, report, tmp_path / name)
+        with zipfile.ZipFile(tmp_path / name) as package:
+            declared = package.read("[Content_Types].xml").decode()
+            assert ("xl/vbaProject.bin" in package.namelist()) is macros_kept
+        assert ("macroEnabled" in declared) is macros_kept
+        assert load_workbook(tmp_path / name)["Lançamentos"]["D2"].fill.fgColor.rgb == RED
