@@ -70,6 +70,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/addin.py
 	$(BIN)/python benchmarks/sync.py
+	$(BIN)/python benchmarks/write_back.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
