@@ -11,6 +11,7 @@ Cells stay raw here (what calamine, xlwings or gspread gave); `typing.type_table
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -259,12 +260,14 @@ def _id_index(header: Sequence[object], taken: dict[str, int]) -> int | None:
 
 
 def _id_texts(values: np.ndarray) -> np.ndarray:
-    """Row ids as text, None where empty (an id typed over by a number still reads)."""
+    """Row ids as text, None where empty (an id typed over by a number still reads; an empty
+    cell a reader gives as NaN is no id called "nan")."""
     out = np.empty(len(values), dtype=object)
     for i, value in enumerate(values.tolist()):
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        text = "" if value is None else str(value).strip()
+        empty = value is None or (isinstance(value, float) and math.isnan(value))
+        text = "" if empty else str(value).strip()
         out[i] = text or None
     return out
 

@@ -262,17 +262,23 @@ def test_macros_not_there_yet_say_so_in_portuguese(bad_ledger, macro, client):
 
 
 def test_the_sample_workbook_every_mark_is_listed_and_linked(matriz):
+    """The cells painted, listed and linked are the mistakes the samples planted (their
+    manifest, written when the samples were made), not whatever the report says."""
+    manifest = json.loads((matriz.parent / "planted.json").read_text(encoding="utf-8"))
+    planted = {(p["sheet"], p["cell"]) for p in manifest["planted"] if p["file"] == matriz.name}
+    closed_until = date.fromisoformat(manifest["closed_until"])
     request = payload(matriz, OFFICE_JS)
     book = xw.Book(json=copy.deepcopy(request))
-    report = macros.validate_workbook(ExcelWorkbook(book), Options(today=date(2026, 11, 25)))
+    macros.validate_workbook(
+        ExcelWorkbook(book), Options(today=date(2026, 11, 25), closed_until=closed_until)
+    )
     after = apply(request, book.json()["actions"])
-    assert report.issues
-    marked = {(i.sheet, i.cell) for i in report.issues if i.cell}
-    assert set(after["_fills"]) == marked
+    assert len(planted) > 5
+    assert set(after["_fills"]) == planted
     pending = values(after, PENDING_SHEET)
     listed = {(r[0], r[1]) for r in pending[1:] if r[1]}
-    assert listed == marked
-    assert len(after["_links"]) == len([i for i in report.issues if i.cell])
+    assert listed == planted
+    assert len(after["_links"]) == len([r for r in pending[1:] if r[1]])
 
 
 def test_custom_scripts_call_runs_the_entry_point_in_server_mode(bad_ledger, tmp_path):
@@ -281,13 +287,13 @@ def test_custom_scripts_call_runs_the_entry_point_in_server_mode(bad_ledger, tmp
     request = tmp_path / "request.json"
     request.write_text(json.dumps(payload(bad_ledger, VBA)), encoding="utf-8")
     code = (
-        "import asyncio, json, sys\n"
+        "import asyncio, datetime, json, sys\n"
         "import xlwings as xw\n"
         "from xlwings.server import custom_scripts_call, custom_scripts_meta\n"
         "from retaguarda.addin import scripts\n"
         "from retaguarda.templates.validate import Options\n"
         "book = xw.Book(json=json.load(open(sys.argv[1], encoding='utf-8')))\n"
-        "given = {xw.Book: book, Options: Options()}\n"
+        "given = {xw.Book: book, Options: Options(today=datetime.date(2026, 11, 25))}\n"
         "book = asyncio.run(custom_scripts_call(scripts, 'validate_workbook',\n"
         "                   typehint_to_value=given))\n"
         "meta = [m['function_name'] for m in custom_scripts_meta(scripts)]\n"

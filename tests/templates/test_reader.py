@@ -237,6 +237,18 @@ def test_row_ids_come_from_the_hidden_id_column():
     assert table.id_column == 3 + 7  # the sheet's column J: the data start at column C
 
 
+def test_an_empty_id_cell_given_as_nan_is_no_id():
+    """Readers of typed columns give an empty cell as NaN; it must not become the id "nan",
+    which would make every such row the same row in the store."""
+    rows = [
+        [*HEADER, "ID"],
+        ["05/03/2026", "NF-1", "Venda", "1.1.02", "3.1.01", "10,00", float("nan")],
+        ["06/03/2026", "NF-2", "Venda", "1.1.02", "3.1.01", "20,00", "r-2"],
+    ]
+    table = read_table(rows, sheet="Lançamentos")
+    assert table.ids.tolist() == [None, "r-2"]
+
+
 def test_without_an_id_column_the_first_free_column_is_where_ids_go():
     rows = [[*HEADER, "", "Minha coluna"], ["05/03/2026", "NF-1", "Venda", "1", "2", "10"]]
     table = read_table(rows, sheet="Lançamentos")
