@@ -45,7 +45,7 @@ def cell_marks(issues: list[Issue]) -> list[CellMark]:
     marks = []
     for (sheet, cell), found in grouped.items():
         worst = (
-            Severity.ERROR if any(i.severity is Severity.ERROR for i in found) else Severity.WARNING
+            Severity.ERROR if any(i.severity == Severity.ERROR for i in found) else Severity.WARNING
         )
         lines = []
         for issue in found:
@@ -69,11 +69,11 @@ def pending_rows(report: Report) -> list[tuple[list[object], str]]:
     """
     out: list[tuple[list[object], str]] = []
     for (_file, sheet), issues in report.by_sheet().items():
-        errors = sum(1 for i in issues if i.severity is Severity.ERROR)
+        errors = sum(1 for i in issues if i.severity == Severity.ERROR)
         heading = f"{sheet}: {errors} erro(s), {len(issues) - errors} aviso(s)"
         out.append(([inert(heading), "", "", "", "", "", ""], ""))
         for issue in issues:
-            severity = "erro" if issue.severity is Severity.ERROR else "aviso"
+            severity = "erro" if issue.severity == Severity.ERROR else "aviso"
             row = [
                 inert(issue.sheet),
                 inert(issue.cell),
