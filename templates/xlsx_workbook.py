@@ -1,0 +1,155 @@
+"""Reading an xlsx or xlsm workbook through calamine without letting calamine abort.
+
+The dangerous part is calamine: it builds a dense grid from A1 to the last cell in use, and a
+single stray value at XFD1048576 makes it ask for half a terabyte and abort the whole process,
+which Python cannot catch. So before calamine touches a workbook we inflate its XML ourselves,
+with a cap (which also defeats zip bombs), and bound the extent of every sheet (`xlsx_scan`),
+found through the relationships as calamine finds it, whatever the part's name
+(`xlsx_parts`). The sheets of a workbook share one budget of cells; a value far from a sheet's
+data (which Excel opens without complaint) is left out of a copy that calamine reads instead,
+and named (`xlsx_far_cells`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import BinaryIO
+
+from retaguarda.templates.calamine_sheets import read_calamine
+from retaguarda.templates.file_errors import Budget, too_large
+from retaguarda.templates.raw_sheets import RawSheet
+from retaguarda.templates.xlsx_far_cells import copy_without_far_cells
+from retaguarda.templates.xlsx_parts import worksheet_parts
+from retaguarda.templates.xlsx_scan import Scan, refine, scan_part
+from retaguarda.templates.zip_members import check_declared_sizes, drain
+
+
+def read_xlsx(
+    path: Path,
+    package: zipfile.ZipFile,
+    file: BinaryIO,
+    infos: list[zipfile.ZipInfo],
+    max_cells: int,
+) -> list[RawSheet]:
+    """Scan every part calamine may read as a sheet, spend the workbook's cell budget on the
+    sheets, and read them; values far from the data are left out of a copy calamine reads.
+
+    A sheet part is found the way calamine finds it, from the relationships, whatever its name
+    (`sheet1.bin`, no extension, another folder, odd case); every other part that may hold
+    cells is scanned too, as a second line of defence, but only sheets spend the budget.
+    """
+    sheets, placeholders = worksheet_parts(path, package, infos)
+    named = {id(info) for _, found in sheets for info in found}
+    parts = [
+        info
+        for info in infos
+        if id(info) in named
+        or info.filename.lower().endswith((".xml", ".rels"))
+        or info.filename.lower().startswith(_SHEET_FOLDERS)
+    ]
+    check_declared_sizes(path, parts)
+    scans: dict[int, Scan] = {}
+    for info in parts:
+        lower = info.filename.lower()
+        if id(info) in named or not lower.startswith(_WITHOUT_CELLS):
+            scans[id(info)] = scan = scan_part(path, file, info, max_cells, placeholders)
+            if id(info) not in named and scan.rows * scan.cols > max_cells:
+                raise too_large(path, info.filename, scan.rows, scan.cols)
+        else:
+            drain(path, file, info)
+    _spend(path, file, sheets, scans, max_cells)
+    far: dict[int, list[str]] = {}
+    with contextlib.ExitStack() as stack:
+        source: BinaryIO | None = None
+        if any(scans[id(info)].near for _, found in sheets for info in found):
+            source = stack.enter_context(tempfile.TemporaryFile())
+            copy_without_far_cells(path, file, parts, scans, source, far)
+        escapes = any(scan.escapes for scan in scans.values())
+        raw = read_calamine(path, clean=escapes, source=source)
+    by_name: dict[str, tuple[dict[tuple[int, int], str], list[str]]] = {}
+    for name, found in sheets:
+        formulas = {k: v for info in found for k, v in _kept_formulas(scans[id(info)]).items()}
+        by_name[name] = formulas, [cell for info in found for cell in far.get(id(info), ())]
+    for sheet in raw:
+        sheet.formulas, sheet.far = by_name.get(sheet.name, ({}, []))
+        if sheet.formulas:  # calamine leaves them out (or reads a 0): the grid must reach them
+            _reach(sheet.rows, *map(max, zip(*sheet.formulas, strict=True)))
+            for row, col in sheet.formulas:
+                sheet.rows[row][col] = ""
+    return raw
+
+
+def _kept_formulas(scan: Scan) -> dict[tuple[int, int], str]:
+    """The formulas without a value that are read: a far one is left out with its cell."""
+    if scan.near is None:
+        return scan.formulas
+    rows, cols = scan.near
+    return {(r, c): f for (r, c), f in scan.formulas.items() if r < rows and c < cols}
+
+
+def _reach(rows: list[list[object]], row: int, col: int) -> None:
+    """Widen a grid, with empty cells, so that it holds (row, col)."""
+    width = max(len(rows[0]) if rows else 0, col + 1)
+    rows.extend([] for _ in range(row + 1 - len(rows)))
+    for cells in rows:
+        cells.extend([""] * (width - len(cells)))
+
+
+#: Folders whose every part an older calamine took for a sheet, whatever the part's name.
+_SHEET_FOLDERS = ("xl/worksheets/", "xl/chartsheets/", "xl/dialogsheets/", "xl/macrosheets/")
+
+
+def _spend(
+    path: Path,
+    file: BinaryIO,
+    sheets: list[tuple[str, list[zipfile.ZipInfo]]],
+    scans: dict[int, Scan],
+    max_cells: int,
+) -> None:
+    """Raise unless the sheets' grids fit in the workbook's budget of cells, all together.
+
+    calamine builds each sheet's grid in turn and Python keeps them all, so nine sheets
+    under the limit each can still need nine times the memory. Rough bounds that add up to
+    too much are measured exactly before anything is refused.
+    """
+    uses = [(name, info) for name, found in sheets for info in found]
+    if sum(scans[id(info)].cells for _, info in uses) > max_cells:
+        for _, info in uses:
+            if not scans[id(info)].exact:
+                refine(path, file, info, scans[id(info)], max_cells)
+    budget = Budget(path, max_cells)
+    for name, info in uses:
+        scan = scans[id(info)]
+        budget.spend(name, *(scan.near or (scan.rows, scan.cols)))
+
+
+#: Package parts that hold no cells, only inflated to check their size. Any other part is
+#: scanned as if it were a worksheet, whatever the relationships say.
+_WITHOUT_CELLS = (
+    "[content_types].xml",
+    "_rels/",
+    "docprops/",
+    "customxml/",
+    "xl/_rels/",
+    "xl/workbook.xml",
+    "xl/styles.xml",
+    "xl/theme/",
+    "xl/drawings/",
+    "xl/charts/",
+    "xl/diagrams/",
+    "xl/printersettings/",
+    "xl/calcchain.xml",
+    "xl/externallinks/",
+    "xl/pivotcache/",
+    "xl/pivottables/",
+    "xl/tables/",
+    "xl/querytables/",
+    "xl/connections.xml",
+    "xl/persons/",
+    "xl/threadedcomments/",
+    "xl/richdata/",
+    "xl/metadata.xml",
+)
