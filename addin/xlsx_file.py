@@ -10,6 +10,7 @@ too big for openpyxl to load within the time a run is given, and one openpyxl ca
 
 from __future__ import annotations
 
+import secrets
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -99,7 +100,8 @@ def write_back(
     """
     source, out = Path(source), Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(f".{out.stem}.parcial{out.suffix}")
+    # a name of its own per run: two runs writing the same copy never write one file together
+    partial = out.with_name(f".{out.stem}.{secrets.token_hex(6)}.parcial{out.suffix}")
     try:
         notice = _write(source, report, partial, out.suffix.lower() == ".xlsm", workbook)
         partial.replace(out)
