@@ -67,6 +67,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 bench: $(STAMP)
+	$(BIN)/python benchmarks/targets.py
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/addin.py
 	$(BIN)/python benchmarks/sync.py

@@ -4,14 +4,16 @@ Every bad row carries exactly one planted mistake, recorded in the `_planted` co
 side's count per rule can be compared with what was planted. Counterparties are real-looking:
 valid CPFs and CNPJs (one CNPJ in ten alphanumeric, as from July 2026), typed with or without
 punctuation. The journal is kept as Parquet (dates as dates, money as floats, text as text: the
-cell types calamine gives) and, for the reading benchmark, as an .xlsx written the way a
-spreadsheet program writes one (date cells, number cells, text cells).
+cell types calamine gives) and, for the reading benchmarks, as an .xlsx written the way a
+spreadsheet program writes one (date cells, number cells, text cells) and as a CSV the way a
+Brazilian one exports it (";", dd/mm/yyyy, decimal comma).
 
 Runs in the project's virtualenv: it uses the project's check-digit functions.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import random
 from datetime import date, timedelta
@@ -72,6 +74,14 @@ def xlsx_path(rows: int) -> Path:
     return data_dir() / f"ledger_{rows}_v{VERSION}_s{SEED}.xlsx"
 
 
+def csv_path(rows: int) -> Path:
+    return data_dir() / f"lancamentos_{rows}_v{VERSION}_s{SEED}.csv"
+
+
+def chart_csv_path() -> Path:
+    return data_dir() / f"plano_de_contas_v{VERSION}.csv"
+
+
 def meta_path() -> Path:
     return data_dir() / f"ledger_meta_v{VERSION}.json"
 
@@ -91,6 +101,8 @@ def ensure_data(rows: int) -> Path:
         "columns": list(COLUMNS),
         "required": list(REQUIRED),
         "kinds": list(KINDS),
+        "csv_delimiter": CSV_DELIMITER,
+        "csv_date_format": CSV_DATE_FORMAT,
     }
     meta_path().write_text(json.dumps(meta, indent=1), encoding="utf-8")
     path = ledger_path(rows)
@@ -109,6 +121,21 @@ def ensure_xlsx(rows: int, source: Path) -> Path:
         write_xlsx(tmp, pq.read_table(source).slice(0, rows))
         tmp.replace(path)
     return path
+
+
+def ensure_csv(rows: int) -> tuple[Path, Path]:
+    """The journal of `rows` rows as a CSV, and the chart as another (made once)."""
+    path, chart = csv_path(rows), chart_csv_path()
+    if not path.exists():
+        tmp = path.with_suffix(".tmp")
+        write_csv(tmp, pq.read_table(ensure_data(rows)))
+        tmp.replace(path)
+    if not chart.exists():
+        tmp = chart.with_suffix(".tmp")
+        with tmp.open("w", encoding="utf-8", newline="") as file:
+            csv.writer(file, delimiter=CSV_DELIMITER).writerows(chart_rows())
+        tmp.replace(chart)
+    return path, chart
 
 
 # -- generation ---------------------------------------------------------------------------
@@ -271,6 +298,31 @@ def raw_columns(table: pa.Table) -> dict[str, list[object]]:
 def raw_rows(columns: dict[str, list[object]]) -> list[list[object]]:
     """The sheet as python-calamine's `to_python()` gives it: a header row, then row lists."""
     return [list(TEMPLATE.headers), *map(list, zip(*columns.values(), strict=True))]
+
+
+# -- the CSV ------------------------------------------------------------------------------
+
+#: What a Brazilian spreadsheet program writes: ";" between fields, day first, decimal comma.
+CSV_DELIMITER = ";"
+CSV_DATE_FORMAT = "%d/%m/%Y"
+
+
+def write_csv(path: Path, table: pa.Table) -> None:
+    """The journal as "Salvar como CSV" writes it: the template's headers, dates dd/mm/yyyy,
+    amounts with a decimal comma and no thousands separator, empty cells empty."""
+
+    def cells(key: str) -> list[str]:
+        values = table.column(key).to_pylist()
+        if key == "data":
+            return ["" if v is None else v.strftime(CSV_DATE_FORMAT) for v in values]
+        if key == "valor":
+            return ["" if v is None else f"{v:.2f}".replace(".", ",") for v in values]
+        return ["" if v is None else v for v in values]
+
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file, delimiter=CSV_DELIMITER)
+        writer.writerow(TEMPLATE.headers)
+        writer.writerows(zip(*(cells(key) for key in COLUMNS), strict=True))
 
 
 # -- the .xlsx ----------------------------------------------------------------------------

@@ -61,8 +61,9 @@ RESULTS_START = "<!-- results:start -->"
 RESULTS_END = "<!-- results:end -->"
 LETTERS = {key: chr(ord("A") + i) for i, key in enumerate(TEMPLATE.keys)}
 
-#: Targets of the issue.
-RULES_TARGET = 500_000  # rows/s, rules on an in-memory table
+#: Targets of the issues (14 for (a) and (b)).
+RULES_TARGET = 1_000_000  # rows/s, (a) rules on typed Tables
+CELLS_TARGET = 500_000  # rows/s, (b) typing + rules from a reader's cells
 FRICTIONLESS_TARGET = 10.0  # times slower than ours
 PANDERA_TARGET = 2.0
 XLSX_TARGET = 1.3  # ours / calamine alone
@@ -367,8 +368,14 @@ def report(
         verdicts.append(f"{'met' if ok else 'MISSED'}: {text}")
 
     a, b = measures[f"ours_a_{args.rows}"], measures[f"ours_b_{args.rows}"]
-    verdict(a.rate >= RULES_TARGET, f"(a) rules only {_int(a.rate)} rows/s (target ≥ 500,000)")
-    verdict(b.rate >= RULES_TARGET, f"(b) typing + rules {_int(b.rate)} rows/s (target ≥ 500,000)")
+    verdict(
+        a.rate >= RULES_TARGET,
+        f"(a) rules only {_int(a.rate)} rows/s (target ≥ {_int(RULES_TARGET)})",
+    )
+    verdict(
+        b.rate >= CELLS_TARGET,
+        f"(b) typing + rules {_int(b.rate)} rows/s (target ≥ {_int(CELLS_TARGET)})",
+    )
     n, p = args.rows, args.peer_rows
     pairs = [
         ("frictionless", f"ours_b_{p}", f"fl_cells_{p}", FRICTIONLESS_TARGET, "(b) vs from cells"),
@@ -448,12 +455,12 @@ def _count_tables(measures: dict[str, Measure], args: argparse.Namespace, info: 
     return out[:-1]
 
 
-def write_readme(text: str) -> None:
+def write_readme(text: str, start: str = RESULTS_START, end: str = RESULTS_END) -> None:
     readme = README.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(RESULTS_START) + ".*?" + re.escape(RESULTS_END), re.DOTALL)
-    block = f"{RESULTS_START}\n{text}\n{RESULTS_END}"
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.DOTALL)
+    block = f"{start}\n{text}\n{end}"
     if not pattern.search(readme):
-        raise SystemExit(f"{README} has no {RESULTS_START} ... {RESULTS_END} block")
+        raise SystemExit(f"{README} has no {start} ... {end} block")
     README.write_text(pattern.sub(lambda _: block, readme), encoding="utf-8")
 
 

@@ -1,4 +1,4 @@
-"""What both peer scripts share: loading the benchmark data, CPF/CNPJ check digits, and the
+"""What the peer scripts share: loading the benchmark data, CPF/CNPJ check digits, and the
 line protocol through which `benchmarks/run.py` times them.
 
 Runs in `.venv-peers`, from a working directory outside the repository, and imports nothing of
@@ -15,8 +15,6 @@ import time
 from collections.abc import Callable
 from datetime import date
 
-import pyarrow.parquet as pq
-
 #: Prefix of the protocol lines on stdout; anything else a library prints there is ignored.
 MARK = "@@ "
 
@@ -31,12 +29,21 @@ def arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def load(args: argparse.Namespace) -> tuple[dict, object]:
-    """(metadata, the first max(`rows`) rows as a pyarrow Table of the template columns)."""
-    with open(args.meta, encoding="utf-8") as file:
+def load_meta(path: str) -> dict:
+    """The options and chart every side uses, with its dates as dates."""
+    with open(path, encoding="utf-8") as file:
         meta = json.load(file)
     meta["today"] = date.fromisoformat(meta["today"])
     meta["closed_until"] = date.fromisoformat(meta["closed_until"])
+    return meta
+
+
+def load(args: argparse.Namespace) -> tuple[dict, object]:
+    """(metadata, the first max(`rows`) rows as a pyarrow Table of the template columns)."""
+    # Imported here: the whole-process frictionless peer reads a CSV and must not pay for it.
+    import pyarrow.parquet as pq
+
+    meta = load_meta(args.meta)
     table = pq.read_table(args.data, columns=meta["columns"]).slice(0, max(args.rows))
     return meta, table
 

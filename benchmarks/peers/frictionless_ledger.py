@@ -137,10 +137,11 @@ def schema(meta: dict) -> Schema:
     )
 
 
-def checklist(meta: dict) -> Checklist:
+def checklist(meta: dict, skip_errors: tuple[str, ...] = ()) -> Checklist:
     synthetic = [code for code, postable in meta["chart"] if not postable]
     return Checklist(
-        checks=[cpf_cnpj(), synthetic_account(codes=synthetic), same_account(), duplicate_entry()]
+        checks=[cpf_cnpj(), synthetic_account(codes=synthetic), same_account(), duplicate_entry()],
+        skip_errors=list(skip_errors),
     )
 
 

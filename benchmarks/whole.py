@@ -1,0 +1,249 @@
+"""Whole processes, as a person runs them: `retaguarda validate` on a CSV journal, on a big
+.xlsx and on a small one, each beside the peer process it is compared with.
+
+Each pair runs round after round, the two sides alternating which goes first, and the best of
+the rounds is kept: the machine is shared, so a slow run says more about the neighbours than
+about the code. Every process starts from a directory outside the repository (our `validators/`
+folder would shadow PyPI's `validators` that frictionless imports), with its output to a file,
+and its wall time and peak memory (`wait4`'s rusage) are recorded.
+
+Used by `targets.py`, which prints issue 14's table.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+import ledger_data
+import pyarrow.parquet as pq
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OURS = ROOT / ".venv" / "bin"
+PEERS = ROOT / ".venv-peers" / "bin"
+MARK = "@@ "  # see peers/common.py
+#: The options every side validates with (the generator's "today" and closed period).
+OPTIONS = (
+    "--today",
+    ledger_data.TODAY.isoformat(),
+    "--closed-until",
+    ledger_data.CLOSED_UNTIL.isoformat(),
+)
+CALAMINE_ALONE = """\
+import sys
+from python_calamine import CalamineWorkbook
+book = CalamineWorkbook.from_path(sys.argv[1])
+for name in book.sheet_names:
+    book.get_sheet_by_name(name).to_python()
+"""
+
+
+@dataclass
+class Process:
+    """One command, run again each round; `codes` are the exit codes that mean it worked."""
+
+    label: str
+    argv: list[str]
+    codes: tuple[int, ...] = (0,)
+    #: Says what is wrong with a run's output, if anything: an exit code alone can lie (a
+    #: traceback exits with 1, which `validate` also gives when it finds errors).
+    check: Callable[[str], str] | None = None
+    seconds: list[float] = field(default_factory=list)
+    peak_mb: list[float] = field(default_factory=list)
+    output: str = ""
+
+    @property
+    def best(self) -> float:
+        return min(self.seconds)
+
+    def once(self, cwd: Path, name: str) -> None:
+        out, err = cwd / f"{name}.out", cwd / f"{name}.err"
+        with out.open("wb") as stdout, err.open("wb") as stderr:
+            start = time.perf_counter()
+            child = subprocess.Popen(self.argv, cwd=cwd, stdout=stdout, stderr=stderr)
+            _, status, usage = os.wait4(child.pid, 0)
+            elapsed = time.perf_counter() - start
+        child.returncode = code = os.waitstatus_to_exitcode(status)
+        said = err.read_text(errors="replace")
+        output = out.read_text(encoding="utf-8", errors="replace")
+        if problem := self._problem(code, said, output):
+            said = " ".join(said.split())[-400:]
+            raise RuntimeError(f"{self.label}: {problem}{': ' + said if said else ''}")
+        self.seconds.append(elapsed)
+        self.peak_mb.append(usage.ru_maxrss / 1024)  # KiB on Linux
+        self.output = output
+
+    def _problem(self, code: int, said: str, output: str) -> str:
+        if code not in self.codes:
+            return f"exit code {code}"
+        if "Traceback (most recent call last)" in said:
+            return "a traceback"
+        return self.check(output) if self.check else ""
+
+
+@dataclass
+class Pair:
+    """A line of the table: our process and its peer's, with the ratio the target sets.
+
+    `faster` targets read "peer time ÷ ours ≥ target", the others "ours ÷ peer ≤ target".
+    """
+
+    key: str
+    what: str
+    ours: Process
+    peer: Process
+    target: float
+    faster: bool
+    rounds: int
+    planted: dict[str, int] | None = None
+    failure: str = ""
+
+    @property
+    def ratio(self) -> float:
+        if self.faster:
+            return self.peer.best / self.ours.best
+        return self.ours.best / self.peer.best
+
+    @property
+    def met(self) -> bool:
+        return self.ratio >= self.target if self.faster else self.ratio <= self.target
+
+    @property
+    def target_text(self) -> str:
+        return f"≥ {self.target:g}× faster" if self.faster else f"≤ {self.target:g}×"
+
+    @property
+    def ratio_text(self) -> str:
+        return f"{self.ratio:.2f}× faster" if self.faster else f"{self.ratio:.2f}×"
+
+
+def pairs(csv_rows: int, xlsx_rows: int, small_rows: int, repeat: int, small_repeat: int):
+    """The three whole-process lines of issue 14, their data made once (fixed seed)."""
+    print(f"Data: {csv_rows:,}-row CSV, {xlsx_rows:,}- and {small_rows}-row .xlsx (made once)...")
+    source = ledger_data.ensure_data(csv_rows)
+    ledger_csv, chart_csv = ledger_data.ensure_csv(csv_rows)
+    planted = ledger_data.planted_counts(pq.read_table(source, columns=["_planted"]))
+    big = ledger_data.ensure_xlsx(xlsx_rows, ledger_data.ensure_data(xlsx_rows))
+    small = ledger_data.ensure_xlsx(small_rows, source)
+    validate = [str(OURS / "retaguarda"), "validate"]
+    python = str(OURS / "python")
+    frictionless = [
+        str(PEERS / "python"),
+        str(HERE / "peers" / "frictionless_csv.py"),
+        f"--csv={ledger_csv}",
+        f"--meta={ledger_data.meta_path()}",
+    ]
+    return [
+        Pair(
+            "csv",
+            f"`retaguarda validate` on a {csv_rows:,}-row `lancamentos` CSV + chart, "
+            "vs frictionless on the same file, same rules",
+            Process(
+                "retaguarda validate (CSV)",
+                [*validate, str(ledger_csv), str(chart_csv), "--format", "json", *OPTIONS],
+                codes=(1,),
+                check=partial(read_all, rows=csv_rows),
+            ),
+            Process("frictionless (CSV)", frictionless),
+            target=15.0,
+            faster=True,
+            rounds=repeat,
+            planted=planted,
+        ),
+        Pair(
+            "xlsx",
+            f"`retaguarda validate` on a {xlsx_rows:,}-row .xlsx journal "
+            "vs python-calamine alone reading its sheets",
+            Process(
+                "retaguarda validate (xlsx)",
+                [*validate, str(big), "--format", "json", *OPTIONS],
+                codes=(1,),
+                check=partial(read_all, rows=xlsx_rows),
+            ),
+            Process(
+                "python-calamine to_python() of every sheet",
+                [python, "-c", CALAMINE_ALONE, str(big)],
+            ),
+            target=1.6,
+            faster=False,
+            rounds=repeat,
+        ),
+        Pair(
+            "small",
+            f"`retaguarda validate` on a {small_rows}-row workbook "
+            'vs `python -c "import pandas, pyarrow"`',
+            Process(
+                "retaguarda validate (small)",
+                [*validate, str(small), *OPTIONS],
+                codes=(0, 1),
+                check=lambda output: "" if "conferida(s)" in output else "no summary printed",
+            ),
+            Process("import pandas, pyarrow", [python, "-c", "import pandas, pyarrow"]),
+            target=1.5,
+            faster=False,
+            rounds=small_repeat,
+        ),
+    ]
+
+
+def measure(lines: list[Pair], cwd: Path) -> None:
+    """Every pair round by round, ours first in odd rounds and the peer first in even ones;
+    one untimed round before, so that no side pays for a cold disk cache or .pyc files.
+
+    A process that fails (a wrong exit code) ends its line, not the run: the table says why."""
+    for round_ in range(-1, max(p.rounds for p in lines)):
+        for pair in lines:
+            if round_ >= pair.rounds or pair.failure:
+                continue
+            order = (pair.ours, pair.peer) if round_ % 2 == 0 else (pair.peer, pair.ours)
+            try:
+                for side in order:
+                    side.once(cwd, pair.key)
+                    if round_ < 0:
+                        side.seconds.clear()
+                        side.peak_mb.clear()
+                    else:
+                        print(
+                            f"  round {round_ + 1}: {side.label}: {side.seconds[-1]:.2f} s",
+                            flush=True,
+                        )
+            except RuntimeError as error:
+                pair.failure = str(error)
+                print(f"  FAILED: {pair.failure}")
+
+
+def read_all(output: str, rows: int) -> str:
+    """What is wrong with our JSON report if it did not validate the whole journal."""
+    try:
+        sheets = json.loads(output)["summary"]["sheets"]
+    except (ValueError, KeyError):
+        return "no JSON report"
+    ledger = [s["rows"] for s in sheets if s["template"] == "lancamentos"]
+    return "" if ledger == [rows] else f"journal rows validated: {ledger}, not [{rows}]"
+
+
+def our_counts(output: str) -> dict[str, int]:
+    """Our findings by rule from `--format json`, `account.unknown` split as the peers split it
+    (not in the chart / in it but synthetic)."""
+    found: Counter[str] = Counter()
+    for issue in json.loads(output)["issues"]:
+        code = issue["code"]
+        if code == "account.unknown" and "summary account" in issue["message_en"]:
+            code = "account.synthetic"
+        found[code if code in ledger_data.KINDS else f"other: {code}"] += 1
+    return dict(found)
+
+
+def peer_answer(output: str) -> dict:
+    for line in output.splitlines():
+        if line.startswith(MARK):
+            return json.loads(line[len(MARK) :])
+    raise RuntimeError(f"the peer gave no answer:\n{output[-3000:]}")
