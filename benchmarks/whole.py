@@ -103,6 +103,8 @@ class Pair:
     target: float
     faster: bool
     rounds: int
+    #: An untimed round first (cheap lines: a cold .pyc or disk cache is a large share of them).
+    warmup: bool = True
     planted: dict[str, int] | None = None
     failure: str = ""
 
@@ -156,6 +158,7 @@ def pairs(csv_rows: int, xlsx_rows: int, small_rows: int, repeat: int, small_rep
             target=15.0,
             faster=True,
             rounds=repeat,
+            warmup=False,  # the file was just read or written; frictionless takes long
             planted=planted,
         ),
         Pair(
@@ -195,13 +198,13 @@ def pairs(csv_rows: int, xlsx_rows: int, small_rows: int, repeat: int, small_rep
 
 
 def measure(lines: list[Pair], cwd: Path) -> None:
-    """Every pair round by round, ours first in odd rounds and the peer first in even ones;
-    one untimed round before, so that no side pays for a cold disk cache or .pyc files.
+    """Every pair round by round, ours first in odd rounds and the peer first in even ones,
+    after an untimed round where the pair asks for one.
 
     A process that fails (a wrong exit code) ends its line, not the run: the table says why."""
     for round_ in range(-1, max(p.rounds for p in lines)):
         for pair in lines:
-            if round_ >= pair.rounds or pair.failure:
+            if round_ >= pair.rounds or pair.failure or (round_ < 0 and not pair.warmup):
                 continue
             order = (pair.ours, pair.peer) if round_ % 2 == 0 else (pair.peer, pair.ours)
             try:
