@@ -1,277 +1,84 @@
 """The `retaguarda` command: a thin shell over the library functions of the same names.
 
 Every option can also be set as an environment variable (`RETAGUARDA_CLOSED_UNTIL`, ...).
-Exit codes of `validate`: 0 no errors, 1 errors found, 2 a file could not be read.
+
+Each command lives in a module of its own, imported only when that command runs: `validate`
+and `--help` start without the store, the service, Excel or Google, whose libraries alone take
+longer to import than checking a small workbook does.
 """
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import date
-from pathlib import Path
+import importlib
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.progress import Progress as RichProgress
 
-from retaguarda.addin import desktop, xlsx_file
-from retaguarda.sync import cli_sync
-from retaguarda.sync.console import json_text, markup, print_report
-from retaguarda.sync.settings import SettingsError, load_settings
-from retaguarda.templates import render, samples
-from retaguarda.templates.files import RawWorkbook, UnreadableFile, read_workbook
-from retaguarda.templates.validate import Progress, validate_raw
-from retaguarda.validators.report import Report
+#: command name -> where it is defined, and the first line of its help: what `retaguarda --help`
+#: lists without importing the command (a test keeps the two the same)
+COMMANDS = {
+    "addin": ("retaguarda.sync.cli_workbooks:addin_group", "Suplemento do Excel de mesa."),
+    "emulator": (
+        "retaguarda.sync.cli_sync:emulator_command",
+        "Emulador local da API do Google Sheets, para desenvolver e testar sem o Google.",
+    ),
+    "samples": (
+        "retaguarda.sync.cli_workbooks:samples_command",
+        "Gera planilhas de exemplo de três equipes, com erros plantados e registrados.",
+    ),
+    "serve": (
+        "retaguarda.sync.cli_serve:serve",
+        "Serve o suplemento do Excel (protocolo do xlwings Server e o manifest.xml).",
+    ),
+    "sources": (
+        "retaguarda.sync.cli_sync:sources_group",
+        "Fontes: as planilhas de cada time que alimentam o banco consolidado.",
+    ),
+    "sync": (
+        "retaguarda.sync.cli_sync:sync_command",
+        "Traz as planilhas das fontes para o banco consolidado (todas, se nenhuma for dada).",
+    ),
+    "templates": ("retaguarda.sync.cli_workbooks:templates", "Modelos de planilha (templates)."),
+    "validate": (
+        "retaguarda.sync.cli_validate:validate",
+        "Confere as planilhas e lista as pendências, agrupadas por aba.",
+    ),
+}
 
-EXIT_ERRORS = 1
-EXIT_UNREADABLE = 2
+
+class LazyGroup(click.Group):
+    """click's LazyGroup: a command's module is imported when the command is looked up."""
+
+    def __init__(self, *args: object, lazy: dict[str, tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.lazy = lazy
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self.lazy)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.lazy:
+            return None
+        module, _, name = self.lazy[cmd_name][0].partition(":")
+        command: click.Command = getattr(importlib.import_module(module), name)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """click's list of commands, shortened as click shortens it, from the help kept here
+        instead of from the commands themselves, which would import every one of them."""
+        limit = formatter.width - 6 - max(map(len, self.lazy))
+        rows = [
+            (name, click.Command(name, help=self.lazy[name][1]).get_short_help_str(limit))
+            for name in self.list_commands(ctx)
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 @click.group(
-    context_settings={"auto_envvar_prefix": "RETAGUARDA", "help_option_names": ["-h", "--help"]}
+    cls=LazyGroup,
+    lazy=COMMANDS,
+    context_settings={"auto_envvar_prefix": "RETAGUARDA", "help_option_names": ["-h", "--help"]},
 )
 @click.version_option(package_name="retaguarda")
 def main() -> None:
     """Retaguarda: confere, concilia e consolida as planilhas da retaguarda administrativa."""
-
-
-@main.group()
-def templates() -> None:
-    """Modelos de planilha (templates)."""
-
-
-def out_folder(default: str, help: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """The `--out FOLDER` option of the commands that write files."""
-    return click.option(
-        "--out",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=Path(default),
-        show_default=True,
-        help=help,
-    )
-
-
-@templates.command("build")
-@out_folder("workbooks/templates", "Pasta onde gravar os modelos .xlsx.")
-def templates_build(out: Path) -> None:
-    """Gera um .xlsx por modelo e a pasta de trabalho da empresa (empresa.xlsx).
-
-    Exemplo: retaguarda templates build --out workbooks/templates
-    """
-    for path in render.build_templates(out):
-        click.echo(f"gravado {path}")
-
-
-@main.command("samples")
-@out_folder("workbooks/samples", "Pasta onde gravar as planilhas de exemplo.")
-@click.option("--seed", type=int, default=2026, show_default=True, help="Semente aleatória.")
-def samples_command(out: Path, seed: int) -> None:
-    """Gera planilhas de exemplo de três equipes, com erros plantados e registrados.
-
-    Exemplo: retaguarda samples --out workbooks/samples
-    """
-    for path in samples.write_samples(out, seed=seed):
-        click.echo(f"gravado {path}")
-
-
-@main.command("validate")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table: tabela legível; json: para integrações.",
-)
-@click.option(
-    "--write-back",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Grava uma cópia da planilha com as células marcadas, notas e a aba Pendências.",
-)
-@click.option(
-    "--closed-until",
-    type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]),
-    help="Último dia do período fechado (lançamentos até essa data são pendência).",
-)
-@click.option(
-    "--today",
-    type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]),
-    help="Data de referência para datas futuras (padrão: hoje).",
-)
-def validate(
-    files: tuple[Path, ...],
-    output_format: str,
-    write_back: Path | None,
-    closed_until: object,
-    today: object,
-) -> None:
-    """Confere as planilhas e lista as pendências, agrupadas por aba.
-
-    Exemplo: retaguarda validate workbooks/samples/matriz.xlsx --write-back marcada.xlsx
-    """
-    try:
-        settings = load_settings(closed_until=_day(closed_until), today=_day(today))
-    except SettingsError as error:
-        raise click.UsageError(str(error)) from None
-    options = settings.options()
-    if write_back and len(files) != 1:
-        raise click.UsageError("--write-back precisa de exatamente um arquivo.")
-    if write_back and write_back.resolve() == files[0].resolve():
-        raise click.UsageError("--write-back grava uma cópia: escolha outro nome de arquivo.")
-    if write_back and (problem := xlsx_file.output_problem(files[0], write_back)):
-        raise click.UsageError(problem)
-    err = Console(stderr=True)
-    report = Report()
-    unreadable: list[UnreadableFile] = []
-    workbook: RawWorkbook | None = None  # kept for the marked copy, not read twice
-    with progress_bar(err) as progress:
-        for path in files:
-            try:
-                if progress:
-                    progress(0, 1, f"lendo {path.name}")
-                workbook = read_workbook(path)
-                one = validate_raw(workbook, options, progress, name=str(path))
-            except UnreadableFile as error:
-                unreadable.append(error)
-                continue
-            report.files += one.files
-            report.issues += one.issues
-            report.sheets += one.sheets
-    if output_format == "json":
-        data = report.to_dict()
-        data["summary"]["unreadable"] = [
-            {
-                "file": str(e.path or ""),
-                "code": e.code,
-                "message": e.message,
-                "message_en": e.message_en,
-            }
-            for e in unreadable
-        ]
-        click.echo(json_text(data))
-    else:
-        print_report(report, Console())
-    for error in unreadable:
-        err.print(f"[bold red]erro:[/] {markup(error.message)}", highlight=False)
-    if write_back and report.files:
-        try:
-            written = xlsx_file.write_back(files[0], report, write_back, workbook=workbook)
-        except UnreadableFile as error:
-            err.print(f"[bold red]erro:[/] {markup(error.message)}", highlight=False)
-            sys.exit(EXIT_UNREADABLE)
-        except OSError as error:
-            where, reason = markup(str(write_back)), markup(error.strerror or str(error))
-            message = f"não foi possível gravar a cópia marcada em {where} ({reason})."
-            err.print(f"[bold red]erro:[/] {message}", highlight=False)
-            sys.exit(EXIT_UNREADABLE)
-        if written.notice:
-            err.print(f"[yellow]atenção:[/] {markup(written.notice)}", highlight=False)
-        err.print(f"cópia marcada gravada em {markup(str(write_back))}", highlight=False)
-    if unreadable:
-        sys.exit(EXIT_UNREADABLE)
-    if not report.valid:
-        sys.exit(EXIT_ERRORS)
-
-
-@main.group("addin")
-def addin_group() -> None:
-    """Suplemento do Excel de mesa."""
-
-
-@addin_group.command("vba")
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path(desktop.VBA_MODULE),
-    show_default=True,
-    help="Arquivo (ou pasta) onde gravar o módulo do VBA.",
-)
-def addin_vba(out: Path) -> None:
-    """Grava o módulo do VBA com os botões (Validar, Limpar marcações, ...).
-
-    Importe-o no editor do VBA (Arquivo › Importar arquivo); veja docs/excel.md.
-
-    Exemplo: retaguarda addin vba --out Retaguarda.bas
-    """
-    click.echo(f"gravado {desktop.write_vba_module(out)}")
-
-
-@addin_group.command("xlsm")
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("Retaguarda.xlsm"),
-    show_default=True,
-    help="Arquivo (ou pasta) onde gravar a pasta de trabalho com os botões.",
-)
-def addin_xlsm(out: Path) -> None:
-    """Grava uma pasta de trabalho habilitada para macros com os cinco botões.
-
-    Precisa do suplemento do xlwings instalado (xlwings addin install); veja docs/excel.md.
-
-    Exemplo: retaguarda addin xlsm --out Retaguarda.xlsm
-    """
-    click.echo(f"gravado {desktop.write_macro_workbook(out)}")
-
-
-@main.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Endereço a escutar.")
-@click.option("--port", type=int, default=8000, show_default=True, help="Porta a escutar.")
-def serve(host: str, port: int) -> None:
-    """Serve o suplemento do Excel (protocolo do xlwings Server e o manifest.xml).
-
-    Servidor waitress (roda também no Windows). O endereço no manifesto é
-    RETAGUARDA_PUBLIC_URL ou, sem ela, o de --host/--port. No Linux, com muitos usuários:
-    gunicorn (veja docs/excel.md).
-
-    Exemplo: retaguarda serve --port 8000
-    """
-    # Imported here: the service loads Flask and xlwings in server mode, which the other
-    # commands neither need nor should pay for.
-    from retaguarda.sync.app import service_app, wsgi_server
-
-    try:
-        app = service_app(host, port)
-        server = wsgi_server(app, host, port)
-    except SettingsError as error:
-        raise click.UsageError(str(error)) from None
-    except OSError as error:  # the port is taken, or the address is not this machine's
-        raise click.ClickException(f"não foi possível escutar em {host}:{port}: {error}") from None
-    public = app.config["RETAGUARDA"].public_url
-    click.echo(f"manifesto do suplemento: {public}/addin/manifest.xml")
-    server.run()
-
-
-main.add_command(cli_sync.sources_group)
-main.add_command(cli_sync.sync_command)
-main.add_command(cli_sync.emulator_command)
-
-
-@contextmanager
-def progress_bar(console: Console) -> Iterator[Progress | None]:
-    """A bar on the terminal while files are read and checked; nothing when piped."""
-    if not console.is_terminal:
-        yield None
-        return
-    columns = (
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-    )
-    with RichProgress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("", total=None)
-
-        def update(done: int, total: int, description: str) -> None:
-            # the description names the user's file and sheets: rich markup, shown as typed
-            bar.update(task, completed=done, total=total, description=markup(description))
-
-        yield update
-
-
-def _day(value: object) -> date | None:
-    return value.date() if hasattr(value, "date") else None  # type: ignore[union-attr]

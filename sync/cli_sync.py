@@ -1,5 +1,6 @@
 """`retaguarda sources …`, `retaguarda sync` and `retaguarda emulator`: thin shells over
-`sync.sources`, `sync.runner` and `sync.emulator`.
+`sync.sources`, `sync.runner` and `sync.emulator`, imported only when one of them runs (the
+store's SQLAlchemy and Alembic are for these commands alone).
 
 Exit codes of `sync`: 0 every source synced (quarantined rows included: they are kept, not
 lost), 1 at least one source could not be synced (the others still were).

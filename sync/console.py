@@ -1,4 +1,5 @@
-"""The terminal rendering of a report: one table per sheet, then the totals, in Portuguese.
+"""The terminal rendering of a report: one table per sheet, then the totals, in Portuguese;
+and the progress bar shown while files are read and checked.
 
 Everything shown comes from the user's files (names, sheet names, values quoted in messages),
 so it is shown, never obeyed: control characters become visible (`addin.marks.visible`) and
@@ -9,13 +10,18 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from rich.console import Console, Group
 from rich.markup import escape
+from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as RichProgress
 from rich.table import Table
 from rich.text import Text
 
 from retaguarda.addin.marks import visible
+from retaguarda.templates.validate import Progress
 from retaguarda.validators.report import Report
 
 SEVERITY_PT = {"error": "erro", "warning": "aviso"}
@@ -88,3 +94,25 @@ def summary_text(report: Report) -> Text:
 
 def print_report(report: Report, console: Console | None = None) -> None:
     (console or Console()).print(report_renderable(report))
+
+
+@contextmanager
+def progress_bar(console: Console) -> Iterator[Progress | None]:
+    """A bar on the terminal while files are read and checked; nothing when piped."""
+    if not console.is_terminal:
+        yield None
+        return
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+    )
+    with RichProgress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("", total=None)
+
+        def update(done: int, total: int, description: str) -> None:
+            # the description names the user's file and sheets: rich markup, shown as typed
+            bar.update(task, completed=done, total=total, description=markup(description))
+
+        yield update

@@ -6,8 +6,7 @@ import io
 
 from rich.console import Console
 
-from retaguarda.sync.cli import progress_bar
-from retaguarda.sync.console import print_report
+from retaguarda.sync.console import print_report, progress_bar
 from retaguarda.validators.issues import Issue, Severity
 from retaguarda.validators.report import Report
 
