@@ -154,7 +154,9 @@ def pairs(csv_rows: int, xlsx_rows: int, small_rows: int, repeat: int, small_rep
                 codes=(1,),
                 check=partial(read_all, rows=csv_rows),
             ),
-            Process("frictionless (CSV)", frictionless),
+            Process(
+                "frictionless (CSV)", frictionless, check=partial(peer_read_all, rows=csv_rows)
+            ),
             target=15.0,
             faster=True,
             rounds=repeat,
@@ -231,6 +233,14 @@ def read_all(output: str, rows: int) -> str:
         return "no JSON report"
     ledger = [s["rows"] for s in sheets if s["template"] == "lancamentos"]
     return "" if ledger == [rows] else f"journal rows validated: {ledger}, not [{rows}]"
+
+
+def peer_read_all(output: str, rows: int) -> str:
+    try:
+        read = peer_answer(output)["rows"]
+    except RuntimeError:
+        return "no answer"
+    return "" if read == rows else f"rows validated: {read}, not {rows}"
 
 
 def our_counts(output: str) -> dict[str, int]:
