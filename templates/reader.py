@@ -12,15 +12,16 @@ Cells stay raw here (what calamine, xlwings or gspread gave); `typing.type_table
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import islice
-from operator import itemgetter
 from string import ascii_uppercase
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from retaguarda.templates.catalog import TEMPLATES
 from retaguarda.templates.files import RawSheet, RawWorkbook, column_letter
@@ -36,6 +37,7 @@ __all__ = [
     "find_header",
     "read_sheets",
     "read_table",
+    "read_table_columns",
     "read_tables",
 ]
 
@@ -47,6 +49,12 @@ MIN_REQUIRED = 3 / 4
 #: The same share when the sheet is named like the template (or the caller names the
 #: template): the user clearly meant it, so half the required columns are enough.
 MIN_REQUIRED_NAMED = 1 / 2
+#: Rows at the top of a sheet where its header is looked for.
+_SCAN_ROWS = 30
+#: One sheet column's cells, top to bottom (see `read_table_columns`).
+ColumnCells = np.ndarray | pa.Array | pa.ChunkedArray
+#: The cells of one column below the header: Arrow text, or objects as a reader gives them.
+Cells = np.ndarray | pa.Array
 #: First words of a closing row that is not data ("Total", "TOTAL GERAL:", "Soma").
 _TOTAL_WORDS = frozenset({"total", "totais", "subtotal", "soma"})
 
@@ -63,7 +71,7 @@ def find_header(
     rows: Sequence[Sequence[object]],
     templates: Iterable[Template] = TEMPLATES.values(),
     *,
-    scan_rows: int = 30,
+    scan_rows: int = _SCAN_ROWS,
     sheet: str = "",
     first_row: int = 1,
 ) -> HeaderMatch | None:
@@ -113,19 +121,48 @@ def read_table(
     `formulas` maps (row, column) indexes into `rows` to the formula of a cell that has no
     calculated value: such a cell is reported as that, never as a blank one.
     """
+    return read_table_columns(
+        _grid(rows).T,
+        sheet=sheet,
+        template=template,
+        first_row=first_row,
+        first_col=first_col,
+        formulas=formulas,
+    )
+
+
+def read_table_columns(
+    columns: Sequence[ColumnCells],
+    *,
+    sheet: str,
+    template: Template | None = None,
+    first_row: int = 1,
+    first_col: int = 1,
+    formulas: Mapping[tuple[int, int], str] | None = None,
+) -> Table | None:
+    """`read_table` for cells already split into columns of one length (columns[0] is sheet
+    column `first_col`), for readers that produce columns, such as pyarrow's CSV reader.
+
+    A column may be an object array of cells as `read_table` takes them, or an Arrow string
+    array (null or "" for an empty cell). Text columns go on to the typing step as Arrow, so a
+    reader that hands over Arrow text never makes a Python object per cell; and only the
+    columns of the template found, and the first rows where the header is looked for, are
+    read at all.
+    """
     templates = (template,) if template is not None else TEMPLATES.values()
-    match = find_header(rows, templates, sheet=sheet, first_row=first_row)
+    height = len(columns[0]) if len(columns) else 0
+    head = _head_rows(columns, min(height, _SCAN_ROWS))
+    match = find_header(head, templates, sheet=sheet, first_row=first_row)
     if match is None:
         return None
     start = match.header_row - first_row + 1
-    body = rows[start:]
-    columns = _column_cells(body, match.columns)
-    uncached = _formula_cells(formulas or {}, start, len(body), match.columns)
-    keep = _data_rows(columns, body, match.columns, uncached)
-    everything = len(keep) == len(body)
+    size = height - start
+    found = {key: _body(columns[j], start) for key, j in match.columns.items()}
+    uncached = _formula_cells(formulas or {}, start, size, match.columns)
+    keep = _data_rows(found, lambda i: _row_at(columns, start + i), match.columns, uncached)
+    everything = len(keep) == size
     cells = {
-        key: pd.Series(values if everything else values[keep], dtype=object)
-        for key, values in columns.items()
+        key: _series(values if everything else _take(values, keep)) for key, values in found.items()
     }
     numbers = keep.astype(np.int64) + (first_row + start)
     letters = {key: column_letter(first_col - 1 + j) for key, j in match.columns.items()}
@@ -138,14 +175,14 @@ def read_table(
         header_row=match.header_row,
     )
     _report_formulas(table, uncached, keep)
-    header = rows[start - 1]
+    header = head[start - 1]
     id_index = _id_index(header, match.columns)
     if id_index is None:
         used = [j for j, v in enumerate(header) if v is not None and v != ""]
         table.id_column = first_col + (max(used) + 1 if used else 0)
     else:
         table.id_column = first_col + id_index
-        ids = _column_cells(body, {"id": id_index})["id"]
+        ids = _objects(_body(columns[id_index], start))
         table.ids = _id_texts(ids if everything else ids[keep])
     return table
 
@@ -324,8 +361,8 @@ def _affinity(template: Template, named: str) -> int:
 
 
 def _data_rows(
-    cells: dict[str, np.ndarray],
-    body: Sequence[Sequence[object]],
+    cells: dict[str, Cells],
+    row_at: Callable[[int], list[object]],
     columns: dict[str, int],
     uncached: dict[str, dict[int, str]],
 ) -> np.ndarray:
@@ -336,23 +373,25 @@ def _data_rows(
     with one or two filled cells get a closer look for cells "cleared" with the space bar.
     A formula without a value is not empty.
     """
-    filled = np.zeros(len(body), dtype=np.int64)
+    filled = np.zeros(len(next(iter(cells.values()))), dtype=np.int64)
     for values in cells.values():
         filled += ~_empty_cells(values)
     for formulas in uncached.values():
         filled[np.fromiter(formulas, dtype=np.int64)] += 3  # never taken for spaces
     sparse = np.flatnonzero((filled > 0) & (filled <= 2))
     for index in sparse.tolist():
-        if all(_spaces(values[index]) for values in cells.values()):
+        if all(_spaces(_cell(values, index)) for values in cells.values()):
             filled[index] = 0
     keep = np.flatnonzero(filled)
     end = keep.size
-    while end and _is_total(body[keep[end - 1]], columns):
+    while end and _is_total(row_at(int(keep[end - 1])), columns):
         end -= 1
     return keep[:end]
 
 
-def _empty_cells(values: np.ndarray) -> np.ndarray:
+def _empty_cells(values: Cells) -> np.ndarray:
+    if isinstance(values, pa.Array):
+        return np.asarray(pc.equal(pc.binary_length(values), 0), dtype=bool)
     return np.asarray(pd.isna(values), dtype=bool) | np.asarray(values == "", dtype=bool)
 
 
@@ -371,18 +410,81 @@ def _is_total(row: Sequence[object], columns: dict[str, int]) -> bool:
     return filled <= max(2, len(columns) // 2)
 
 
-def _column_cells(
-    rows: Sequence[Sequence[object]], columns: dict[str, int]
-) -> dict[str, np.ndarray]:
-    """Each found column's raw cells as an object array.
+def _grid(rows: Sequence[Sequence[object]]) -> np.ndarray:
+    """The rows as one 2-D object array, short rows (gspread trims trailing empties) padded
+    with "". numpy copies the cells at C speed: a list per column, even one made with
+    `map(itemgetter(j), rows)`, was measured five times slower on 200,000 rows."""
+    if not len(rows):
+        return np.empty((0, 0), dtype=object)
+    grid = np.array(rows, dtype=object)  # 1-D, of the rows, when they differ in length
+    if grid.ndim == 2 and grid.shape[0] == len(rows):
+        return grid
+    width = max(map(len, rows))
+    if min(map(len, rows)) < width:
+        rows = [list(r) + [""] * (width - len(r)) if len(r) < width else r for r in rows]
+        grid = np.array(rows, dtype=object)
+    if grid.shape != (len(rows), width):  # cells that are sequences themselves
+        grid = np.empty((len(rows), width), dtype=object)
+        for i, row in enumerate(rows):
+            for j, value in enumerate(row):
+                grid[i, j] = value
+    return grid
 
-    One `map(itemgetter(j), rows)` per column runs at C speed; `zip(*rows)` was measured four
-    times slower on 200,000 rows (it walks 200,000 iterators for every column).
-    """
-    need = max(columns.values()) + 1
-    if rows and min(map(len, rows)) < need:  # ragged rows (gspread trims trailing empties)
-        rows = [list(r) + [""] * (need - len(r)) if len(r) < need else r for r in rows]
-    return {
-        key: np.array(list(map(itemgetter(index), rows)), dtype=object)
-        for key, index in columns.items()
-    }
+
+def _head_rows(columns: Sequence[ColumnCells], count: int) -> list[list[object]]:
+    """The first `count` rows, where the header is looked for."""
+    if isinstance(columns, np.ndarray):
+        return columns[:, :count].T.tolist()
+    return [list(row) for row in zip(*(_objects(c[:count]).tolist() for c in columns), strict=True)]
+
+
+def _row_at(columns: Sequence[ColumnCells], index: int) -> list[object]:
+    if isinstance(columns, np.ndarray):
+        return columns[:, index].tolist()
+    return [_cell(column, index) for column in columns]
+
+
+def _cell(values: ColumnCells, index: int) -> object:
+    if isinstance(values, pa.Array | pa.ChunkedArray):
+        return values[index].as_py()
+    return values[index]
+
+
+def _body(column: ColumnCells, start: int) -> Cells:
+    """A column's cells below the header: Arrow text when every one is text (calamine gives
+    "" for an empty cell), else an object array."""
+    if isinstance(column, pa.Array | pa.ChunkedArray):
+        column = column[start:]
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            return _large(pc.fill_null(column, ""))
+        return _objects(column)
+    values = np.asarray(column[start:], dtype=object)
+    try:
+        text = pa.array(values, type=pa.large_string(), from_pandas=True)
+    except (pa.ArrowException, TypeError, ValueError):  # not all text
+        return values
+    return text if text.null_count == 0 else values
+
+
+def _large(text: pa.Array | pa.ChunkedArray) -> pa.Array:
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks() if text.num_chunks else pa.array([], text.type)
+    return text.cast(pa.large_string())
+
+
+def _objects(values: ColumnCells) -> np.ndarray:
+    if not isinstance(values, pa.Array | pa.ChunkedArray):
+        return np.asarray(values, dtype=object)
+    out = np.empty(len(values), dtype=object)
+    out[:] = values.to_pylist()
+    return out
+
+
+def _take(values: Cells, keep: np.ndarray) -> Cells:
+    return values.take(pa.array(keep)) if isinstance(values, pa.Array) else values[keep]
+
+
+def _series(values: Cells) -> pd.Series:
+    if isinstance(values, pa.Array):
+        return pd.Series(values, dtype=pd.ArrowDtype(values.type))
+    return pd.Series(values, dtype=object)

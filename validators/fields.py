@@ -275,6 +275,8 @@ def split(cells: pd.Series | Cells) -> Cells:
     dtype = cells.dtype
     if isinstance(dtype, pd.StringDtype):
         out.add_text(everywhere, pa.array(cells, type=pa.large_string(), from_pandas=True))
+    elif isinstance(dtype, pd.ArrowDtype) and pa.types.is_large_string(dtype.pyarrow_dtype):
+        out.add_text(everywhere, pa.array(cells))  # Arrow text from the reader, as it is
     elif pd.api.types.is_float_dtype(dtype):
         out.add_number(everywhere, cells.to_numpy(dtype=np.float64, na_value=np.nan))
     elif isinstance(dtype, pd.DatetimeTZDtype):
