@@ -5,7 +5,7 @@ Each pair runs round after round, the two sides alternating which goes first, an
 the rounds is kept: the machine is shared, so a slow run says more about the neighbours than
 about the code. Every process starts from a directory outside the repository (our `validators/`
 folder would shadow PyPI's `validators` that frictionless imports), with its output to a file,
-and its wall time and peak memory (`wait4`'s rusage) are recorded.
+and its wall time and peak memory (GNU time's maximum resident set size) are recorded.
 
 Used by `targets.py`, which prints issue 14's table.
 """
@@ -13,7 +13,6 @@ Used by `targets.py`, which prints issue 14's table.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import time
 from collections import Counter
@@ -65,20 +64,21 @@ class Process:
         return min(self.seconds)
 
     def once(self, cwd: Path, name: str) -> None:
-        out, err = cwd / f"{name}.out", cwd / f"{name}.err"
+        out, err, peak = (cwd / f"{name}.{part}" for part in ("out", "err", "peak"))
+        # Through /usr/bin/time: a child forked from this (large) process keeps this process's
+        # peak in its own rusage, even after exec; time's child starts afresh.
+        argv = ["/usr/bin/time", "-f", "%M", "-o", str(peak), *self.argv]
         with out.open("wb") as stdout, err.open("wb") as stderr:
             start = time.perf_counter()
-            child = subprocess.Popen(self.argv, cwd=cwd, stdout=stdout, stderr=stderr)
-            _, status, usage = os.wait4(child.pid, 0)
+            code = subprocess.run(argv, cwd=cwd, stdout=stdout, stderr=stderr).returncode
             elapsed = time.perf_counter() - start
-        child.returncode = code = os.waitstatus_to_exitcode(status)
         said = err.read_text(errors="replace")
         output = out.read_text(encoding="utf-8", errors="replace")
         if problem := self._problem(code, said, output):
             said = " ".join(said.split())[-400:]
             raise RuntimeError(f"{self.label}: {problem}{': ' + said if said else ''}")
         self.seconds.append(elapsed)
-        self.peak_mb.append(usage.ru_maxrss / 1024)  # KiB on Linux
+        self.peak_mb.append(int(peak.read_text().split()[-1]) / 1024)  # KiB
         self.output = output
 
     def _problem(self, code: int, said: str, output: str) -> str:
