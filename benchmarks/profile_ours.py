@@ -4,15 +4,21 @@
     .venv/bin/python benchmarks/profile_ours.py typing           # read_table(rows) alone
     .venv/bin/python benchmarks/profile_ours.py xlsx             # read_tables(read_workbook())
     .venv/bin/python benchmarks/profile_ours.py rules --rows 200000 --sort tottime
+    .venv/bin/python benchmarks/profile_ours.py validate-csv --rows 500000   # targets.py line 1
+    .venv/bin/python benchmarks/profile_ours.py validate-xlsx --rows 200000  # targets.py line 2
 
-Uses the data `run.py` makes (and makes it when missing). Profiling slows Python-level code
-more than vectorized code, so read the shares, not the seconds.
+Uses the data `run.py` and `targets.py` make (and makes it when missing). The validate-* steps
+run the command `targets.py` times, `retaguarda validate ... --format json`, in this process:
+its imports are done before the profile starts (`python -X importtime` shows those). Profiling
+slows Python-level code more than vectorized code, so read the shares, not the seconds.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
+import os
 import pstats
 
 import ledger_data
@@ -26,14 +32,20 @@ from retaguarda.templates.validate import Options, validate_tables
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("step", choices=("rules", "typing", "xlsx"))
+    parser.add_argument(
+        "step", choices=("rules", "typing", "xlsx", "validate-csv", "validate-xlsx")
+    )
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--sort", default="cumtime", help="a pstats sort key (tottime...)")
     parser.add_argument("--top", type=int, default=40)
     args = parser.parse_args()
 
-    data = ledger_data.ensure_data(max(args.rows, 1_000_000))
     profile = cProfile.Profile()
+    if args.step.startswith("validate-"):
+        profile_validate(profile, args.step, args.rows)
+        pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
+        return
+    data = ledger_data.ensure_data(max(args.rows, 1_000_000))
     if args.step == "xlsx":
         path = ledger_data.ensure_xlsx(min(args.rows, 200_000), data)
         profile.runcall(lambda: read_tables(read_workbook(path)))
@@ -48,6 +60,23 @@ def main() -> None:
             options = Options(today=ledger_data.TODAY, closed_until=ledger_data.CLOSED_UNTIL)
             profile.runcall(lambda: validate_tables([chart, ledger], options))
     pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
+
+
+def profile_validate(profile: cProfile.Profile, step: str, rows: int) -> None:
+    from retaguarda.sync.cli import main as cli
+
+    if step == "validate-csv":
+        files = [str(path) for path in ledger_data.ensure_csv(rows)]
+    else:
+        files = [str(ledger_data.ensure_xlsx(rows, ledger_data.ensure_data(rows)))]
+    options = ["--today", str(ledger_data.TODAY), "--closed-until", str(ledger_data.CLOSED_UNTIL)]
+    argv = ["validate", *files, "--format", "json", *options]
+    with (
+        open(os.devnull, "w") as devnull,
+        contextlib.redirect_stdout(devnull),
+        contextlib.suppress(SystemExit),  # validate exits 1 when it finds errors
+    ):
+        profile.runcall(cli, argv, standalone_mode=False)
 
 
 if __name__ == "__main__":

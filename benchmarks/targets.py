@@ -56,7 +56,7 @@ def _runs(seconds: list[float]) -> str:
 def _findings(n: int, pair: whole.Pair) -> list[str]:
     """Both sides' findings per rule beside what was planted: a faster run that checks less
     shows here."""
-    ours = whole.our_counts(pair.ours.output)
+    ours = whole.our_counts(pair.findings.output if pair.findings else pair.ours.output)
     theirs = whole.peer_answer(pair.peer.output)["counts"]
     planted = pair.planted or {}
     kinds = [*ledger_data.KINDS, *sorted({*ours, *theirs} - set(ledger_data.KINDS))]
