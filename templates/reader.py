@@ -182,8 +182,8 @@ def read_table_columns(
         table.id_column = first_col + (max(used) + 1 if used else 0)
     else:
         table.id_column = first_col + id_index
-        ids = _objects(_body(columns[id_index], start))
-        table.ids = _id_texts(ids if everything else ids[keep])
+        ids = _body(columns[id_index], start)
+        table.ids = _id_texts(ids if everything else _take(ids, keep))
     return table
 
 
@@ -296,9 +296,13 @@ def _id_index(header: Sequence[object], taken: dict[str, int]) -> int | None:
     return None
 
 
-def _id_texts(values: np.ndarray) -> np.ndarray:
+def _id_texts(values: Cells) -> np.ndarray:
     """Row ids as text, None where empty (an id typed over by a number still reads; an empty
     cell a reader gives as NaN is no id called "nan")."""
+    if isinstance(values, pa.Array):  # all text: a whole-column trim, no loop per row
+        out = _objects(pc.utf8_trim_whitespace(values))
+        out[out == ""] = None
+        return out
     out = np.empty(len(values), dtype=object)
     for i, value in enumerate(values.tolist()):
         if isinstance(value, float) and value.is_integer():

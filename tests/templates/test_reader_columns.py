@@ -102,3 +102,12 @@ def test_ragged_rows_are_read_as_if_padded_with_empty_cells():
     assert table is not None
     assert table.rows.tolist() == [3, 4, 6]
     assert found(table) == [("F4", "cpf_cnpj.invalid"), ("E6", "required")]
+
+
+def test_row_ids_in_a_text_column_are_trimmed_and_empty_ones_are_none():
+    rows = [[*row[:6], "ID"] if i == 1 else [*row[:6], ""] for i, row in enumerate(ROWS)]
+    rows[2][6], rows[3][6], rows[5][6] = " r-1 ", "\u00a0", "r-3"
+    table = read_table_columns(arrow_columns(rows), sheet="Lançamentos")
+    assert table is not None
+    assert table.ids.tolist() == ["r-1", None, "r-3"]
+    assert table.id_column == 7  # column G
