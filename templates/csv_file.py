@@ -1,5 +1,6 @@
-"""A CSV as one sheet: its delimiter sniffed (";" first, as Brazilian exports use), and each
-line measured before the csv module splits it, for the module itself has no limit."""
+"""A CSV as one sheet: its delimiter sniffed (";" first, as Brazilian exports use), each line
+measured before it is split (neither reader has a limit of its own), then read by pyarrow in C
+(`csv_columns`), or by the csv module when the file is too irregular for pyarrow."""
 
 from __future__ import annotations
 
@@ -8,13 +9,19 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from retaguarda.templates.csv_columns import read_columns
+from retaguarda.templates.csv_lines import line_count, long_lines
 from retaguarda.templates.file_errors import Budget, file_error, file_name, thousands, too_large
-from retaguarda.templates.raw_sheets import CONTROL, RawSheet, clean_rows
+from retaguarda.templates.raw_sheets import CONTROL, ColumnSheet, RawSheet, clean_rows
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 #: A physical CSV line longer than this, or with more fields than Excel has columns, is no
-#: spreadsheet row: it is refused before the csv module splits it (35 million fields of one
-#: line once took minutes and gigabytes).
+#: spreadsheet row: it is refused before it is split (35 million fields of one line once took
+#: minutes and gigabytes).
 _MAX_CSV_LINE = 1_000_000
 _MAX_CSV_FIELDS = 16_384
 #: A row costs Python about as much memory as this many short cells, even an empty one.
@@ -22,6 +29,8 @@ _ROW_COST = 4
 #: Each CSV cell is a string object of its own (~60 bytes), where calamine's numbers and
 #: repeated strings are shared: a CSV cell counts as this many cells of the budget.
 _CSV_CELL_COST = 2
+#: Characters of the file's start that tell its delimiter and its width.
+_SAMPLE = 65536
 
 
 _LINE_END = re.compile(r"\r\n?|\n")
@@ -34,9 +43,51 @@ def read_csv(path: Path, text: str, max_cells: int) -> list[RawSheet]:
         delimiter, skipped = first[4], 1
         text = text[text.find("\n") + 1 :] if "\n" in text[:4096] else ""
     else:
-        delimiter = _sniff_delimiter(text[:65536])
+        delimiter = _sniff_delimiter(text[:_SAMPLE])
     name = CONTROL.sub("", path.stem)
     budget = Budget(path, max_cells // _CSV_CELL_COST)
+    columns = _arrow_columns(path, text, delimiter, skipped, budget.limit)
+    if columns is not None:
+        return [ColumnSheet(name=name, columns=columns)]
+    rows = _module_rows(path, text, delimiter, skipped, budget, name)
+    return [RawSheet(name=name, rows=rows)]
+
+
+def _arrow_columns(
+    path: Path, text: str, delimiter: str, skipped: int, limit: int
+) -> list[pa.Array] | None:
+    """The columns as pyarrow reads them, or None when the csv module must: a file too
+    irregular for pyarrow, or one over the cell budget (the csv module says at which row)."""
+    data = text.encode("utf-8")
+    lines = line_count(data)
+    width = _width(text, delimiter)
+    if not width or lines * max(width, _ROW_COST) > limit:
+        return None  # blank lines only: rows without cells, as the csv module reads them
+    for number, line in long_lines(data, _MAX_CSV_FIELDS):
+        _check_csv_line(path, line.decode("utf-8"), skipped + number + 1, delimiter)
+    columns = read_columns(data, delimiter, width, lines)
+    del data
+    if columns is None or len(columns[0]) * max(len(columns), _ROW_COST) > limit:
+        return None
+    return columns
+
+
+def _width(text: str, delimiter: str) -> int:
+    """The most fields of a row among the lines at the file's start (but a last one cut)."""
+    sample = text[:_SAMPLE]
+    stops = [end.end() for end in _LINE_END.finditer(sample)]
+    if len(sample) == len(text) or not stops:
+        stops.append(len(sample))
+    lines = [sample[start:stop] for start, stop in zip([0, *stops], stops, strict=False)]
+    try:
+        return max(map(len, csv.reader(lines, delimiter=delimiter)), default=0)
+    except csv.Error:
+        return 0  # the csv module will say where
+
+
+def _module_rows(
+    path: Path, text: str, delimiter: str, skipped: int, budget: Budget, name: str
+) -> list[list[object]]:
     rows: list[list[object]] = []
     width = 0
     lines = _csv_lines(path, text, delimiter, skipped)
@@ -59,7 +110,7 @@ def read_csv(path: Path, text: str, max_cells: int) -> list[RawSheet]:
     for row in rows:
         row.extend([""] * (width - len(row)))
     clean_rows(rows)
-    return [RawSheet(name=name, rows=rows)]
+    return rows
 
 
 def _csv_lines(path: Path, text: str, delimiter: str, skipped: int) -> Iterator[str]:

@@ -9,6 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 #: Control characters but tab and newline (C0, DEL and C1): calamine decodes `_x0001_`
 #: escapes into them, openpyxl refuses to write them back, and a terminal obeys ESC and CSI.
@@ -27,6 +31,30 @@ class RawSheet:
     #: references ("XFD1048576") of values left out of `rows` because they lie far from
     #: the data (the first ones, if there are many)
     far: list[str] = field(default_factory=list)
+    #: the same cells column by column, as Arrow text ("" when empty), when the file was read
+    #: that way (a CSV, by pyarrow): a table can be read from them without a Python object
+    #: per cell (`ColumnSheet`)
+    columns: list[pa.Array] | None = None
+
+
+class ColumnSheet(RawSheet):
+    """A sheet read as text columns. Its rows, a Python object per cell, are made only when
+    someone asks for them (a marked copy of the file): a table is read from `columns`."""
+
+    def __init__(self, name: str, columns: list[pa.Array]) -> None:
+        self._rows: list[list[object]] | None = None
+        super().__init__(name=name, rows=None, columns=columns)  # type: ignore[arg-type]
+
+    @property  # type: ignore[override]
+    def rows(self) -> list[list[object]]:
+        if self._rows is None:
+            texts = (column.to_pylist() for column in self.columns or ())
+            self._rows = list(map(list, zip(*texts, strict=True)))
+        return self._rows
+
+    @rows.setter
+    def rows(self, rows: list[list[object]] | None) -> None:
+        self._rows = rows
 
 
 @dataclass
