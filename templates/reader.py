@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import islice
+from operator import itemgetter
 from string import ascii_uppercase
 
 import numpy as np
@@ -122,7 +123,7 @@ def read_table(
     calculated value: such a cell is reported as that, never as a blank one.
     """
     return read_table_columns(
-        _grid(rows).T,
+        _columns_of(rows),
         sheet=sheet,
         template=template,
         first_row=first_row,
@@ -414,35 +415,58 @@ def _is_total(row: Sequence[object], columns: dict[str, int]) -> bool:
     return filled <= max(2, len(columns) // 2)
 
 
-def _grid(rows: Sequence[Sequence[object]]) -> np.ndarray:
-    """The rows as one 2-D object array, short rows (gspread trims trailing empties) padded
-    with "". numpy copies the cells at C speed: a list per column, even one made with
-    `map(itemgetter(j), rows)`, was measured five times slower on 200,000 rows."""
-    if not len(rows):
-        return np.empty((0, 0), dtype=object)
-    grid = np.array(rows, dtype=object)  # 1-D, of the rows, when they differ in length
-    if grid.ndim == 2 and grid.shape[0] == len(rows):
-        return grid
-    width = max(map(len, rows))
-    if min(map(len, rows)) < width:
-        rows = [list(r) + [""] * (width - len(r)) if len(r) < width else r for r in rows]
-        grid = np.array(rows, dtype=object)
+def _columns_of(rows: Sequence[Sequence[object]]) -> np.ndarray | _RowColumns:
+    """The columns of the rows, short rows (gspread trims trailing empties) padded with "".
+
+    Up to `_DENSE_WIDTH` columns, one 2-D object array, whose columns are views: numpy copies
+    the cells at C speed, where a list per column, even one made with `map(itemgetter(j),
+    rows)`, was measured five times slower on 200,000 rows. A wider sheet is gathered one
+    column at a time, and only the columns the template uses, so that its cost follows them.
+    """
+    width = max(map(len, rows), default=0)
+    if min(map(len, rows), default=0) < width:
+        rows = [[*r, *[""] * (width - len(r))] if len(r) < width else r for r in rows]
+    if width > _DENSE_WIDTH:
+        return _RowColumns(rows, width)
+    grid = np.array(rows, dtype=object)
     if grid.shape != (len(rows), width):  # cells that are sequences themselves
         grid = np.empty((len(rows), width), dtype=object)
         for i, row in enumerate(rows):
             for j, value in enumerate(row):
                 grid[i, j] = value
-    return grid
+    return grid.T
+
+
+#: Columns up to which rows are copied into one 2-D array (see `_columns_of`).
+_DENSE_WIDTH = 64
+
+
+class _RowColumns(Sequence[np.ndarray]):
+    """The columns of rows of one width, each gathered when asked for."""
+
+    def __init__(self, rows: Sequence[Sequence[object]], width: int) -> None:
+        self.rows = rows
+        self.width = width
+
+    def __len__(self) -> int:
+        return self.width
+
+    def __getitem__(self, index: int) -> np.ndarray:  # type: ignore[override]
+        return np.array(list(map(itemgetter(index), self.rows)), dtype=object)
 
 
 def _head_rows(columns: Sequence[ColumnCells], count: int) -> list[list[object]]:
     """The first `count` rows, where the header is looked for."""
+    if isinstance(columns, _RowColumns):
+        return [list(row) for row in columns.rows[:count]]
     if isinstance(columns, np.ndarray):
         return columns[:, :count].T.tolist()
     return [list(row) for row in zip(*(_objects(c[:count]).tolist() for c in columns), strict=True)]
 
 
 def _row_at(columns: Sequence[ColumnCells], index: int) -> list[object]:
+    if isinstance(columns, _RowColumns):
+        return list(columns.rows[index])
     if isinstance(columns, np.ndarray):
         return columns[:, index].tolist()
     return [_cell(column, index) for column in columns]

@@ -111,3 +111,13 @@ def test_row_ids_in_a_text_column_are_trimmed_and_empty_ones_are_none():
     assert table is not None
     assert table.ids.tolist() == ["r-1", None, "r-3"]
     assert table.id_column == 7  # column G
+
+
+def test_a_wide_sheet_is_read_like_a_narrow_one():
+    """A sheet with hundreds of columns of its own (read one column at a time) is read as the
+    same sheet without them."""
+    wide = [[*row, *[""] * 150, "minha"] for row in ROWS]
+    table = read_table(wide, sheet="Lançamentos")
+    assert table is not None
+    assert table.rows.tolist() == [3, 4, 6]
+    assert found(table) == [("F4", "cpf_cnpj.invalid"), ("E6", "required")]
