@@ -5,6 +5,7 @@ Exit codes: 0 no errors, 1 errors found, 2 a file could not be read.
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -14,12 +15,13 @@ from rich.console import Console
 
 from retaguarda.sync.console import json_text, markup, print_report, progress_bar
 from retaguarda.templates.files import RawWorkbook, UnreadableFile, read_workbook
-from retaguarda.templates.settings import CompanySettings, SettingsError, load_settings_of
-from retaguarda.templates.validate import validate_raw
+from retaguarda.templates.validate import Options, validate_raw
 from retaguarda.validators.report import Report
 
 EXIT_ERRORS = 1
 EXIT_UNREADABLE = 2
+#: the environment variables the company's settings are read from (any case)
+ENV_PREFIX = "RETAGUARDA_"
 
 
 @click.command("validate")
@@ -58,13 +60,7 @@ def validate(
 
     Exemplo: retaguarda validate workbooks/samples/matriz.xlsx --write-back marcada.xlsx
     """
-    try:
-        settings = load_settings_of(
-            CompanySettings, closed_until=_day(closed_until), today=_day(today)
-        )
-    except SettingsError as error:
-        raise click.UsageError(str(error)) from None
-    options = settings.options()
+    options = _options(_day(closed_until), _day(today))
     if write_back:
         # Imported here: the marked copy is written with openpyxl, which a plain check does
         # not need and should not wait for.
@@ -127,6 +123,24 @@ def validate(
         sys.exit(EXIT_UNREADABLE)
     if not report.valid:
         sys.exit(EXIT_ERRORS)
+
+
+def _options(closed_until: date | None, today: date | None) -> Options:
+    """The company's settings, with the options given on top.
+
+    They come from `RETAGUARDA_*` environment variables alone: with none set, they are the
+    defaults, and the settings object (whose library, pydantic-settings, takes longer to import
+    than checking a small workbook does) is not loaded.
+    """
+    if not any(name.upper().startswith(ENV_PREFIX) for name in os.environ):
+        return Options(today=today or date.today(), closed_until=closed_until)
+    from retaguarda.templates.settings import CompanySettings, SettingsError, load_settings_of
+
+    try:
+        settings = load_settings_of(CompanySettings, closed_until=closed_until, today=today)
+    except SettingsError as error:
+        raise click.UsageError(str(error)) from None
+    return settings.options()
 
 
 def _day(value: object) -> date | None:

@@ -8,6 +8,7 @@ interpreter imported.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -60,12 +61,15 @@ GOOD = ["05/03/2026", "NF-1", "Venda", "1.1.02", "3.1.01", "1.234,56", "", "", "
 BAD = ["06/03/2026", "NF-2", "Venda", "9.9.99", "3.1.01", "10,00", "", "", ""]
 
 
-def run(tmp_path: Path, *args: str) -> tuple[int, set[str], str]:
-    """Exit code, the top-level packages imported, and what the command printed."""
+def run(tmp_path: Path, *args: str, **env: str) -> tuple[int, set[str], str]:
+    """Exit code, the top-level packages imported, and what the command printed, in an
+    environment with no `RETAGUARDA_*` variable but those given."""
     record = tmp_path / "record.json"
+    clean = {k: v for k, v in os.environ.items() if not k.upper().startswith("RETAGUARDA_")}
     done = subprocess.run(
         [sys.executable, "-c", RUN, str(record), *args],
         cwd=tmp_path,
+        env={**clean, **env},
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -110,11 +114,63 @@ def test_validate_of_a_csv_loads_nothing_it_does_not_use(tmp_path):
 def test_an_unreadable_file_is_refused_without_loading_the_heavy_modules(tmp_path):
     path = tmp_path / "vazio.xlsx"
     path.write_bytes(b"")
-    code, packages, printed = run(tmp_path, "validate", str(path))
+    code, packages, printed = run(tmp_path, "validate", str(path), "--today", "2026-11-25")
     assert code == 2, printed
     assert "vazio" in printed
     assert "Traceback" not in printed
     assert packages & HEAVY == set()
+
+
+#: posted in March, in a period closed at the end of March: the error `date.closed_period`
+CLOSED = ["05/03/2026", "NF-3", "Venda", "1.1.02", "3.1.01", "10,00", "", "", ""]
+#: posted after "today" (25/11/2026): `date.future`
+FUTURE = ["05/12/2026", "NF-4", "Venda", "1.1.02", "3.1.01", "10,00", "", "", ""]
+SETTINGS = {"RETAGUARDA_CLOSED_UNTIL": "2026-03-31", "RETAGUARDA_TODAY": "2026-11-25"}
+
+
+def issues_of(printed: str) -> list[tuple[str, str]]:
+    return [(i["code"], i["cell"]) for i in json.loads(printed)["issues"]]
+
+
+def test_the_options_given_are_the_settings_when_the_environment_has_none(tmp_path):
+    """With no `RETAGUARDA_*` variable there is nothing for the settings library
+    (pydantic-settings, slower to import than a small check) to read: it is not loaded, and the
+    result is the one the same settings give through the environment."""
+    path = render_workbook(
+        tmp_path / "lancamentos.xlsx",
+        [(TEMPLATES["plano_de_contas"], CHART), (TEMPLATES["lancamentos"], [CLOSED, FUTURE])],
+    )
+    options = ["--closed-until", "31/03/2026", "--today", "2026-11-25", "--format", "json"]
+    code, packages, printed = run(tmp_path, "validate", str(path), *options)
+    assert code == 1, printed
+    assert issues_of(printed) == [("date.closed_period", "A2"), ("date.future", "A3")]
+    assert "pydantic_settings" not in packages
+
+    code, packages, printed = run(tmp_path, "validate", str(path), "--format", "json", **SETTINGS)
+    assert code == 1, printed
+    assert issues_of(printed) == [("date.closed_period", "A2"), ("date.future", "A3")]
+    assert "pydantic_settings" in packages
+
+
+def test_a_setting_in_lower_case_is_still_read(tmp_path):
+    """Environment names are matched in any case, as the settings object matches them."""
+    path = render_workbook(
+        tmp_path / "lancamentos.xlsx",
+        [(TEMPLATES["plano_de_contas"], CHART), (TEMPLATES["lancamentos"], [CLOSED])],
+    )
+    options = ["--today", "2026-11-25", "--format", "json"]
+    code, _, printed = run(
+        tmp_path, "validate", str(path), *options, retaguarda_closed_until="2026-03-31"
+    )
+    assert code == 1, printed
+    assert issues_of(printed) == [("date.closed_period", "A2")]
+
+
+def test_a_bad_setting_is_still_named(tmp_path, workbook):
+    code, _, printed = run(tmp_path, "validate", str(workbook), RETAGUARDA_TODAY="amanhã")
+    assert code == 2, printed
+    assert "RETAGUARDA_TODAY='amanhã'" in printed
+    assert "Traceback" not in printed
 
 
 def test_help_lists_every_command_without_loading_them(tmp_path):
