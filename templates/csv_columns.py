@@ -52,6 +52,15 @@ def read_columns(data: bytes, delimiter: str, width: int, lines: int) -> list[pa
     return [_clean(column, controls) if controls else column for column in columns]
 
 
+def regular_rows(data: bytes, delimiter: str, width: int) -> int | None:
+    """How many rows the file has when each has `width` fields (blank lines aside), else None."""
+    try:
+        columns, odd = _parse(data, delimiter, width, quoted=b'"' in data, threads=True)
+    except pa.ArrowException:
+        return None
+    return None if odd else len(columns[0])
+
+
 def _parse(
     data: bytes, delimiter: str, width: int, *, quoted: bool, threads: bool
 ) -> tuple[list[pa.Array], list[tuple[int | None, str]]]:

@@ -111,15 +111,19 @@ def test_a_too_long_line_far_down_is_refused_with_its_number(tmp_path, end):
     assert error.message.startswith("A linha 3002 do arquivo “longa.csv” é longa demais")
 
 
-def test_the_cell_budget_stops_a_regular_csv_at_the_same_row_as_before(tmp_path):
+@pytest.mark.parametrize(
+    "line", ["a;b\n", 'a;"b"\r\n', "\na;b\n"], ids=["plain", "quoted", "blank"]
+)
+def test_the_cell_budget_stops_a_csv_at_the_same_row_as_before(tmp_path, line):
     """Each row costs at least four cells, each cell two: a budget of 80 cells holds 40,
     ten rows of two columns; the eleventh row (B11, 22 cells) is refused."""
     path = tmp_path / "muitas.csv"
-    path.write_text("a;b\n" * 30, "utf-8")
+    path.write_text(line * 30, "utf-8", newline="")
     error = read_error(path, max_cells=80)
     assert error.code == "file.sheet_too_large"
     assert "vai até a célula B11 (22 células)" in error.message
-    assert len(read_workbook(path, max_cells=240).sheets[0].rows) == 30  # 30 × 4 × 2
+    rows = 30 * line.count("\n")
+    assert len(read_workbook(path, max_cells=rows * 8).sheets[0].rows) == rows  # × 4 × 2
 
 
 @pytest.mark.parametrize("seed", range(4))
