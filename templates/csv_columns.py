@@ -41,11 +41,13 @@ def read_columns(data: bytes, delimiter: str, width: int, lines: int) -> list[pa
     try:
         columns, odd = _parse(data, delimiter, width, quoted=quoted, threads=True)
         if odd:
-            if quoted and len(columns[0]) + len(odd) != lines:
+            if len(columns[0]) + len(odd) != lines:
                 return None  # a quoted line break somewhere: lines and records differ
             # pyarrow numbers the lines it sets aside only when it reads on one thread
             columns, odd = _parse(data, delimiter, width, quoted=False, threads=False)
             columns = _put_back(columns, odd, delimiter)
+            if len(columns[0]) != lines:
+                return None
     except (pa.ArrowException, _Irregular):
         return None
     controls = _controls(data, quoted)
@@ -104,6 +106,8 @@ def _put_back(
     width = max(len(columns), *map(len, rows))
     total = len(columns[0]) + len(rows)
     at = np.array([number - 1 for number, _ in odd], dtype=np.int64)
+    if at[-1] >= total or (np.diff(at) <= 0).any():
+        raise _Irregular  # not one row per line after all
     order = np.empty(total, dtype=np.int64)
     taken = np.zeros(total, dtype=bool)
     taken[at] = True
