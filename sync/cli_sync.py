@@ -8,17 +8,17 @@ lost), 1 at least one source could not be synced (the others still were).
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from retaguarda.addin.marks import visible
+from retaguarda.sync.console import json_text, line, shown
 from retaguarda.sync.pull import Pulled
 from retaguarda.sync.runner import SyncResult, sync_source
 from retaguarda.sync.settings import Settings, SettingsError, load_settings
@@ -96,7 +96,7 @@ def sources_add(
         source = add_source(store, team=team, google=google, file=file, folder=folder, name=name)
     except SourceError as error:
         raise click.UsageError(str(error)) from None
-    click.echo(f"fonte cadastrada: {source.label}")
+    click.echo(f"fonte cadastrada: {visible(source.label)}")
 
 
 @sources_group.command("list")
@@ -105,14 +105,14 @@ def sources_list(output_format: str) -> None:
     """Lista as fontes cadastradas."""
     found = list_sources(_store(_settings()))
     if output_format == "json":
-        click.echo(json.dumps([s.__dict__ for s in found], ensure_ascii=False, indent=2))
+        click.echo(json_text([s.__dict__ for s in found]))
         return
     if not found:
         click.echo("nenhuma fonte; cadastre com: retaguarda sources add --team … --google …")
         return
     table = Table("Fonte", "Time", "Tipo", "Planilha", box=None)
     for source in found:
-        table.add_row(source.name, source.team, source.kind_label, source.location)
+        table.add_row(*map(shown, (source.name, source.team, source.kind_label, source.location)))
     Console().print(table)
 
 
@@ -124,7 +124,7 @@ def sources_remove(name: str) -> None:
         source = remove_source(_store(_settings()), name)
     except SourceError as error:
         raise click.UsageError(str(error)) from None
-    click.echo(f"fonte removida: {source.label}")
+    click.echo(f"fonte removida: {visible(source.label)}")
 
 
 @click.command("sync")
@@ -174,11 +174,11 @@ def sync_command(names: tuple[str, ...], output_format: str) -> None:
             "sources": [r.as_dict() for r in results],
             "failed": [{"source": n, "error": e} for n, e in failed],
         }
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(json_text(data))
     else:
         _print_summary(results)
     for name, reason in failed:
-        err.print(f"[bold red]erro em {escape(name)}:[/] {escape(reason)}", highlight=False)
+        err.print(line(f"erro em {name}:", "bold red", reason))
     if failed:
         sys.exit(EXIT_FAILED)
 
@@ -188,7 +188,9 @@ def _print_summary(results: list[SyncResult]) -> None:
     if not results:
         click.echo("nenhuma fonte sincronizada.")
         return
-    table = Table("", *(r.source.name for r in results), box=None)
+    table = Table("", box=None)
+    for result in results:
+        table.add_column(shown(result.source.name))
     data = [r.as_dict() for r in results]
     for key, label in COLUMNS.items():
         table.add_row(label, *(str(d[key]) for d in data))

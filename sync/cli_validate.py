@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from retaguarda.sync.console import json_text, markup, print_report, progress_bar
+from retaguarda.sync.console import json_text, line, print_report, progress_bar
 from retaguarda.templates.files import RawWorkbook, UnreadableFile, read_workbook
 from retaguarda.templates.validate import Options, validate_raw
 from retaguarda.validators.report import Report
@@ -104,21 +104,21 @@ def validate(
     else:
         print_report(report, Console())
     for error in unreadable:
-        err.print(f"[bold red]erro:[/] {markup(error.message)}", highlight=False)
+        err.print(line("erro:", "bold red", error.message))
     if write_back and report.files:
         try:
             written = xlsx_file.write_back(files[0], report, write_back, workbook=workbook)
         except UnreadableFile as error:
-            err.print(f"[bold red]erro:[/] {markup(error.message)}", highlight=False)
+            err.print(line("erro:", "bold red", error.message))
             sys.exit(EXIT_UNREADABLE)
         except OSError as error:
-            where, reason = markup(str(write_back)), markup(error.strerror or str(error))
-            message = f"não foi possível gravar a cópia marcada em {where} ({reason})."
-            err.print(f"[bold red]erro:[/] {message}", highlight=False)
+            reason = error.strerror or str(error)
+            message = f"não foi possível gravar a cópia marcada em {write_back} ({reason})."
+            err.print(line("erro:", "bold red", message))
             sys.exit(EXIT_UNREADABLE)
         if written.notice:
-            err.print(f"[yellow]atenção:[/] {markup(written.notice)}", highlight=False)
-        err.print(f"cópia marcada gravada em {markup(str(write_back))}", highlight=False)
+            err.print(line("atenção:", "yellow", written.notice))
+        err.print(line("cópia marcada gravada em", "", str(write_back)))
     if unreadable:
         sys.exit(EXIT_UNREADABLE)
     if not report.valid:

@@ -2,8 +2,9 @@
 and the progress bar shown while files are read and checked.
 
 Everything shown comes from the user's files (names, sheet names, values quoted in messages),
-so it is shown, never obeyed: control characters become visible (`addin.marks.visible`) and
-square brackets are not rich markup.
+so it is shown, never obeyed: control characters become visible (`addin.marks.visible`), and
+it reaches rich as `Text`, never as a string rich would read as markup (`[bold]`) or emoji codes
+(`:x:`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console, Group
-from rich.markup import escape
 from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as RichProgress
 from rich.table import Table
@@ -35,9 +35,15 @@ MORE = (
 _JSON_RAW_CONTROLS = re.compile("[\x7f-\x9f]")
 
 
-def markup(text: str) -> str:
-    """`text` for rich markup: control characters shown, brackets not read as styles."""
-    return escape(visible(text))
+def shown(text: str) -> Text:
+    """`text` as typed: control characters shown, no markup, no emoji."""
+    return Text(visible(text))
+
+
+def line(label: str, style: str, text: str) -> Text:
+    """`label` in `style`, then `text`, both as typed: the CLI's "erro:" and a message that
+    quotes the user's files, say."""
+    return Text.assemble((visible(label), style), " ", visible(text))
 
 
 def json_text(data: object) -> str:
@@ -54,7 +60,7 @@ def report_renderable(report: Report) -> Group:
     for (file, sheet), found in report.by_sheet().items():
         issues = found[:MAX_ROWS_PER_SHEET]
         table = Table(
-            title=f"{markup(file)} — {markup(sheet)} ({len(found)})",
+            title=shown(f"{file} — {sheet} ({len(found)})"),
             title_justify="left",
             expand=False,
         )
@@ -66,11 +72,11 @@ def report_renderable(report: Report) -> Group:
         for issue in issues:
             severity = str(issue.severity)
             table.add_row(
-                markup(issue.cell) or "—",
+                shown(issue.cell or "—"),
                 Text(SEVERITY_PT[severity], style=STYLE[severity]),
-                markup(issue.code),
-                markup(issue.message),
-                markup(issue.suggestion),
+                shown(issue.code),
+                shown(issue.message),
+                shown(issue.suggestion),
             )
         parts.append(table)
         if len(found) > len(issues):
@@ -104,7 +110,7 @@ def progress_bar(console: Console) -> Iterator[Progress | None]:
         return
     columns = (
         SpinnerColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         TimeElapsedColumn(),
     )
@@ -112,7 +118,7 @@ def progress_bar(console: Console) -> Iterator[Progress | None]:
         task = bar.add_task("", total=None)
 
         def update(done: int, total: int, description: str) -> None:
-            # the description names the user's file and sheets: rich markup, shown as typed
-            bar.update(task, completed=done, total=total, description=markup(description))
+            # the description names the user's file and sheets: shown as typed (no markup)
+            bar.update(task, completed=done, total=total, description=visible(description))
 
         yield update

@@ -110,3 +110,20 @@ def test_a_bad_database_url_is_reported(run, monkeypatch):
     result = run("sources", "list")
     assert result.exit_code == 1
     assert "não foi possível preparar o banco de dados" in result.output
+
+
+def test_names_from_sources_are_shown_as_typed(run, tmp_path):
+    """A team's name and a file's name reach the terminal as text: no emoji for ":x:", no
+    style for "[bold]", no escape sequence obeyed."""
+    team = ":x: [bold]Filial\x1b[2J"
+    gone = ledger(tmp_path / ":warning:.xlsx", GOOD)
+    added = run("sources", "add", "--team", team, "--file", str(gone))
+    assert added.exit_code == 0, added.output
+    listed = run("sources", "list").output
+    assert ":x: [bold]Filial␛[2J" in listed
+    gone.unlink()
+    failed = run("sync").output
+    assert ":warning:.xlsx" in failed
+    for output in (added.output, listed, failed):
+        assert "\x1b" not in output
+        assert not {"❌", "⚠"} & set(output)

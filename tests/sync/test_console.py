@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 
+from click.testing import CliRunner
 from rich.console import Console
 
+from retaguarda.sync.cli import main
 from retaguarda.sync.console import print_report, progress_bar
 from retaguarda.validators.issues import Issue, Severity
 from retaguarda.validators.report import Report
@@ -76,3 +78,40 @@ def test_a_sheet_with_thousands_of_findings_shows_the_first_thousand_and_says_so
     assert "D1001" in text  # the thousandth finding
     assert "D1002" not in text
     assert "… e mais 500 pendência(s) nesta aba" in text
+
+
+def test_emoji_codes_in_values_and_names_are_text_not_pictures():
+    """rich turns ":x:" into an emoji unless told not to; a user's ":x:" is shown as typed."""
+    text = rendered(
+        Report(
+            issues=[
+                issue(
+                    message="CPF/CNPJ: “:x:” não é um CPF nem um CNPJ válido",
+                    suggestion=":thumbs_up:",
+                    sheet="Banco :smile:",
+                    file=":warning:.xlsx",
+                )
+            ]
+        )
+    )
+    for typed in ("“:x:”", ":thumbs_up:", "Banco :smile:", ":warning:.xlsx"):
+        assert typed in text
+    assert not {"❌", "👍", "😄", "⚠"} & set(text)
+
+
+def test_the_progress_bar_shows_emoji_codes_as_typed():
+    out = io.StringIO()
+    console = Console(file=out, width=200, force_terminal=True, color_system=None)
+    with progress_bar(console) as progress:
+        assert progress is not None
+        progress(0, 2, "conferindo :x:")
+    assert "conferindo :x:" in out.getvalue()
+    assert "❌" not in out.getvalue()
+
+
+def test_a_file_name_in_an_error_line_is_shown_as_typed(tmp_path):
+    missing = tmp_path / ":x:.xlsx"
+    result = CliRunner().invoke(main, ["validate", str(missing), "--today", "2026-11-25"])
+    assert result.exit_code == 2
+    assert "“:x:.xlsx” não encontrado" in result.output
+    assert "❌" not in result.output
