@@ -11,13 +11,26 @@ from collections.abc import Iterator
 
 import numpy as np
 
+_CHUNK = 1 << 20
+
 
 def line_count(data: bytes) -> int:
-    lines = data.count(b"\n")
-    returns = data.count(b"\r")
-    if returns:
-        lines += returns - data.count(b"\r\n")
+    lines = data.count(b"\n") + _lone_returns(data)
     return lines + (data[-1:] not in (b"", b"\n", b"\r"))
+
+
+def _lone_returns(data: bytes) -> int:
+    """How many "\r" are not followed by "\n", counted a megabyte at a time (bytes.count
+    of a two-byte string was the slowest part of counting lines)."""
+    returns = data.count(b"\r")
+    if not returns:
+        return 0
+    raw = np.frombuffer(data, dtype=np.uint8)
+    pairs = 0
+    for start in range(0, len(raw) - 1, _CHUNK):
+        part = raw[start : start + _CHUNK + 1]
+        pairs += int(np.count_nonzero((part[:-1] == 13) & (part[1:] == 10)))
+    return returns - pairs
 
 
 def long_lines(data: bytes, longer_than: int) -> Iterator[tuple[int, bytes]]:
@@ -26,14 +39,9 @@ def long_lines(data: bytes, longer_than: int) -> Iterator[tuple[int, bytes]]:
     Most files have none, which is told without listing the lines: a line that long holds a
     whole aligned block of a third of that many bytes without a line end.
     """
-    raw = np.frombuffer(data, dtype=np.uint8)
-    block = max(longer_than // 3, 1)
-    whole = len(raw) // block * block
-    blocks, tail = raw[:whole].reshape(-1, block), raw[whole:]
-    if ((blocks == 10) | (blocks == 13)).any(axis=1).all() and (
-        not tail.size or ((tail == 10) | (tail == 13)).any()
-    ):
+    if _ends_everywhere(data, max(longer_than // 3, 1)):
         return
+    raw = np.frombuffer(data, dtype=np.uint8)
     ends = raw == 10
     returns = raw == 13
     returns[:-1] &= ~ends[1:]  # the "\r" of "\r\n" is not an end of its own
@@ -44,12 +52,23 @@ def long_lines(data: bytes, longer_than: int) -> Iterator[tuple[int, bytes]]:
         yield i, data[starts[i] : stops[i]]
 
 
+def _ends_everywhere(data: bytes, block: int) -> bool:
+    """Whether every aligned block of `block` bytes (and the last, shorter one) holds a line
+    end: `bytes.find` stops at the first one, a few bytes in, and allocates nothing."""
+    find = data.find
+    for start in range(0, len(data), block):
+        stop = start + block
+        if find(b"\n", start, stop) < 0 and find(b"\r", start, stop) < 0:
+            return False
+    return True
+
+
 def head_lines(data: bytes, count: int) -> bytes | None:
     """The first `count` lines of the file, None when a lone "\r" may end a line (rare enough
     to be left to the csv module), found a few megabytes at a time."""
-    if data.count(b"\r") != data.count(b"\r\n"):
+    if _lone_returns(data):
         return None
-    start, chunk = 0, 1 << 24
+    start, chunk = 0, _CHUNK
     while start < len(data):
         piece = data[start : start + chunk]
         found = piece.count(b"\n")
