@@ -86,7 +86,8 @@ def _parse(
             invalid_row_handler=keep,
         ),
         convert_options=pv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.string()),
+            # large strings, as the typing step takes them: no copy of each column there
+            column_types=dict.fromkeys(names, pa.large_string()),
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
         ),
@@ -114,11 +115,11 @@ def _put_back(
     order[~taken] = np.arange(total - len(rows))
     order[at] = np.arange(total - len(rows), total)
     indices = pa.array(order)
-    blank = pa.array([""] * (total - len(rows)), pa.string())
+    blank = pa.array([""] * (total - len(rows)), pa.large_string())
     out = []
     for j in range(width):
         parsed = columns[j] if j < len(columns) else blank
-        extra = pa.array([row[j] if j < len(row) else "" for row in rows], pa.string())
+        extra = pa.array([row[j] if j < len(row) else "" for row in rows], pa.large_string())
         out.append(pa.concat_arrays([parsed, extra]).take(indices))
     return out
 

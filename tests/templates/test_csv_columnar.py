@@ -36,7 +36,7 @@ def test_a_regular_csv_is_read_as_text_columns(tmp_path):
     path.write_text(HEADER + "\n" + "\n".join(map(ledger_line, range(3))) + "\n", "utf-8")
     sheet = read_workbook(path).sheets[0]
     assert sheet.columns is not None
-    assert [column.type for column in sheet.columns] == [pa.string()] * 6
+    assert [column.type for column in sheet.columns] == [pa.large_string()] * 6
     assert sheet.columns[1].to_pylist() == ["Documento", "NF-000000", "NF-000001", "NF-000002"]
     assert sheet.rows[2] == ["02/03/2026", "NF-000001", "Tarifa 1", "4.1.03", "1.1.02", "1,01"]
 
