@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from itertools import islice
 from operator import itemgetter
 from string import ascii_uppercase
@@ -195,9 +195,14 @@ def read_tables(workbook: RawWorkbook) -> list[Table]:
     because they lie far from the data) becomes warnings of that sheet's table.
     """
     raw = {sheet.name: sheet for sheet in workbook.sheets}
+    columns = {s.name: s.columns for s in workbook.sheets if s.columns is not None}
     tables = read_sheets(
-        [(sheet.name, sheet.rows) for sheet in workbook.sheets],
+        [
+            (s.name, () if s.name in columns and s.name != META_SHEET else s.rows)
+            for s in workbook.sheets
+        ],
         formulas={sheet.name: sheet.formulas for sheet in workbook.sheets if sheet.formulas},
+        columns=columns,
     )
     for table in tables:
         table.issues += _far_values(raw[table.sheet]) if table.sheet in raw else []
@@ -208,23 +213,28 @@ def read_sheets(
     sheets: Sequence[tuple[str, Sequence[Sequence[object]]]],
     *,
     formulas: Mapping[str, Mapping[tuple[int, int], str]] | None = None,
+    columns: Mapping[str, Sequence[ColumnCells]] | None = None,
 ) -> list[Table]:
     """The template tables among (sheet name, rows from A1) pairs, in order.
 
     A sheet the hidden `_retaguarda` sheet declares (a workbook Retaguarda rendered) is read as
     that template, with the leniency of a named sheet, so that a header edited beyond
     recognition is still read and its missing columns reported, not silently skipped.
-    `formulas` holds, per sheet name, its formulas without a value (see `read_table`).
+    `formulas` holds, per sheet name, its formulas without a value (see `read_table`);
+    `columns`, per sheet name, its cells from A1 already in columns (`RawSheet.columns`),
+    read instead of its rows (see `read_table_columns`).
     """
     declared = declared_templates(sheets)
     tables = []
     for name, rows in sheets:
-        if name == META_SHEET or not rows:
+        given = (columns or {}).get(name)
+        if name == META_SHEET or (given is None and not rows):
             continue
+        read = partial(read_table, rows) if given is None else partial(read_table_columns, given)
         found = (formulas or {}).get(name)
-        table = read_table(rows, sheet=name, template=declared.get(name), formulas=found)
+        table = read(sheet=name, template=declared.get(name), formulas=found)
         if table is None and name in declared:  # the sheet now holds another template
-            table = read_table(rows, sheet=name, formulas=found)
+            table = read(sheet=name, formulas=found)
         if table is not None:
             tables.append(table)
     return tables

@@ -9,7 +9,8 @@ from datetime import date
 import numpy as np
 import pyarrow as pa
 
-from retaguarda.templates.reader import read_table, read_table_columns
+from retaguarda.templates.files import read_workbook
+from retaguarda.templates.reader import read_table, read_table_columns, read_tables
 from retaguarda.templates.validate import Options, validate_tables
 
 OPTIONS = Options(today=date(2026, 4, 30), closed_until=date(2025, 12, 31))
@@ -121,3 +122,18 @@ def test_a_wide_sheet_is_read_like_a_narrow_one():
     assert table is not None
     assert table.rows.tolist() == [3, 4, 6]
     assert found(table) == [("F4", "cpf_cnpj.invalid"), ("E6", "required")]
+
+
+def test_a_csv_is_read_into_tables_from_its_columns(tmp_path):
+    """pyarrow reads a CSV into text columns; the tables come from them, and the rows (a
+    Python object per cell, which cost seconds and hundreds of MB on a big file) are never
+    made."""
+    path = tmp_path / "lancamentos.csv"
+    path.write_text("\n".join(";".join(row) for row in ROWS) + "\n", encoding="utf-8")
+    workbook = read_workbook(path)
+    (sheet,) = workbook.sheets
+    assert sheet.columns is not None  # read by pyarrow, not by the csv module
+    (table,) = read_tables(workbook)
+    assert table.rows.tolist() == [3, 4, 6]
+    assert found(table) == [("F4", "cpf_cnpj.invalid"), ("E6", "required")]
+    assert sheet._rows is None  # ColumnSheet makes its rows only when asked
