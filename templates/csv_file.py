@@ -26,8 +26,9 @@ _MAX_CSV_LINE = 1_000_000
 _MAX_CSV_FIELDS = 16_384
 #: A row costs Python about as much memory as this many short cells, even an empty one.
 _ROW_COST = 4
-#: Each CSV cell is a string object of its own (~60 bytes), where calamine's numbers and
-#: repeated strings are shared: a CSV cell counts as this many cells of the budget.
+#: Each CSV cell is a string object of its own (~60 bytes) once rows are made of it (the csv
+#: module, a marked copy), where calamine's numbers and repeated strings are shared: a CSV
+#: cell counts as this many cells of the budget.
 _CSV_CELL_COST = 2
 #: Characters of the file's start that tell its delimiter and its width.
 _SAMPLE = 65536
