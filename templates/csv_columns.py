@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -30,28 +31,52 @@ _PLAIN = bytes(range(32, 127)) + bytes(range(128, 256)) + b"\t\n\r"
 _C1 = re.compile(rb"\xc2[\x80-\x9f]")
 
 
+#: Large strings, as the typing step takes them: no column is copied again there.
+_TEXT = pa.large_string()
+
+
 class _Irregular(Exception):
     """The rows cannot be put back in place: the csv module reads the file instead."""
 
 
-def read_columns(data: bytes, delimiter: str, width: int, lines: int) -> list[pa.Array] | None:
+def read_columns(
+    data: bytes, delimiter: str, width: int, lines: int, title: Sequence[str] = ()
+) -> list[pa.Array] | None:
     """The file as `width` or more columns of text ("" when empty), or None when it is too
-    irregular for pyarrow; `lines` is its number of physical lines."""
+    irregular for pyarrow; `lines` is its number of physical lines, `title` its first lines
+    when they are short and unquoted (a title above the header), to be read apart when line
+    breaks inside quotes below them keep their line numbers from placing them."""
     quoted = b'"' in data
     try:
         columns, odd = _parse(data, delimiter, width, quoted=quoted, threads=True)
-        if odd:
-            if len(columns[0]) + len(odd) != lines:
-                return None  # a quoted line break somewhere: lines and records differ
+        if odd and len(columns[0]) + len(odd) == lines:
             # pyarrow numbers the lines it sets aside only when it reads on one thread
             columns, odd = _parse(data, delimiter, width, quoted=False, threads=False)
             columns = _put_back(columns, odd, delimiter)
             if len(columns[0]) != lines:
                 return None
+        elif odd:  # a quoted line break somewhere: lines and records differ
+            columns = _below_title(data, delimiter, width, title)
     except (pa.ArrowException, _Irregular):
         return None
     controls = _controls(data, quoted)
     return [_clean(column, controls) if controls else column for column in columns]
+
+
+def _below_title(data: bytes, delimiter: str, width: int, title: Sequence[str]) -> list[pa.Array]:
+    """The title lines split by the csv module above the rest read by pyarrow, when every
+    row of the rest has `width` fields."""
+    if not title:
+        raise _Irregular
+    start = sum(len(line.encode("utf-8")) for line in title)
+    columns, odd = _parse(data[start:], delimiter, width, quoted=True, threads=True)
+    if odd:
+        raise _Irregular
+    rows = [next(csv.reader([line], delimiter=delimiter), []) for line in title]
+    return [
+        pa.concat_arrays([pa.array([r[j] if j < len(r) else "" for r in rows], _TEXT), column])
+        for j, column in enumerate(columns)
+    ]
 
 
 def regular_rows(data: bytes, delimiter: str, width: int) -> int | None:
@@ -86,8 +111,7 @@ def _parse(
             invalid_row_handler=keep,
         ),
         convert_options=pv.ConvertOptions(
-            # large strings, as the typing step takes them: no copy of each column there
-            column_types=dict.fromkeys(names, pa.large_string()),
+            column_types=dict.fromkeys(names, _TEXT),
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
         ),
@@ -115,11 +139,11 @@ def _put_back(
     order[~taken] = np.arange(total - len(rows))
     order[at] = np.arange(total - len(rows), total)
     indices = pa.array(order)
-    blank = pa.array([""] * (total - len(rows)), pa.large_string())
+    blank = pa.array([""] * (total - len(rows)), _TEXT)
     out = []
     for j in range(width):
         parsed = columns[j] if j < len(columns) else blank
-        extra = pa.array([row[j] if j < len(row) else "" for row in rows], pa.large_string())
+        extra = pa.array([row[j] if j < len(row) else "" for row in rows], _TEXT)
         out.append(pa.concat_arrays([parsed, extra]).take(indices))
     return out
 

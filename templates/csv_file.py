@@ -61,7 +61,7 @@ def _arrow_columns(
     irregular for pyarrow, or one over the cell budget (the csv module says at which row)."""
     data = text.encode("utf-8")
     lines = line_count(data)
-    width = _width(text, delimiter)
+    width, title = _width(text, delimiter)
     if not width:
         return None  # blank lines only: rows without cells, as the csv module reads them
     if lines * max(width, _ROW_COST) > limit:
@@ -69,7 +69,7 @@ def _arrow_columns(
         return None
     for number, line in long_lines(data, _MAX_CSV_FIELDS):
         _check_csv_line(path, line.decode("utf-8"), skipped + number + 1, delimiter)
-    columns = read_columns(data, delimiter, width, lines)
+    columns = read_columns(data, delimiter, width, lines, title)
     del data
     if columns is None or len(columns[0]) * max(len(columns), _ROW_COST) > limit:
         return None
@@ -92,17 +92,26 @@ def _refuse_regular(
         raise too_large(path, name, stop, width)
 
 
-def _width(text: str, delimiter: str) -> int:
-    """The most fields of a row among the lines at the file's start (but a last one cut)."""
+def _width(text: str, delimiter: str) -> tuple[int, list[str]]:
+    """The most fields of a row among the lines at the file's start (but a last one cut),
+    and the short lines without quotes above the first row that wide (a title)."""
     sample = text[:_SAMPLE]
     stops = [end.end() for end in _LINE_END.finditer(sample)]
     if len(sample) == len(text) or not stops:
         stops.append(len(sample))
     lines = [sample[start:stop] for start, stop in zip([0, *stops], stops, strict=False)]
     try:
-        return max(map(len, csv.reader(lines, delimiter=delimiter)), default=0)
+        width = max(map(len, csv.reader(lines, delimiter=delimiter)), default=0)
+        title = []
+        for line in lines:
+            if len(next(csv.reader([line], delimiter=delimiter), [])) >= width:
+                return width, title
+            if '"' in line:
+                break
+            title.append(line)
     except csv.Error:
-        return 0  # the csv module will say where
+        return 0, []  # the csv module will say where
+    return width, []
 
 
 def _module_rows(

@@ -75,15 +75,24 @@ def test_a_row_wider_than_the_start_of_the_file_widens_every_row(tmp_path):
     assert rows[0][-2:] == ["", ""]
 
 
-def test_quoted_line_breaks_and_a_title_line_together(tmp_path):
+def test_quoted_line_breaks_below_a_title_line(tmp_path):
     """Records and lines differ here, so the short title line cannot be placed by its line
-    number: the csv module reads this file, and the cells are the same."""
+    number: it is read apart from the rows below it."""
     text = f'Extrato\r\n{HEADER}\r\n01/03/2026;"NF\r\n1";"duas\nlinhas";4.1.03;1.1.02;"1,00"\r\n'
     path = tmp_path / "extrato.csv"
     path.write_bytes(text.encode("cp1252"))
-    rows = read_workbook(path).sheets[0].rows
-    assert rows == expected_rows(text)
-    assert rows[2][1:3] == ["NF\n1", "duas\nlinhas"]  # the "\r" of "\r\n" is a control character
+    sheet = read_workbook(path).sheets[0]
+    assert sheet.columns is not None
+    assert sheet.rows == expected_rows(text)
+    assert sheet.rows[2][1:3] == ["NF\n1", "duas\nlinhas"]  # "\r" is a control character
+
+
+def test_quoted_line_breaks_and_a_short_line_below_the_data(tmp_path):
+    """Neither line numbers nor a title place the short last line: the csv module reads it."""
+    text = f'{HEADER}\n01/03/2026;"NF\n1";x;4.1.03;1.1.02;"1,00"\nGerado em 03/12/2026\n'
+    path = tmp_path / "rodape.csv"
+    path.write_text(text, "utf-8")
+    assert read_workbook(path).sheets[0].rows == expected_rows(text)
 
 
 def test_control_characters_are_dropped_from_every_column(tmp_path):
