@@ -57,12 +57,17 @@ def identifier(table: Located, key: str, kind: str) -> list[Issue]:
         suggestion=suggestion,
         params={"reason": verdict.reason, "reason_en": verdict.reason_en},
     )
-    if verdict.warned is not None and verdict.warned.any():
+    warned = verdict.warned
+    if warned is not None and verdict.warning_code == "cpf_cnpj.ambiguous":
+        # both readings exist only where zeros were lost and put back (a number cell): eleven
+        # digits typed as text, leading zero included, are a CPF
+        warned = warned & (_bare(table.raw[key]) != _bare(values)).fillna(False).to_numpy(bool)
+    if warned is not None and warned.any():
         issues += issues_from_mask(
             verdict.warning_code,
             table,
             key,
-            verdict.warned,
+            warned,
             suggestion=verdict.warning_suggestion,
             params={"formatted": verdict.formatted},
         )

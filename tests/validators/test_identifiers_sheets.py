@@ -35,6 +35,13 @@ def test_the_number_191_is_read_as_a_cpf_and_warned_that_it_is_also_banco_do_bra
     assert "00.000.000/0001-91" in issue.message
 
 
+def test_a_cpf_typed_as_text_with_its_leading_zeros_is_no_cnpj(chart):
+    """Eleven digits typed as text lost no zeros: 000.000.001-91 is a CPF, though the same
+    digits with three more zeros make Banco do Brasil's CNPJ."""
+    sheet = table_of("lancamentos", ledger("00000000191"))
+    assert validate_tables([chart, sheet], OPTIONS) == []
+
+
 def test_a_cpf_pasted_from_word_passes(chart):
     sheet = table_of("lancamentos", ledger("529\u2013982\u2013247\u201325"))
     assert validate_tables([chart, sheet], OPTIONS) == []
