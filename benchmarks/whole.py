@@ -132,7 +132,7 @@ class Pair:
 def pairs(csv_rows: int, xlsx_rows: int, small_rows: int, repeat: int, small_repeat: int):
     """The three whole-process lines of issue 14, their data made once (fixed seed).
 
-    Ours is timed as a person runs it, the terminal table (its first 1,000 findings a sheet);
+    Ours is timed as a person runs it, the terminal table (a sheet's first findings);
     line 1's findings per rule come from one more, untimed, run with `--format json`.
     """
     print(f"Data: {csv_rows:,}-row CSV, {xlsx_rows:,}- and {small_rows}-row .xlsx (made once)...")
