@@ -181,7 +181,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="retaguarda-targets-") as outside:
         whole.measure(pairs, Path(outside))
     memory = None if args.no_memory else in_memory(args.rows, args.repeat)
-    command = " ".join(["benchmarks/targets.py", *sys.argv[1:]])
+    shown = [word for word in sys.argv[1:] if word != args.note]  # the note follows anyway
+    command = " ".join(["benchmarks/targets.py", *shown])
     header = (
         f"Run on {started:%Y-%m-%d %H:%M} UTC at commit {run.commit()}, `{command}`, "
         f"{time.perf_counter() - clock:.0f} s in all; best of {args.repeat} "
