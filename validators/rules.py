@@ -58,10 +58,14 @@ def identifier(table: Located, key: str, kind: str) -> list[Issue]:
         params={"reason": verdict.reason, "reason_en": verdict.reason_en},
     )
     warned = verdict.warned
-    if warned is not None and verdict.warning_code == "cpf_cnpj.ambiguous":
+    if warned is not None and verdict.warning_code == "cpf_cnpj.ambiguous" and warned.any():
         # both readings exist only where zeros were lost and put back (a number cell): eleven
-        # digits typed as text, leading zero included, are a CPF
-        warned = warned & (_bare(table.raw[key]) != _bare(values)).fillna(False).to_numpy(bool)
+        # digits typed as text, leading zero included, are a CPF. Compared on the few warned
+        # rows only: a regex over the whole column costs more than the check itself.
+        rows = np.flatnonzero(warned)
+        typed, read = _bare(table.raw[key].iloc[rows]), _bare(values.iloc[rows])
+        warned = warned.copy()
+        warned[rows] = (typed != read).fillna(False).to_numpy(bool)
     if warned is not None and warned.any():
         issues += issues_from_mask(
             verdict.warning_code,
