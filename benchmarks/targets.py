@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import subprocess
 import sys
 import tempfile
 import time
@@ -175,6 +176,10 @@ def main() -> None:
     args = parser.parse_args()
     started, clock, load = datetime.now(UTC), time.perf_counter(), os.getloadavg()
     run.ensure_peers()
+    # as an installed package is: compiled once, not from source on every start (a shell with
+    # PYTHONDONTWRITEBYTECODE set, as some sandboxes have, would otherwise time compiling too)
+    folders = [str(run.ROOT / name) for name in ("validators", "templates", "addin", "sync")]
+    subprocess.run([sys.executable, "-m", "compileall", "-q", *folders], check=True)
     pairs = whole.pairs(
         args.csv_rows, args.xlsx_rows, args.small_rows, args.repeat, args.small_repeat
     )
