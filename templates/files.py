@@ -39,7 +39,7 @@ from retaguarda.templates.ods_file import check_ods_content
 from retaguarda.templates.raw_sheets import RawSheet, RawWorkbook, column_letter
 from retaguarda.templates.xls_file import read_ole
 from retaguarda.templates.xlsx_workbook import read_xlsx
-from retaguarda.templates.zip_members import MiB, check_declared_sizes, drain
+from retaguarda.templates.zip_members import MiB, check_declared_sizes, drain, small_member
 
 __all__ = [
     "MAX_CELLS",
@@ -187,14 +187,7 @@ def _package_kind(path: Path, package: zipfile.ZipFile, members: dict[str, zipfi
 
 
 def _small_member(path: Path, package: zipfile.ZipFile, info: zipfile.ZipInfo | None) -> bytes:
-    if info is None:
-        return b""
-    if info.file_size > MiB:
-        raise bomb(path)
-    try:
-        return package.read(info)
-    except Exception:  # zipfile raises a dozen kinds of error on a damaged entry
-        raise corrupt(path) from None
+    return small_member(path, package, info, MiB, bomb)
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)

@@ -12,7 +12,7 @@ from urllib.parse import unquote
 
 from retaguarda.templates.file_errors import corrupt
 from retaguarda.templates.raw_sheets import CONTROL
-from retaguarda.templates.zip_members import MiB
+from retaguarda.templates.zip_members import MiB, small_member
 
 _START_TAG = rb"""<(?:[^\s<>/:]+:)?%s[\s/>]((?:[^>"']|"[^"]*"|'[^']*')*)>"""
 _RELATIONSHIP = re.compile(_START_TAG % b"Relationship")
@@ -70,12 +70,7 @@ _CALCULATE_ON_LOAD = re.compile(
 
 
 def _book_member(path: Path, package: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    if info.file_size > _MAX_BOOK:
-        raise corrupt(path)
-    try:
-        return package.read(info)
-    except Exception:  # zipfile raises a dozen kinds of error on a damaged entry
-        raise corrupt(path) from None
+    return small_member(path, package, info, _MAX_BOOK, corrupt)
 
 
 def _attributes(text: bytes) -> dict[bytes, bytes]:

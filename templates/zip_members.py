@@ -11,11 +11,11 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from retaguarda.templates.file_errors import bomb, corrupt
+from retaguarda.templates.file_errors import UnreadableFile, bomb, corrupt
 
 MiB = 2**20
 
@@ -121,3 +121,21 @@ def tag_pieces(path: Path, chunks: Iterable[bytes]) -> Iterator[bytes]:
 
 
 WHOLE_TAG = re.compile(rb"<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
+
+
+def small_member(
+    path: Path,
+    package: zipfile.ZipFile,
+    info: zipfile.ZipInfo | None,
+    limit: int,
+    too_big: Callable[[Path], UnreadableFile],
+) -> bytes:
+    """A member read whole, b"" if absent; over `limit` bytes, the error `too_big` makes."""
+    if info is None:
+        return b""
+    if info.file_size > limit:
+        raise too_big(path)
+    try:
+        return package.read(info)
+    except Exception:  # zipfile raises a dozen kinds of error on a damaged entry
+        raise corrupt(path) from None
