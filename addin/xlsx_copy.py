@@ -91,7 +91,7 @@ def write_copy(
     """Write `out`: every sheet of `workbook` with its values, the offending cells filled and
     noted, the Pendências sheet first with a link to each cell, and the marks sheet hidden."""
     data, renamed = _data_sheets(workbook.sheets, set(hidden))
-    issues = [replace(i, sheet=renamed.get(i.sheet, i.sheet)) for i in report.issues]
+    issues = [i.placed(sheet=renamed.get(i.sheet, i.sheet)) for i in report.issues]
     names = {s.name for s in data}
     marks = [m for m in cell_marks(issues) if m.sheet in names]
     package = io.BytesIO()

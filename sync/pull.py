@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -83,7 +83,7 @@ def _rename(table: Table, sheet: str) -> None:
     """Give a table a new sheet name, and the issues found while reading it too: the merge
     finds a row's issues by sheet and row, so an issue left under the old name would let its
     row into the consolidated table instead of the quarantine."""
-    table.issues = [replace(issue, sheet=sheet) for issue in table.issues]
+    table.issues = [issue.placed(sheet=sheet) for issue in table.issues]
     table.sheet = sheet
 
 

@@ -6,7 +6,6 @@ sheets (ledger accounts against the "Plano de contas", stock counts against the 
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -92,9 +91,7 @@ def validate_raw(
             code="file.no_template",
         )
     report.files.append(name)
-    report.issues += [
-        dataclasses.replace(i, file=name) for i in validate_tables(tables, options, progress)
-    ]
+    report.issues += [i.placed(file=name) for i in validate_tables(tables, options, progress)]
     report.sheets += [SheetSummary(name, t.sheet, t.template.id, len(t)) for t in tables]
     return report
 

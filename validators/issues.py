@@ -8,7 +8,7 @@ sees (sheet, "F17"), in Portuguese first and English second.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from string import Formatter
 from typing import Any, Protocol
@@ -41,14 +41,36 @@ class Issue:
     file: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Every field is a plain value: `dataclasses.asdict` would deep-copy each one, 0.1 ms
+        # an issue (3.7 s for a journal's 35,000 findings).
+        data = {name: getattr(self, name) for name in _FIELD_NAMES}
         data["severity"] = str(self.severity)
         return data
+
+    def placed(self, *, file: str | None = None, sheet: str | None = None) -> Issue:
+        """The same finding in another file or under another sheet name; built directly, as
+        `dataclasses.replace` costs 12 µs an issue."""
+        return Issue(
+            self.code,
+            self.severity,
+            self.sheet if sheet is None else sheet,
+            self.cell,
+            self.column,
+            self.value,
+            self.message,
+            self.message_en,
+            self.suggestion,
+            self.row,
+            self.file if file is None else file,
+        )
 
     @property
     def address(self) -> str:
         """`Lançamentos!F17`, quoted as Excel does when the sheet name needs it."""
         return cell_address(self.sheet, self.cell)
+
+
+_FIELD_NAMES = tuple(field.name for field in fields(Issue))
 
 
 def cell_address(sheet: str, cell: str, *, always_quote: bool = False) -> str:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
+import json
 
 from click.testing import CliRunner
 from rich.console import Console
 
 from retaguarda.sync.cli import main
-from retaguarda.sync.console import print_report, progress_bar
+from retaguarda.sync.console import json_text, print_report, progress_bar
 from retaguarda.validators.issues import Issue, Severity
 from retaguarda.validators.report import Report
 
@@ -115,3 +116,19 @@ def test_a_file_name_in_an_error_line_is_shown_as_typed(tmp_path):
     assert result.exit_code == 2
     assert "“:x:.xlsx” não encontrado" in result.output
     assert "❌" not in result.output
+
+
+def test_json_output_is_one_finding_a_line_and_reads_back_the_same():
+    report = Report(files=["l.xlsx"], issues=[issue(cell="D3"), issue(cell="D4", value="1\x9b2")])
+    text = json_text(report.to_dict())
+    lines = text.splitlines()
+    finding_lines = [n for n in lines if n.lstrip().startswith('{"code": "account.unknown"')]
+    assert len(finding_lines) == 2
+    assert '"cell": "D4"' in finding_lines[1]
+    assert "\x9b" not in text  # a terminal's CSI stays escaped
+    assert "\\u009b" in text
+    back = json.loads(text)
+    assert [i["cell"] for i in back["issues"]] == ["D3", "D4"]
+    assert back["issues"][1]["value"] == "1\x9b2"
+    assert back["issues"][0]["severity"] == "error"
+    assert back["issues"][0]["message"].startswith("Conta débito: a conta “9.9.99”")
