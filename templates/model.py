@@ -10,6 +10,10 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from retaguarda.templates.checks import ColumnCheck, TableCheck
 
 
 class Kind(StrEnum):
@@ -59,6 +63,8 @@ class Column:
     closed_period: bool = False  # date.closed_period when on or before the closing date
     width: float = 14
     help: str = ""  # one line of the "Instruções" sheet, in Portuguese
+    #: checks beyond those the kind and the flags above imply (`checks.column_checks`)
+    checks: tuple[ColumnCheck, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -74,11 +80,9 @@ class Template:
     title: str
     description: str
     columns: tuple[Column, ...]
-    #: keys of a row that make it a duplicate of an earlier one (`duplicate`), the first
-    #: one being the column the issue points at; empty when the rule does not apply.
-    duplicate_key: tuple[str, ...] = ()
-    #: table rules, by name: see `templates.validate.RULES`.
-    rules: tuple[str, ...] = field(default_factory=tuple)
+    #: checks over whole rows or across tables (`templates.checks`: duplicates, accounts
+    #: against the chart...), run in this order after the column checks
+    checks: tuple[TableCheck, ...] = field(default_factory=tuple)
 
     def column(self, key: str) -> Column:
         for column in self.columns:

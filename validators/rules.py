@@ -138,10 +138,13 @@ def duplicates(table: Located, keys: Sequence[str]) -> list[Issue]:
     )
 
 
-def same_account(table: Located, debit: str, credit: str) -> list[Issue]:
+def same_account(
+    table: Located, debit: str, credit: str, code: str = "ledger.same_account"
+) -> list[Issue]:
+    """Rows whose two columns hold the same value, reported at the second."""
     a, b = table.data[debit], table.data[credit]
     mask = (a == b).fillna(False).to_numpy()
-    return issues_from_mask("ledger.same_account", table, credit, mask)
+    return issues_from_mask(code, table, credit, mask)
 
 
 def overpaid(table: Located, due: str, paid: str, code: str) -> list[Issue]:
@@ -237,10 +240,11 @@ def stock_negative(
     )
 
 
-def unknown_sku(counts: Located, key: str, moved: pd.Series) -> list[Issue]:
-    values = counts.data[key]
-    mask = (values.notna() & ~values.isin(set(moved.dropna()))).to_numpy()
-    return issues_from_mask("stock.unknown_sku", counts, key, mask)
+def unknown_values(table: Located, key: str, known: pd.Series, code: str) -> list[Issue]:
+    """Filled cells whose value is not among `known` (another table's column)."""
+    values = table.data[key]
+    mask = (values.notna() & ~values.isin(set(known.dropna()))).to_numpy()
+    return issues_from_mask(code, table, key, mask)
 
 
 def _formatted_at(mask: np.ndarray, values: pd.Series, fmt: Callable[[int], str]) -> np.ndarray:

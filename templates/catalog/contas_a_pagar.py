@@ -1,6 +1,7 @@
 """Contas a pagar: bills owed to suppliers, and when and how much was paid."""
 
 from retaguarda.templates.catalog._accounts_payable_receivable import titles_columns
+from retaguarda.templates.checks import Accounts, Duplicates, NotAbove
 from retaguarda.templates.model import Template
 
 TEMPLATE = Template(
@@ -12,6 +13,9 @@ TEMPLATE = Template(
     columns=titles_columns(
         "Fornecedor", "Supplier", "Pago em", "Valor pago", "Forma de pagamento", "pagamento"
     ),
-    duplicate_key=("documento", "cpf_cnpj", "valor"),
-    rules=("accounts", "payable_overpaid"),
+    checks=(
+        Accounts(),
+        NotAbove("valor_liquidado", limit="valor", code="payable.overpaid"),
+        Duplicates(("documento", "cpf_cnpj", "valor")),
+    ),
 )

@@ -1,6 +1,7 @@
 """Contas a receber: bills customers owe, and when and how much was received."""
 
 from retaguarda.templates.catalog._accounts_payable_receivable import titles_columns
+from retaguarda.templates.checks import Accounts, Duplicates, NotAbove
 from retaguarda.templates.model import Template
 
 TEMPLATE = Template(
@@ -17,6 +18,9 @@ TEMPLATE = Template(
         "Forma de recebimento",
         "recebimento",
     ),
-    duplicate_key=("documento", "cpf_cnpj", "valor"),
-    rules=("accounts", "receivable_overpaid"),
+    checks=(
+        Accounts(),
+        NotAbove("valor_liquidado", limit="valor", code="receivable.overpaid"),
+        Duplicates(("documento", "cpf_cnpj", "valor")),
+    ),
 )

@@ -1,5 +1,6 @@
 """Contagem de estoque: what was physically counted, per SKU and warehouse."""
 
+from retaguarda.templates.checks import Duplicates, KnownIn
 from retaguarda.templates.model import Column, Kind, Template
 
 TEMPLATE = Template(
@@ -53,6 +54,8 @@ TEMPLATE = Template(
             help="Quem contou.",
         ),
     ),
-    duplicate_key=("sku", "deposito", "data"),
-    rules=("stock_unknown_sku",),
+    checks=(
+        KnownIn("sku", template="estoque_movimentos", other="sku", code="stock.unknown_sku"),
+        Duplicates(("sku", "deposito", "data")),
+    ),
 )

@@ -1,5 +1,6 @@
 """Movimentações de estoque: entries, issues and adjustments per SKU and warehouse."""
 
+from retaguarda.templates.checks import PositiveWhen, RunningBalance
 from retaguarda.templates.model import Column, Kind, Template
 
 TEMPLATE = Template(
@@ -87,5 +88,15 @@ TEMPLATE = Template(
             help="Nota fiscal ou requisição.",
         ),
     ),
-    rules=("stock_negative", "stock_signs"),
+    checks=(
+        RunningBalance(
+            quantity="quantidade",
+            kind="tipo",
+            outgoing=("Saída",),
+            date="data",
+            sku="sku",
+            warehouse="deposito",
+        ),
+        PositiveWhen("quantidade", kind="tipo", kinds=("Entrada", "Saída")),
+    ),
 )

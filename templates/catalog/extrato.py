@@ -1,5 +1,6 @@
 """Extrato bancário: a bank statement as the bank exported it, one line per movement."""
 
+from retaguarda.templates.checks import Duplicates, Identifier
 from retaguarda.templates.model import Column, Kind, Template
 
 TEMPLATE = Template(
@@ -65,8 +66,8 @@ TEMPLATE = Template(
             aliases=("Conta corrente", "Account"),
             width=14,
             help="Conta corrente.",
+            checks=(Identifier("bank_account"),),
         ),
     ),
-    rules=("bank_details",),
-    duplicate_key=("documento", "data", "valor", "descricao"),
+    checks=(Duplicates(("documento", "data", "valor", "descricao")),),
 )

@@ -1,5 +1,6 @@
 """Folha de pagamento: one employee's month per row, from base salary to net pay."""
 
+from retaguarda.templates.checks import Duplicates, Identifier
 from retaguarda.templates.model import Column, Kind, Template
 
 
@@ -160,13 +161,21 @@ TEMPLATE = Template(
             width=8,
             help="Código do banco (3 dígitos, ex.: 001, 237, 341).",
         ),
-        Column("agencia", "Agência", aliases=("Ag", "Branch"), width=9, help="Agência."),
+        Column(
+            "agencia",
+            "Agência",
+            aliases=("Ag", "Branch"),
+            width=9,
+            help="Agência.",
+            checks=(Identifier("agency"),),
+        ),
         Column(
             "conta",
             "Conta",
             aliases=("Conta corrente", "Account"),
             width=14,
             help="Conta para crédito do salário.",
+            checks=(Identifier("bank_account"),),
         ),
         Column(
             "chave_pix",
@@ -177,6 +186,5 @@ TEMPLATE = Template(
             help="Chave PIX: CPF, CNPJ, e-mail, celular (+55...) ou chave aleatória.",
         ),
     ),
-    rules=("bank_details",),
-    duplicate_key=("matricula", "competencia"),
+    checks=(Duplicates(("matricula", "competencia")),),
 )

@@ -1,5 +1,6 @@
 """Lançamentos: the journal, one double-entry posting per row."""
 
+from retaguarda.templates.checks import Accounts, Different, Duplicates
 from retaguarda.templates.model import Column, Kind, Template
 
 TEMPLATE = Template(
@@ -86,6 +87,9 @@ TEMPLATE = Template(
             help="Qualquer observação.",
         ),
     ),
-    duplicate_key=("documento", "cpf_cnpj", "valor"),
-    rules=("accounts", "same_account"),
+    checks=(
+        Accounts(),
+        Different("conta_debito", "conta_credito", code="ledger.same_account"),
+        Duplicates(("documento", "cpf_cnpj", "valor")),
+    ),
 )

@@ -1,5 +1,6 @@
 """Plano de contas: the chart of accounts every ledger sheet is checked against."""
 
+from retaguarda.templates.checks import Duplicates
 from retaguarda.templates.model import Column, Kind, Template
 
 TEMPLATE = Template(
@@ -57,7 +58,7 @@ TEMPLATE = Template(
             help="Sim para contas analíticas; Não para contas sintéticas (totalizadoras).",
         ),
     ),
-    duplicate_key=("codigo",),
+    checks=(Duplicates(("codigo",)),),
 )
 
 #: A standard starter chart for a small Brazilian company (comércio e serviços), written into

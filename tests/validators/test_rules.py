@@ -268,6 +268,8 @@ def test_counted_skus_that_never_moved():
         ["31/03/2026", "P9", "CD", "1"],
         ["31/03/2026", "", "CD", "1"],
     )
-    (issue,) = rules.unknown_sku(counts, "sku", pd.Series(["P1", "P2", None]))
+    (issue,) = rules.unknown_values(
+        counts, "sku", pd.Series(["P1", "P2", None]), "stock.unknown_sku"
+    )
     assert (issue.cell, issue.code) == ("B3", "stock.unknown_sku")
     assert issue.message == "SKU: o SKU “P9” foi contado mas não tem nenhuma movimentação."
