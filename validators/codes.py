@@ -1,14 +1,19 @@
 """The catalog of issue codes: severity and the messages people read, pt-BR and English.
 
-Codes are a contract (integrations filter on them): add new ones, never rename.
+Codes are a contract (integrations filter on them): add new ones, never rename. Where a code
+splits into codes that say why (`cnpj.invalid` into `cnpj.check_digit`, `cnpj.length`...), the
+old code stays as their `family`, and a caller that selects or skips the family gets them all
+(`code_matches`, `select_codes`: what `--select`/`--ignore` take).
 Message templates use `str.format` fields: {sheet}, {column}, {value}, {suggestion} and the
 extras a rule passes (for example {first_row} for duplicates); a field not given renders empty
-(see `issues._render`).
+(see `render`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from string import Formatter
 
 
 @dataclass(frozen=True)
@@ -16,6 +21,8 @@ class Code:
     severity: str
     pt: str
     en: str
+    #: the broader code this one refines ("cnpj.invalid" for "cnpj.check_digit"); "" for none
+    family: str = ""
 
 
 E, W = "error", "warning"
@@ -202,3 +209,182 @@ CODES: dict[str, Code] = {
         "read nor checked. Delete it if it is there by mistake.",
     ),
 }
+
+
+def _refine(family: str, *reasons: str) -> dict[str, Code]:
+    """The codes `<kind>.<reason>` that refine `family` (`<kind>.invalid`), with its messages:
+    the {reason} the check passes says the same in words, naming an offending character."""
+    spec = CODES[family]
+    kind = family.removesuffix(".invalid")
+    return {f"{kind}.{r}": Code(spec.severity, spec.pt, spec.en, family) for r in reasons}
+
+
+_CHECK_DIGITS = ("length", "character", "lost_zeros", "repeated_digits", "check_digit")
+_ALPHANUMERIC = (*_CHECK_DIGITS, "check_digit_letter")
+#: Identifier failures by the reason the check finds (validators/identifiers).
+CODES |= (
+    _refine("cpf.invalid", *_CHECK_DIGITS)
+    | _refine("cnpj.invalid", *_ALPHANUMERIC)
+    | _refine("cpf_cnpj.invalid", *_ALPHANUMERIC)
+    | _refine("pis.invalid", *_CHECK_DIGITS)
+    | _refine("cep.invalid", "length", "character", "lost_zeros", "range")
+    | _refine("ncm.invalid", "length", "character", "lost_zeros", "range")
+    | _refine("bank.invalid", "length", "character", "range", "check_digit")
+    | _refine("agency.invalid", "format", "character")
+    | _refine("bank_account.invalid", "format", "character")
+    | _refine(
+        "pix.invalid",
+        "not_a_key",
+        "lost_zeros",
+        "repeated_digits",
+        "check_digit",
+        "check_digit_letter",
+        "email",
+        "email_length",
+        "random_key_hyphens",
+        "phone_country",
+        "phone_number",
+        "phone_prefix",
+        "cpf_or_phone",
+    )
+)
+
+#: Files that cannot be read (templates/file_errors.py): one sentence, exit code 2. {file} is
+#: the file's name; a reader may say something more precise under the same code.
+CODES |= {
+    "file.missing": Code(
+        E,
+        "Arquivo “{file}” não encontrado: confira o nome e a pasta.",
+        "File “{file}” not found: check its name and folder.",
+    ),
+    "file.not_a_file": Code(
+        E,
+        "“{file}” não é um arquivo comum (é uma pasta?) e não pode ser lido como planilha.",
+        "“{file}” is not a regular file (a folder?) and cannot be read as a spreadsheet.",
+    ),
+    "file.empty": Code(E, "O arquivo “{file}” está vazio.", "File “{file}” is empty."),
+    "file.too_large": Code(
+        E,
+        "O arquivo “{file}” tem {size} MB, acima do limite de {limit} MB.",
+        "File “{file}” is {size} MB, above the {limit} MB limit.",
+    ),
+    "file.unreadable": Code(
+        E,
+        "Não foi possível abrir o arquivo “{file}” (sem permissão de leitura?).",
+        "Could not open file “{file}” (no read permission?).",
+    ),
+    "file.corrupt": Code(
+        E,
+        "O arquivo “{file}” está corrompido ou incompleto e não pôde ser lido como {what}.",
+        "File “{file}” is corrupt or truncated and could not be read as {what_en}.",
+    ),
+    "file.encrypted": Code(
+        E,
+        "O arquivo “{file}” está protegido por senha; tire a senha no Excel e envie de novo.",
+        "File “{file}” is password-protected; remove the password in Excel and send it again.",
+    ),
+    "file.not_spreadsheet": Code(
+        E,
+        "O arquivo “{file}” não é uma planilha (parece ser {what}).",
+        "File “{file}” is not a spreadsheet (it looks like {what_en}).",
+    ),
+    "file.unsupported": Code(
+        E,
+        "O arquivo “{file}” está no formato {what}, que não é lido aqui; salve-o como .xlsx.",
+        "File “{file}” is in the {what_en} format, which is not read here; save it as .xlsx.",
+    ),
+    "file.zip_bomb": Code(
+        E,
+        "O arquivo “{file}” foi recusado por segurança: descompactado, ele cresce de forma "
+        "anormal (bomba de compactação).",
+        "File “{file}” was refused for safety: it inflates abnormally when unpacked (zip bomb).",
+    ),
+    "file.sheet_too_large": Code(
+        E,
+        "A planilha “{sheet}” do arquivo “{file}” é grande demais: vai até a célula {cell} "
+        "({count} células); apague o que estiver perdido abaixo ou à direita dos dados.",
+        "Sheet “{sheet}” of file “{file}” is too large: it reaches cell {cell} "
+        "({count_en} cells); delete whatever is left below or right of the data.",
+    ),
+    "file.workbook_too_large": Code(
+        E,
+        "O arquivo “{file}” é grande demais: somadas, as suas abas passam do limite de {limit} "
+        "células (até a aba “{sheet}” já são {count}); apague as abas que não forem "
+        "necessárias ou o que estiver perdido longe dos dados.",
+        "File “{file}” is too large: its sheets add up to more than the limit of {limit_en} "
+        "cells ({count_en} up to sheet “{sheet}”); delete the sheets that are not needed, or "
+        "whatever is left far from the data.",
+    ),
+    "file.csv_line_too_long": Code(
+        E,
+        "A linha {line} do arquivo “{file}” é longa demais para ser uma linha de planilha "
+        "({size} caracteres; o limite é de {columns} colunas e {most} caracteres); confira se "
+        "o arquivo é mesmo um CSV.",
+        "Line {line} of file “{file}” is too long for a spreadsheet row ({size_en} characters; "
+        "the limit is {columns_en} columns and {most_en} characters); check that the file "
+        "really is a CSV.",
+    ),
+    "file.no_tables": Code(
+        E,
+        "O arquivo “{file}” é uma página HTML sem nenhuma tabela.",
+        "File “{file}” is an HTML page without any table.",
+    ),
+    "file.no_template": Code(
+        E,
+        "{file}: nenhum modelo do Retaguarda reconhecido em nenhuma aba (confira o cabeçalho; "
+        "veja docs/modelos.md).",
+        "{file}: no Retaguarda template recognized in any sheet (check the header row; see "
+        "docs/modelos.md).",
+    ),
+}
+
+
+def render(template: str, fields: Mapping[str, object]) -> str:
+    """`template.format(**fields)`, except that a field not given renders empty; a value is
+    always text, never a template (a file named "{0}" is shown as typed)."""
+    return "".join(
+        literal + ("" if name is None else str(fields.get(name, "")))
+        for literal, name, _spec, _conversion in Formatter().parse(template)
+    )
+
+
+def messages(code: str, **fields: object) -> tuple[str, str]:
+    """The (pt-BR, English) messages of `code` with `fields` filled in."""
+    spec = CODES[code]
+    return render(spec.pt, fields), render(spec.en, fields)
+
+
+def family_of(code: str) -> str:
+    """The code `code` refines ("cnpj.invalid" for "cnpj.check_digit"), or `code` itself."""
+    spec = CODES.get(code)
+    return spec.family if spec is not None and spec.family else code
+
+
+def code_matches(code: str, pattern: str) -> bool:
+    """Whether `pattern` names `code`: the code itself ("cnpj.check_digit"), its family
+    ("cnpj.invalid" names every CNPJ failure), or its first dotted parts ("cnpj" names every
+    cnpj.* code, the warnings too; "file" every file.* code; "cpf" is not "cpf_cnpj")."""
+    return code == pattern or family_of(code) == pattern or code.startswith(pattern + ".")
+
+
+def selected(code: str, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> bool:
+    """Whether `code` is kept: matched by a `select` pattern (or none given), and by no
+    `ignore` pattern; ignoring wins, so `--select cnpj --ignore cnpj.length` works."""
+    select = list(select)
+    if select and not any(code_matches(code, p) for p in select):
+        return False
+    return not any(code_matches(code, p) for p in ignore)
+
+
+def select_codes(
+    codes: Iterable[str], *, select: Iterable[str] = (), ignore: Iterable[str] = ()
+) -> list[str]:
+    """The `codes` kept by `select` and `ignore` (see `selected`), in their order."""
+    select, ignore = list(select), list(ignore)
+    return [code for code in codes if selected(code, select, ignore)]
+
+
+def unknown_patterns(patterns: Iterable[str]) -> list[str]:
+    """The patterns that name no code of the catalogue: a typo in `--ignore` would otherwise
+    silently ignore nothing."""
+    return [p for p in patterns if not any(code_matches(code, p) for code in CODES)]

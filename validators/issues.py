@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from retaguarda.validators.codes import CODES
+from retaguarda.validators.codes import CODES, family_of
 
 
 class Severity(StrEnum):
@@ -63,6 +63,12 @@ class Issue:
             self.row,
             self.file if file is None else file,
         )
+
+    @property
+    def family(self) -> str:
+        """The broader code this one refines ("cnpj.invalid" for "cnpj.check_digit"), or the
+        code itself: what a caller filtering by the older code selects (`code_matches`)."""
+        return family_of(self.code)
 
     @property
     def address(self) -> str:
@@ -136,18 +142,19 @@ def issues_from_mask(
     *,
     suggestion: Sequence[object] | pd.Series | None = None,
     params: Mapping[str, Sequence[object] | pd.Series | object] | None = None,
+    codes: Sequence[str] | np.ndarray | None = None,
 ) -> list[Issue]:
     """Turn a boolean mask over `table`'s rows into issues at column `key`.
 
     Per-row `suggestion` and `params` are indexed like the table; only flagged rows are read,
     and the messages of all of them are rendered at once, column-wise, so the cost follows
-    the number of findings, not the size of the table.
+    the number of findings, not the size of the table. Per-row `codes` give a flagged row a
+    code that says why (`cnpj.check_digit`) instead of `code`; a row whose code is "" keeps
+    `code`.
     """
     positions = np.flatnonzero(np.asarray(mask, dtype=bool))
     if positions.size == 0:
         return []
-    spec = CODES[code]
-    severity = Severity(spec.severity)
     header = table.header(key)
     sheet = table.sheet
     rows = table.rows[positions]
@@ -165,11 +172,12 @@ def issues_from_mask(
             fields[name] = _pick(given, positions)
         else:
             fields[name] = _display(given)
-    pt = _render(spec.pt, fields, positions.size)
-    en = _render(spec.en, fields, positions.size)
+    named, pt, en, severity = _messages(code, codes, positions, fields)
     return [
         Issue(code, severity, sheet, cell, header, value, message, message_en, hint, row)
-        for cell, value, message, message_en, hint, row in zip(
+        for code, severity, cell, value, message, message_en, hint, row in zip(
+            named.tolist(),
+            severity.tolist(),
             cells.tolist(),
             values.tolist(),
             pt.tolist(),
@@ -179,6 +187,30 @@ def issues_from_mask(
             strict=True,
         )
     ]
+
+
+def _messages(
+    code: str,
+    codes: Sequence[str] | np.ndarray | None,
+    positions: np.ndarray,
+    fields: Mapping[str, np.ndarray | str],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The code, messages and severity of each flagged row, rendered a code at a time."""
+    named = np.full(positions.size, code, dtype=object)
+    if codes is not None:
+        given = np.asarray(codes, dtype=object)[positions]
+        named = np.where((given == "") | pd.isna(given), named, given)
+    pt, en = np.empty(positions.size, dtype=object), np.empty(positions.size, dtype=object)
+    severity = np.empty(positions.size, dtype=object)
+    distinct = list(dict.fromkeys(named.tolist()))
+    for one in distinct:
+        spec = CODES[one]
+        at = np.flatnonzero(named == one) if len(distinct) > 1 else np.s_[:]
+        picked = {name: v if isinstance(v, str) else v[at] for name, v in fields.items()}
+        pt[at] = _render(spec.pt, picked, len(pt[at]))
+        en[at] = _render(spec.en, picked, len(en[at]))
+        severity[at] = Severity(spec.severity)
+    return named, pt, en, severity
 
 
 def _render(template: str, fields: Mapping[str, np.ndarray | str], size: int) -> np.ndarray:

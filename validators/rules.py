@@ -56,6 +56,7 @@ def identifier(table: Located, key: str, kind: str) -> list[Issue]:
         verdict.invalid,
         suggestion=suggestion,
         params={"reason": verdict.reason, "reason_en": verdict.reason_en},
+        codes=verdict.codes,
     )
     warned = verdict.warned
     if warned is not None and verdict.warning_code == "cpf_cnpj.ambiguous" and warned.any():

@@ -68,7 +68,7 @@ def test_agency_and_account_in_a_payroll_sheet():
     sheet = table_of("folha", row("1001", "1234", "12345-6"), row("1002", "12345", "12345-67"))
     issues = validate_tables([sheet], Options(today=TODAY, closed_until=date(2025, 12, 31)))
     assert [(i.cell, i.code) for i in issues] == [
-        ("T3", "agency.invalid"),
-        ("U3", "bank_account.invalid"),
+        ("T3", "agency.format"),
+        ("U3", "bank_account.format"),
     ]
     assert issues[0].message.startswith("Agência: “12345” não é uma agência válida")

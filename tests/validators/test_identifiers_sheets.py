@@ -67,7 +67,7 @@ def test_bank_codes_in_a_payroll_sheet():
         if i.code.startswith("bank")
     ]
     assert found == [
-        ("S3", "bank.invalid", "error", "341-7"),
+        ("S3", "bank.check_digit", "error", "341-7"),
         ("S4", "bank.unknown", "warning", ""),
     ]
 
@@ -79,5 +79,5 @@ def test_a_number_with_a_fraction_in_an_identifier_column_keeps_its_digits_apart
     row = payroll("341")
     row[3] = 52998224.725
     (issue,) = validate_tables([table_of("folha", row)], OPTIONS)
-    assert (issue.cell, issue.code) == ("D2", "cpf.invalid")
+    assert (issue.cell, issue.code) == ("D2", "cpf.character")
     assert "“,”" in issue.message

@@ -94,7 +94,7 @@ def test_cpf_with_a_wrong_check_digit_gets_no_suggestion():
         ["03/2026", "8", "Bia", "529.982.247-26"],
     )
     issues = rules.identifier(table, "cpf", "cpf")
-    assert found(issues) == [("D3", "cpf.invalid")]
+    assert found(issues) == [("D3", "cpf.check_digit")]
     assert issues[0].suggestion == ""  # only a reformatting of the same wrong number
     assert issues[0].message.startswith("CPF: “529.982.247-26” não é um CPF válido (")
 
@@ -105,7 +105,7 @@ def test_cpf_that_lost_its_leading_zeros_suggests_them_back():
     # Typed in a cell formatted as number, Excel keeps 123456797.
     table = table_of("folha", ["03/2026", "7", "Ana", "123456797"])
     (issue,) = rules.identifier(table, "cpf", "cpf")
-    assert (issue.cell, issue.code, issue.suggestion) == ("D2", "cpf.invalid", "001.234.567-97")
+    assert (issue.cell, issue.code, issue.suggestion) == ("D2", "cpf.lost_zeros", "001.234.567-97")
 
 
 def test_cnpj_column_accepts_the_published_examples():
@@ -119,7 +119,7 @@ def test_cnpj_column_accepts_the_published_examples():
         ["05/03/2026", "3", "c", "1.1.01", "3.1.01", "1", "", "11.222.333/0001-82"],
         ["05/03/2026", "4", "d", "1.1.01", "3.1.01", "1", "", ""],
     )
-    assert found(rules.identifier(table, "cpf_cnpj", "cpf_cnpj")) == [("H4", "cpf_cnpj.invalid")]
+    assert found(rules.identifier(table, "cpf_cnpj", "cpf_cnpj")) == [("H4", "cpf_cnpj.check_digit")]
 
 
 def test_duplicates_point_at_the_first_row():
