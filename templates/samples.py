@@ -575,7 +575,7 @@ def _plant_matriz(sheets: dict[str, Sheet], rng: random.Random) -> list[Plant]:
     _set(sheets, p, "lancamentos", 60, "historico", None, "required")
     _set(sheets, p, "lancamentos", 70, "data", date(2062, 3, 15), "date.future")  # 2026 typo
     _set(sheets, p, "lancamentos", 80, "data", date(2025, 12, 19), "date.closed_period")
-    _set(sheets, p, "lancamentos", 90, "cpf_cnpj", "12.345.678/0001-00", "cpf_cnpj.invalid")
+    _set(sheets, p, "lancamentos", 90, "cpf_cnpj", "12.345.678/0001-00", "cpf_cnpj.check_digit")
     # the same invoice posted twice
     first = lc.rows[100]
     lc.rows[101] = list(first)
@@ -588,11 +588,11 @@ def _plant_matriz(sheets: dict[str, Sheet], rng: random.Random) -> list[Plant]:
         _open_bill(sheets, "contas_a_pagar", 15),
         "cpf_cnpj",
         "11.111.111/1111-11",
-        "cpf_cnpj.invalid",
+        "cpf_cnpj.repeated_digits",
     )
-    _set(sheets, p, "folha", 3, "cpf", "123.456.789-00", "cpf.invalid")
-    _set(sheets, p, "folha", 7, "pis", "120.12345.67-0", "pis.invalid")
-    _set(sheets, p, "estoque_movimentos", 5, "ncm", "8471.30", "ncm.invalid")
+    _set(sheets, p, "folha", 3, "cpf", "123.456.789-00", "cpf.check_digit")
+    _set(sheets, p, "folha", 7, "pis", "120.12345.67-0", "pis.check_digit")
+    _set(sheets, p, "estoque_movimentos", 5, "ncm", "8471.30", "ncm.length")
     return p
 
 
@@ -612,8 +612,8 @@ def _plant_sao_paulo(sheets: dict[str, Sheet], rng: random.Random) -> list[Plant
         "30/13/2026",
         "date.invalid",
     )
-    _set(sheets, p, "folha", 2, "chave_pix", "joao@", "pix.invalid")
-    _set(sheets, p, "folha", 5, "banco", "9999", "bank.invalid")
+    _set(sheets, p, "folha", 2, "chave_pix", "joao@", "pix.email")
+    _set(sheets, p, "folha", 5, "banco", "9999", "bank.length")
     _set(sheets, p, "folha", 9, "salario_base", "dois mil", "number.invalid")
     # a count for a SKU that never moved
     counts = sheets["estoque_contagem"]
@@ -632,7 +632,7 @@ def _plant_rio(sheets: dict[str, Sheet], rng: random.Random) -> list[Plant]:
         _open_bill(sheets, "contas_a_pagar", 3),
         "cpf_cnpj",
         "12.ABC.345/01DE-34",
-        "cpf_cnpj.invalid",
+        "cpf_cnpj.check_digit",
     )  # alphanumeric CNPJ, wrong check digit
     _set(
         sheets,
@@ -655,7 +655,7 @@ def _plant_rio(sheets: dict[str, Sheet], rng: random.Random) -> list[Plant]:
     _set(sheets, p, "lancamentos", 44, "data", "2026-13-01", "date.invalid")
     _set(sheets, p, "extrato", 17, "data", date(2027, 1, 3), "date.future")
     _set(sheets, p, "folha", 4, "competencia", "13/2026", "date.invalid")
-    _set(sheets, p, "folha", 11, "cpf", "111.111.111-11", "cpf.invalid")
+    _set(sheets, p, "folha", 11, "cpf", "111.111.111-11", "cpf.repeated_digits")
     # an issue of more than the warehouse holds: sell the whole balance plus one
     _plant_negative_stock(sheets, p)
     return p

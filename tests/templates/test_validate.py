@@ -62,7 +62,7 @@ def test_ledger_rules_point_at_the_offending_cell(chart):
         ("Lançamentos", "A7", "date.closed_period"),
         ("Lançamentos", "A8", "date.future"),
         ("Lançamentos", "C9", "required"),
-        ("Lançamentos", "H10", "cpf_cnpj.invalid"),
+        ("Lançamentos", "H10", "cpf_cnpj.check_digit"),
         ("Lançamentos", "F11", "number.invalid"),
         ("Lançamentos", "A12", "date.invalid"),
     ]
@@ -94,7 +94,7 @@ def test_without_a_chart_accounts_are_not_checked_and_the_user_is_told():
 def test_cnpj_suggestion_restores_the_zero_excel_dropped(chart):
     ledger = table_of("lancamentos", ledger_row(**{"CPF/CNPJ": "1222333000128"}))
     issues = validate_tables([chart, ledger], OPTIONS)
-    assert [(i.code, i.suggestion) for i in issues] == [("cpf_cnpj.invalid", "01.222.333/0001-28")]
+    assert [(i.code, i.suggestion) for i in issues] == [("cpf_cnpj.lost_zeros", "01.222.333/0001-28")]
 
 
 def test_a_numeric_cell_gets_its_leading_zeros_back(chart):
@@ -132,7 +132,7 @@ def test_stock_negative_is_reported_at_the_movement_that_crosses_zero():
     assert found(moves) == [
         ("Movimentações de estoque", "F4", "stock.negative"),
         ("Movimentações de estoque", "F6", "stock.negative"),
-        ("Movimentações de estoque", "D8", "ncm.invalid"),
+        ("Movimentações de estoque", "D8", "ncm.length"),
         ("Movimentações de estoque", "F8", "number.negative"),
     ]
 
@@ -202,8 +202,8 @@ def test_payroll_identifiers():
     bad[18], bad[21] = "9999", "ana@"
     payroll = table_of("folha", row, bad)
     assert [(c, code) for _, c, code in found(payroll)] == [
-        ("D3", "cpf.invalid"),
-        ("E3", "pis.invalid"),
-        ("S3", "bank.invalid"),
-        ("V3", "pix.invalid"),
+        ("D3", "cpf.check_digit"),
+        ("E3", "pis.check_digit"),
+        ("S3", "bank.length"),
+        ("V3", "pix.email"),
     ]
