@@ -6,27 +6,29 @@ quarantined with its raw cells and issues, and leaves the template table (tombst
 it was in it) until the sheet is fixed, when it is released and comes back. A row gone from
 the sheet is tombstoned, never deleted. Every change is one audit row (before/after hash).
 
-Writes are batched (one executemany per kind of change and table); the caller holds the
-transaction, so a merge is all or nothing.
+`sync.diff` decides what changes from the keys and hashes; this module only gathers what is
+written (typed values, raw cells and issues) and hands it to the store's operations, one
+batch per kind of change and table. The caller holds the transaction, so a merge is all or
+nothing.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Table, bindparam, insert, select, update
 
+from retaguarda.sync.diff import INCOMING, Diff, diff, keyed
 from retaguarda.sync.pull import Pulled
 from retaguarda.sync.sources import Source
-from retaguarda.sync.store.bulk import insert_rows
-from retaguarda.sync.store.schema import TEMPLATE_TABLES, audit, quarantine
+from retaguarda.sync.store.database import Store
+from retaguarda.sync.store.schema import TEMPLATE_TABLES
 from retaguarda.templates.model import SCALE, Kind
 from retaguarda.templates.table import Table as SheetTable
 from retaguarda.validators.issues import Issue, Severity
@@ -44,31 +46,23 @@ class Counts:
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
 
-
-@dataclass
-class _Changes:
-    """The writes of one template, collected first and executed in batches."""
-
-    inserts: list[dict[str, Any]] = field(default_factory=list)
-    updates: list[dict[str, Any]] = field(default_factory=list)
-    moves: list[dict[str, Any]] = field(default_factory=list)
-    tombstones: list[dict[str, Any]] = field(default_factory=list)
-    quarantine_new: list[dict[str, Any]] = field(default_factory=list)
-    quarantine_update: list[dict[str, Any]] = field(default_factory=list)
-    quarantine_moves: list[dict[str, Any]] = field(default_factory=list)
-    releases: list[dict[str, Any]] = field(default_factory=list)
-    audit: list[dict[str, Any]] = field(default_factory=list)
+    def add(self, more: dict[str, int]) -> None:
+        for name, value in more.items():
+            setattr(self, name, getattr(self, name) + value)
 
 
 def merge(
-    connection: Connection,
+    store: Store,
     source: Source,
     run_id: int,
     pulled: Pulled,
     issues: Sequence[Issue],
     now: datetime,
 ) -> Counts:
-    """Bring the store's rows of `source` to what `pulled` holds; returns what changed."""
+    """Bring the store's rows of `source` to what `pulled` holds; returns what changed.
+
+    Call it inside the caller's `store.atomic()`: the merge is then all or nothing.
+    """
     errors = _errors_by_row(issues)
     unmatched = sorted({sheet for sheet, _ in errors} - {t.sheet for t in pulled.tables})
     if unmatched:
@@ -81,214 +75,146 @@ def merge(
     for index, table in enumerate(pulled.tables):
         positions[table.template.id].append(index)
     counts = Counts()
-    for template_id, table in TEMPLATE_TABLES.items():
-        changes = _Changes()
-        _diff(
-            connection,
-            table,
-            source,
-            run_id,
-            now,
-            [
-                (pulled.tables[i], pulled.ids[i], pulled.hashes[i])
-                for i in positions.get(template_id, [])
-            ],
-            errors,
-            changes,
-            counts,
-        )
-        _write(connection, table, changes)
+    with store.atomic():
+        for template_id in TEMPLATE_TABLES:
+            sheets = [pulled.tables[i] for i in positions.get(template_id, [])]
+            ids = [pulled.ids[i] for i in positions.get(template_id, [])]
+            hashes = [pulled.hashes[i] for i in positions.get(template_id, [])]
+            rows = _Incoming(sheets, ids, hashes, errors)
+            changes = diff(
+                rows.frame,
+                store.stored_rows(template_id, source_id=source.id),
+                store.held_rows(template_id, source_id=source.id),
+            )
+            _apply(store, template_id, source, run_id, now, rows, changes)
+            counts.add(changes.counts())
     return counts
 
 
-def _diff(
-    connection: Connection,
-    table: Table,
-    source: Source,
-    run_id: int,
-    now: datetime,
-    sheets: list[tuple[SheetTable, np.ndarray, np.ndarray]],
-    errors: dict[tuple[str, int | None], list[Issue]],
-    changes: _Changes,
-    counts: Counts,
-) -> None:
-    template_id = table.name
-    stored = {
-        row.row_id: row
-        for row in connection.execute(
-            select(
-                table.c.id,
-                table.c.row_id,
-                table.c.content_hash,
-                table.c.deleted_at,
-                table.c.sheet,
-                table.c.sheet_row,
-            ).where(table.c.source_id == source.id)
-        )
-    }
-    held = {
-        row.row_id: row
-        for row in connection.execute(
-            select(
-                quarantine.c.id,
-                quarantine.c.row_id,
-                quarantine.c.content_hash,
-                quarantine.c.released_at,
-                quarantine.c.sheet,
-                quarantine.c.sheet_row,
-            ).where(quarantine.c.source_id == source.id, quarantine.c.template == template_id)
-        )
-    }
-    lineage = {"source_id": source.id, "team": source.team, "sync_run": run_id}
+#: the incoming frame: what `diff` reads, and where each row is among the pulled tables
+_COLUMNS = (*INCOMING, "table", "position")
 
-    def log(row_id: str, action: str, before: str | None, after: str | None) -> None:
-        changes.audit.append(
-            {
-                "sync_run": run_id,
-                "source_id": source.id,
-                "template": template_id,
+
+class _Incoming:
+    """The rows of one template a pull found (in one sheet or several), keyed by row id for
+    `diff`, and what is written of each: typed values, or raw cells and issues."""
+
+    def __init__(
+        self,
+        sheets: list[SheetTable],
+        ids: list[np.ndarray],
+        hashes: list[np.ndarray],
+        errors: dict[tuple[str, int | None], list[Issue]],
+    ) -> None:
+        self.sheets = sheets
+        self.errors = errors
+        parts = []
+        for number, (table, row_ids, content) in enumerate(zip(sheets, ids, hashes, strict=True)):
+            sheet_rows = table.rows.tolist()
+            wide = bool(errors.get((table.sheet, None)))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "row_id": np.asarray(row_ids, dtype=object),
+                        "content_hash": np.asarray(content, dtype=object),
+                        "sheet": table.sheet,
+                        "sheet_row": sheet_rows,
+                        "bad": [wide or (table.sheet, r) in errors for r in sheet_rows],
+                        "table": number,
+                        "position": np.arange(len(sheet_rows)),
+                    }
+                )
+            )
+        frame = pd.concat(parts, ignore_index=True) if parts else keyed([], _COLUMNS).reset_index()
+        self.frame = frame.set_index("row_id")
+        self._values: dict[int, dict[str, list[Any]]] = {}
+        self._raw: dict[int, dict[str, list[str | None]]] = {}
+
+    def places(self, row_ids: pd.Index) -> Iterator[tuple[str, dict[str, Any], int, int]]:
+        """(row id, its sheet, sheet row and hash, its table's number, its index there)."""
+        found = self.frame.loc[row_ids, ["content_hash", "sheet", "sheet_row", "table", "position"]]
+        for row_id, (content, sheet, sheet_row, number, i) in zip(
+            row_ids, found.itertuples(index=False, name=None), strict=True
+        ):
+            place = {"sheet": sheet, "sheet_row": int(sheet_row), "content_hash": content}
+            yield row_id, place, int(number), int(i)
+
+    def values(self, number: int) -> dict[str, list[Any]]:
+        if number not in self._values:
+            self._values[number] = _python_columns(self.sheets[number])
+        return self._values[number]
+
+    def raw(self, number: int) -> dict[str, list[str | None]]:
+        if number not in self._raw:
+            self._raw[number] = _raw_columns(self.sheets[number])
+        return self._raw[number]
+
+    def issues(self, number: int, sheet_row: int) -> list[Issue]:
+        sheet = self.sheets[number].sheet
+        return self.errors.get((sheet, None), []) + self.errors.get((sheet, sheet_row), [])
+
+
+def _apply(
+    store: Store,
+    template: str,
+    source: Source,
+    run: int,
+    now: datetime,
+    rows: _Incoming,
+    changes: Diff,
+) -> None:
+    """Carry out one template's changes, one batch per kind (nothing when nothing changed)."""
+    inserts, updates = [], []
+    for wanted, out in ((changes.insert, inserts), (changes.update, updates)):
+        for row_id, place, number, i in rows.places(wanted):
+            values = rows.values(number)
+            record = {
                 "row_id": row_id,
-                "action": action,
-                "before_hash": before,
-                "after_hash": after,
-                "at": now,
+                **place,
+                **{key: column[i] for key, column in values.items()},
+                "team": source.team,
+                "last_changed": now,
+                "sync_run": run,
+                "deleted_at": None,
+                "deleted_run": None,
+            }
+            if out is inserts:
+                record |= {"source_id": source.id, "first_seen": now}
+            out.append(record)
+    held = []
+    for row_id, place, number, i in rows.places(changes.quarantine):
+        raw = rows.raw(number)
+        held.append(
+            {
+                "row_id": row_id,
+                **place,
+                "team": source.team,
+                "raw": json.dumps(
+                    {header: cells[i] for header, cells in raw.items()}, ensure_ascii=False
+                ),
+                "issues": _issues_json(rows.issues(number, place["sheet_row"])),
+                "first_seen": now,
+                "last_changed": now,
+                "sync_run": run,
             }
         )
-
-    seen: set[str] = set()
-    for sheet_table, ids, hashes in sheets:
-        values = _python_columns(sheet_table)
-        raw: dict[str, list[str | None]] | None = None  # taken when a row is quarantined
-        sheet_errors = errors.get((sheet_table.sheet, None), [])
-        for i, (row_id, content, sheet_row) in enumerate(
-            zip(ids.tolist(), hashes.tolist(), sheet_table.rows.tolist(), strict=True)
-        ):
-            seen.add(row_id)
-            found = sheet_errors + errors.get((sheet_table.sheet, sheet_row), [])
-            place = {"sheet": sheet_table.sheet, "sheet_row": sheet_row}
-            old = stored.get(row_id)
-            alive = old is not None and old.deleted_at is None
-            kept = held.get(row_id)
-            quarantined = kept is not None and kept.released_at is None
-            if found:
-                if quarantined and kept.content_hash == content:
-                    counts.unchanged += 1
-                    if (kept.sheet, kept.sheet_row) != (place["sheet"], place["sheet_row"]):
-                        changes.quarantine_moves.append({"b_id": kept.id, **place})
-                else:
-                    raw = raw if raw is not None else _raw_columns(sheet_table)
-                    record = {
-                        **place,
-                        "team": source.team,
-                        "content_hash": content,
-                        "raw": json.dumps(
-                            {header: cells[i] for header, cells in raw.items()},
-                            ensure_ascii=False,
-                        ),
-                        "issues": _issues_json(found),
-                        "last_changed": now,
-                        "sync_run": run_id,
-                        "released_at": None,
-                        "released_run": None,
-                    }
-                    if kept is None:
-                        changes.quarantine_new.append(
-                            {
-                                **record,
-                                "source_id": source.id,
-                                "template": template_id,
-                                "row_id": row_id,
-                                "first_seen": now,
-                            }
-                        )
-                    else:
-                        changes.quarantine_update.append({"b_id": kept.id, **record})
-                    before = (
-                        kept.content_hash if quarantined else (old.content_hash if alive else None)
-                    )
-                    log(row_id, "quarantine", before, content)
-                    counts.quarantined += 1
-                if alive:
-                    changes.tombstones.append(
-                        {"b_id": old.id, "deleted_at": now, "deleted_run": run_id}
-                    )
-                    log(row_id, "tombstone", old.content_hash, None)
-                    counts.tombstoned += 1
-                continue
-            if quarantined:
-                changes.releases.append(
-                    {"b_id": kept.id, "released_at": now, "released_run": run_id}
-                )
-                log(row_id, "release", kept.content_hash, content)
-                counts.released += 1
-            row = {key: column[i] for key, column in values.items()}
-            if old is None:
-                changes.inserts.append(
-                    {
-                        **lineage,
-                        **place,
-                        **row,
-                        "row_id": row_id,
-                        "content_hash": content,
-                        "first_seen": now,
-                        "last_changed": now,
-                        "deleted_at": None,
-                        "deleted_run": None,
-                    }
-                )
-                log(row_id, "insert", None, content)
-                counts.inserted += 1
-            elif not alive or old.content_hash != content:
-                changes.updates.append(
-                    {
-                        "b_id": old.id,
-                        **place,
-                        **row,
-                        "team": source.team,
-                        "content_hash": content,
-                        "last_changed": now,
-                        "sync_run": run_id,
-                        "deleted_at": None,
-                        "deleted_run": None,
-                    }
-                )
-                log(row_id, "update", old.content_hash if alive else None, content)
-                counts.updated += 1
-            else:
-                counts.unchanged += 1
-                if (old.sheet, old.sheet_row) != (place["sheet"], place["sheet_row"]):
-                    changes.moves.append({"b_id": old.id, **place})
-
-    for row_id, old in stored.items():
-        if row_id not in seen and old.deleted_at is None:
-            changes.tombstones.append({"b_id": old.id, "deleted_at": now, "deleted_run": run_id})
-            log(row_id, "tombstone", old.content_hash, None)
-            counts.tombstoned += 1
-    for row_id, kept in held.items():
-        if row_id not in seen and kept.released_at is None:
-            changes.releases.append({"b_id": kept.id, "released_at": now, "released_run": run_id})
-            log(row_id, "release", kept.content_hash, None)
-            counts.released += 1
+    moves = [_moved(row_id, place) for row_id, place, _, _ in rows.places(changes.moved)]
+    held_moves = [_moved(row_id, place) for row_id, place, _, _ in rows.places(changes.held_moved)]
+    key = {"source_id": source.id}
+    store.insert_rows(template, inserts)
+    store.update_rows(template, updates, **key)
+    store.update_rows(template, moves, **key)
+    store.tombstone(template, changes.tombstone, **key, run=run, at=now)
+    store.quarantine(template, held, **key)
+    store.update_held(template, held_moves, **key)
+    store.release(template, changes.release, **key, run=run, at=now)
+    audit = changes.audit.astype(object)
+    entries = audit.where(audit.notna(), None).to_dict("records")
+    store.add_audit(template, entries, **key, run=run, at=now)
 
 
-def _write(connection: Connection, table: Table, changes: _Changes) -> None:
-    """Every collected change, one executemany per kind (nothing at all when nothing changed)."""
-    by_id = table.c.id == bindparam("b_id")
-    by_quarantine_id = quarantine.c.id == bindparam("b_id")
-    insert_rows(connection, table, changes.inserts)
-    batches: Iterable[tuple[Any, list[dict[str, Any]]]] = (
-        (update(table).where(by_id), changes.updates),
-        (update(table).where(by_id), changes.moves),
-        (update(table).where(by_id), changes.tombstones),
-        (insert(quarantine), changes.quarantine_new),
-        (update(quarantine).where(by_quarantine_id), changes.quarantine_update),
-        (update(quarantine).where(by_quarantine_id), changes.quarantine_moves),
-        (update(quarantine).where(by_quarantine_id), changes.releases),
-    )
-    for statement, rows in batches:
-        if rows:
-            connection.execute(statement, rows)
-    insert_rows(connection, audit, changes.audit)
+def _moved(row_id: str, place: dict[str, Any]) -> dict[str, Any]:
+    return {"row_id": row_id, "sheet": place["sheet"], "sheet_row": place["sheet_row"]}
 
 
 def _errors_by_row(issues: Sequence[Issue]) -> dict[tuple[str, int | None], list[Issue]]:

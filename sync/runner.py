@@ -16,13 +16,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
-
 from retaguarda.sync.merge import Counts, merge
 from retaguarda.sync.pull import Pulled, pull_file, pull_folder
 from retaguarda.sync.sources import FILE, FOLDER, Source
 from retaguarda.sync.store.database import Store
-from retaguarda.sync.store.schema import sources, sync_runs
 from retaguarda.templates.validate import Options, validate_tables
 
 #: reads a Google source: spreadsheet id -> Pulled (see `google_source.pull_google`)
@@ -65,25 +62,11 @@ def sync_source(
     """Pull `source`, validate its sheets together, and merge them into the store."""
     step = progress or (lambda done, total, what: None)
     clock = time.perf_counter()
-    with store.atomic() as connection:
+    with store.atomic():
         step(0, 4, "aguardando a vez")
-        connection.execute(select(sources.c.id).where(sources.c.id == source.id).with_for_update())
+        store.lock_source(source.id)
         started = datetime.now(UTC)
-        run = connection.execute(
-            insert(sync_runs).values(
-                source_id=source.id,
-                started_at=started,
-                finished_at=started,
-                read_only=False,
-                inserted=0,
-                updated=0,
-                tombstoned=0,
-                quarantined=0,
-                released=0,
-                unchanged=0,
-                ids_written=0,
-            )
-        ).inserted_primary_key[0]
+        run = store.start_run(source.id, at=started)
         step(1, 4, "lendo a planilha")
         pulled = _pull(source, google)
         step(2, 4, "conferindo")
@@ -93,16 +76,13 @@ def sync_source(
             for issue in validate_tables([pulled.tables[i] for i in group], options)
         ]
         step(3, 4, "gravando")
-        counts = merge(connection, source, run, pulled, issues, started)
-        connection.execute(
-            update(sync_runs)
-            .where(sync_runs.c.id == run)
-            .values(
-                finished_at=datetime.now(UTC),
-                read_only=pulled.read_only,
-                ids_written=pulled.ids_written,
-                **counts.as_dict(),
-            )
+        counts = merge(store, source, run, pulled, issues, started)
+        store.finish_run(
+            run,
+            at=datetime.now(UTC),
+            read_only=pulled.read_only,
+            ids_written=pulled.ids_written,
+            counts=counts.as_dict(),
         )
     step(4, 4, "pronto")
     return SyncResult(

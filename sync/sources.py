@@ -13,11 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from retaguarda.sync.store.database import Store
-from retaguarda.sync.store.schema import sources
 from retaguarda.templates.model import normalize_header
 
 GOOGLE, FILE, FOLDER = "google", "file", "folder"
@@ -101,18 +99,16 @@ def add_source(
     # what is already there, or take the next free name.
     for _attempt in range(_ATTEMPTS):
         try:
-            with store.atomic() as connection:
-                unique = _free_name(connection, slug(name or team), given=name is not None)
-                _not_registered(connection, kind, location)
-                new_id = connection.execute(
-                    insert(sources).values(
-                        name=unique,
-                        team=team.strip(),
-                        kind=kind,
-                        location=location,
-                        added_at=datetime.now(UTC),
-                    )
-                ).inserted_primary_key[0]
+            with store.atomic():
+                unique = _free_name(store, slug(name or team), given=name is not None)
+                _not_registered(store, kind, location)
+                new_id = store.insert_source(
+                    name=unique,
+                    team=team.strip(),
+                    kind=kind,
+                    location=location,
+                    at=datetime.now(UTC),
+                )
         except IntegrityError:
             continue
         return Source(new_id, unique, team.strip(), kind, location)
@@ -121,9 +117,9 @@ def add_source(
     )
 
 
-def _free_name(connection: Connection, wanted: str, *, given: bool) -> str:
+def _free_name(store: Store, wanted: str, *, given: bool) -> str:
     """`wanted`, or `wanted-2`, `wanted-3`... when it is taken (unless the admin chose it)."""
-    taken = set(connection.scalars(select(sources.c.name)))
+    taken = store.source_names()
     if given and wanted in taken:
         raise SourceError(f"já existe uma fonte chamada {wanted!r}.")
     unique, n = wanted, 2
@@ -132,22 +128,15 @@ def _free_name(connection: Connection, wanted: str, *, given: bool) -> str:
     return unique
 
 
-def _not_registered(connection: Connection, kind: str, location: str) -> None:
-    same = connection.execute(
-        select(sources.c.name).where(
-            sources.c.kind == kind,
-            sources.c.location == location,
-            sources.c.removed_at.is_(None),
-        )
-    ).scalar()
+def _not_registered(store: Store, kind: str, location: str) -> None:
+    same = store.active_source_name(kind=kind, location=location)
     if same is not None:
         raise SourceError(f"esta planilha já é a fonte {same!r}.")
 
 
 def list_sources(store: Store) -> list[Source]:
     """Every source still synced, in the order they were added."""
-    with store.read() as connection:
-        return _active(connection)
+    return [Source(*row) for row in store.active_sources()]
 
 
 def find_sources(store: Store, names: list[str] | tuple[str, ...] = ()) -> list[Source]:
@@ -166,17 +155,5 @@ def find_sources(store: Store, names: list[str] | tuple[str, ...] = ()) -> list[
 def remove_source(store: Store, name: str) -> Source:
     """Stop syncing a source; its rows, quarantine and audit stay in the store."""
     (source,) = find_sources(store, [name])
-    with store.atomic() as connection:
-        connection.execute(
-            update(sources).where(sources.c.id == source.id).values(removed_at=datetime.now(UTC))
-        )
+    store.retire_source(source.id, at=datetime.now(UTC))
     return source
-
-
-def _active(connection: Connection) -> list[Source]:
-    rows = connection.execute(
-        select(sources.c.id, sources.c.name, sources.c.team, sources.c.kind, sources.c.location)
-        .where(sources.c.removed_at.is_(None))
-        .order_by(sources.c.id)
-    )
-    return [Source(*row) for row in rows]

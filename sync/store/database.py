@@ -3,13 +3,16 @@
 `Store.open` brings the schema up to date with Alembic before anything else runs, so every
 process (CLI, service, worker) sees the same tables. Writes go through `Store.atomic()`: one
 transaction, which on SQLite takes the write lock at its start (`BEGIN IMMEDIATE`), so two
-writers queue instead of failing half-way with "database is locked".
+writers queue instead of failing half-way with "database is locked". An `atomic()` opened
+inside another one (in the same thread) joins it, so the store's operations (`StoreOperations`)
+each run in one transaction alone, and several of them in the caller's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
+
+from retaguarda.sync.store.operations import StoreOperations
 
 #: where the store lives when `RETAGUARDA_DATABASE_URL` is not set
 DEFAULT_URL = "sqlite:///data/retaguarda.db"
@@ -30,11 +35,13 @@ class StoreError(Exception):
     """The store cannot be opened or used; the message says why, in Portuguese."""
 
 
-class Store:
+class Store(StoreOperations):
     """One database, SQLite or PostgreSQL. Library first: the CLI and the service call this."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        #: the write transaction this thread (or task) has open on this store, if any
+        self._open: ContextVar[Connection | None] = ContextVar(f"store-{id(self)}", default=None)
 
     @classmethod
     def open(cls, url: str | URL | None = None, *, migrate: bool = True) -> Store:
@@ -66,18 +73,33 @@ class Store:
 
     @contextmanager
     def atomic(self) -> Iterator[Connection]:
-        """One write transaction: committed when the block ends, rolled back if it raises."""
+        """One write transaction: committed when the block ends, rolled back if it raises.
+
+        Inside another `atomic()` block of this store, the outer transaction is used: it
+        commits (or rolls back) everything when the outer block ends.
+        """
+        current = self._open.get()
+        if current is not None:
+            yield current
+            return
         with self.engine.connect() as connection:
             connection.info["write"] = True
+            token = self._open.set(connection)
             try:
                 with connection.begin():
                     yield connection
             finally:
+                self._open.reset(token)
                 connection.info.pop("write", None)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A read transaction (on SQLite it does not wait for, nor hold up, a writer)."""
+        """A read transaction (on SQLite it does not wait for, nor hold up, a writer); inside
+        an `atomic()` block, that transaction, so a read sees what the block wrote."""
+        current = self._open.get()
+        if current is not None:
+            yield current
+            return
         with self.engine.begin() as connection:
             yield connection
 

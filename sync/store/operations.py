@@ -1,0 +1,284 @@
+"""What the sync does to the store, as methods of `Store`: the only SQL outside migrations.
+
+Sources, sync runs, and the rows of each template table with their quarantine and audit. Each
+method is one transaction of its own, or part of the caller's when called inside
+`with store.atomic():` (a sync is one transaction: lock, pull, merge, close the run). Rows
+are named by (source, row id), the identity `sync.pull` gives them; the keyed frames
+`stored_rows` and `held_rows` return are what `sync.diff.diff` compares a pull with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from retaguarda.sync.diff import HELD, STORED
+from retaguarda.sync.store.bulk import insert_rows
+from retaguarda.sync.store.schema import TEMPLATE_TABLES, audit, sources, sync_runs
+from retaguarda.sync.store.schema import quarantine as held_table
+
+#: the quarantine's key: a row of one template of one source
+_HELD_KEY = ("source_id", "template", "row_id")
+#: the counts a sync run records
+RUN_COUNTS = ("inserted", "updated", "tombstoned", "quarantined", "released", "unchanged")
+
+
+class StoreOperations:
+    """The store's operations; `Store` (in `database.py`) supplies the transactions."""
+
+    dialect: str
+
+    def atomic(self) -> AbstractContextManager[Connection]:  # pragma: no cover - Store's
+        raise NotImplementedError
+
+    def read(self) -> AbstractContextManager[Connection]:  # pragma: no cover - Store's
+        raise NotImplementedError
+
+    # --- sources -------------------------------------------------------------------------
+
+    def insert_source(self, *, name: str, team: str, kind: str, location: str, at: datetime) -> int:
+        """Register a source; its id.
+
+        :param name: unique among all sources, removed ones included
+        :param kind: "google", "file" or "folder"
+        :param location: the spreadsheet id, or the workbook's or folder's path
+        :param at: when it was added
+        :raises sqlalchemy.exc.IntegrityError: the name is taken, or the spreadsheet is
+            already an active source (the database decides: another process may have won)
+        """
+        with self.atomic() as connection:
+            return connection.execute(
+                insert(sources).values(
+                    name=name, team=team, kind=kind, location=location, added_at=at
+                )
+            ).inserted_primary_key[0]
+
+    def source_names(self) -> set[str]:
+        """Every source name ever used, removed sources included."""
+        with self.read() as connection:
+            return set(connection.scalars(select(sources.c.name)))
+
+    def active_source_name(self, *, kind: str, location: str) -> str | None:
+        """The name of the active source reading this spreadsheet (or folder), if any."""
+        with self.read() as connection:
+            return connection.execute(
+                select(sources.c.name).where(
+                    sources.c.kind == kind,
+                    sources.c.location == location,
+                    sources.c.removed_at.is_(None),
+                )
+            ).scalar()
+
+    def active_sources(self) -> list[Row[Any]]:
+        """(id, name, team, kind, location) of every active source, in the order added."""
+        with self.read() as connection:
+            return list(
+                connection.execute(
+                    select(
+                        sources.c.id,
+                        sources.c.name,
+                        sources.c.team,
+                        sources.c.kind,
+                        sources.c.location,
+                    )
+                    .where(sources.c.removed_at.is_(None))
+                    .order_by(sources.c.id)
+                )
+            )
+
+    def retire_source(self, source_id: int, *, at: datetime) -> None:
+        """Stop syncing a source; its rows, quarantine and audit stay."""
+        with self.atomic() as connection:
+            connection.execute(
+                update(sources).where(sources.c.id == source_id).values(removed_at=at)
+            )
+
+    # --- sync runs -----------------------------------------------------------------------
+
+    def lock_source(self, source_id: int) -> None:
+        """Hold the source until the transaction ends: a second sync of it waits here.
+
+        `SELECT … FOR UPDATE` on PostgreSQL (across processes and machines); on SQLite the
+        write transaction's own lock, taken at `BEGIN IMMEDIATE`, already does it.
+        """
+        with self.atomic() as connection:
+            connection.execute(
+                select(sources.c.id).where(sources.c.id == source_id).with_for_update()
+            )
+
+    def start_run(self, source_id: int, *, at: datetime) -> int:
+        """Record a sync run of a source, started `at` and with nothing done yet; its id."""
+        with self.atomic() as connection:
+            return connection.execute(
+                insert(sync_runs).values(
+                    source_id=source_id,
+                    started_at=at,
+                    finished_at=at,
+                    read_only=False,
+                    ids_written=0,
+                    **dict.fromkeys(RUN_COUNTS, 0),
+                )
+            ).inserted_primary_key[0]
+
+    def finish_run(
+        self,
+        run: int,
+        *,
+        at: datetime,
+        read_only: bool,
+        ids_written: int,
+        counts: Mapping[str, int],
+    ) -> None:
+        """Close a sync run with what it did.
+
+        :param read_only: nothing could be written back to the sheet (rows known by content)
+        :param ids_written: how many new row ids were written into the sheet
+        :param counts: inserted, updated, tombstoned, quarantined, released, unchanged
+        """
+        with self.atomic() as connection:
+            connection.execute(
+                update(sync_runs)
+                .where(sync_runs.c.id == run)
+                .values(
+                    finished_at=at,
+                    read_only=read_only,
+                    ids_written=ids_written,
+                    **{name: counts[name] for name in RUN_COUNTS},
+                )
+            )
+
+    # --- template rows, quarantine, audit -------------------------------------------------
+
+    def stored_rows(self, template: str, *, source_id: int) -> pd.DataFrame:
+        """A source's rows of a template, live and tombstoned, keyed by row id (`diff.STORED`)."""
+        table = TEMPLATE_TABLES[template]
+        query = select(
+            table.c.row_id,
+            table.c.content_hash,
+            table.c.sheet,
+            table.c.sheet_row,
+            table.c.deleted_at.is_(None).label("alive"),
+        ).where(table.c.source_id == source_id)
+        return self._keyed(query, STORED, "alive")
+
+    def held_rows(self, template: str, *, source_id: int) -> pd.DataFrame:
+        """A source's quarantined rows of a template, released ones too (`diff.HELD`)."""
+        query = select(
+            held_table.c.row_id,
+            held_table.c.content_hash,
+            held_table.c.sheet,
+            held_table.c.sheet_row,
+            held_table.c.released_at.is_(None).label("held"),
+        ).where(held_table.c.source_id == source_id, held_table.c.template == template)
+        return self._keyed(query, HELD, "held")
+
+    def _keyed(self, query: Any, columns: Sequence[str], flag: str) -> pd.DataFrame:
+        with self.read() as connection:
+            rows = connection.execute(query).all()
+        frame = pd.DataFrame(rows, columns=["row_id", *columns]).set_index("row_id")
+        frame[flag] = frame[flag].astype(bool)
+        return frame
+
+    def insert_rows(self, template: str, rows: Sequence[dict[str, Any]]) -> None:
+        """Add new rows to a template's table (every row holds the same keys: lineage and the
+        template's columns); many rows go in through COPY or the driver's executemany."""
+        with self.atomic() as connection:
+            insert_rows(connection, TEMPLATE_TABLES[template], rows)
+
+    def update_rows(self, template: str, rows: Sequence[dict[str, Any]], *, source_id: int) -> None:
+        """Set columns of existing rows of a source, each named by its ``row_id`` key (every
+        row holds the same keys: the columns to set), in one executemany."""
+        table = TEMPLATE_TABLES[template]
+        self._update(
+            update(table).where(
+                table.c.source_id == bindparam("b_source_id"),
+                table.c.row_id == bindparam("b_row_id"),
+            ),
+            rows,
+            source_id,
+        )
+
+    def tombstone(
+        self, template: str, row_ids: Collection[str], *, source_id: int, run: int, at: datetime
+    ) -> None:
+        """Mark rows as gone from their sheet (never deleted: they may come back)."""
+        rows = [{"row_id": r, "deleted_at": at, "deleted_run": run} for r in row_ids]
+        self.update_rows(template, rows, source_id=source_id)
+
+    def quarantine(self, template: str, rows: Sequence[dict[str, Any]], *, source_id: int) -> None:
+        """Hold rows that failed validation, or hold them again with their new cells.
+
+        Each row holds ``row_id``, ``team``, ``sheet``, ``sheet_row``, ``content_hash``,
+        ``raw`` and ``issues`` (JSON text), ``first_seen``, ``last_changed``, ``sync_run``. A
+        row held before keeps its ``first_seen`` and is no longer released.
+        """
+        if not rows:
+            return
+        dialect_insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        statement = dialect_insert(held_table)
+        kept = {*_HELD_KEY, "first_seen"}
+        statement = statement.on_conflict_do_update(
+            index_elements=list(_HELD_KEY),
+            set_={
+                **{name: statement.excluded[name] for name in rows[0] if name not in kept},
+                "released_at": None,
+                "released_run": None,
+            },
+        )
+        values = [
+            {**row, "source_id": source_id, "template": template, "released_at": None}
+            for row in rows
+        ]
+        with self.atomic() as connection:
+            connection.execute(statement, values)
+
+    def update_held(self, template: str, rows: Sequence[dict[str, Any]], *, source_id: int) -> None:
+        """Set columns of quarantined rows (a held row moved in its sheet), by ``row_id``."""
+        self._update(
+            update(held_table).where(
+                held_table.c.source_id == bindparam("b_source_id"),
+                held_table.c.template == template,
+                held_table.c.row_id == bindparam("b_row_id"),
+            ),
+            rows,
+            source_id,
+        )
+
+    def release(
+        self, template: str, row_ids: Collection[str], *, source_id: int, run: int, at: datetime
+    ) -> None:
+        """Let quarantined rows go: fixed in the sheet, or removed from it."""
+        rows = [{"row_id": r, "released_at": at, "released_run": run} for r in row_ids]
+        self.update_held(template, rows, source_id=source_id)
+
+    def add_audit(
+        self,
+        template: str,
+        entries: Sequence[dict[str, Any]],
+        *,
+        source_id: int,
+        run: int,
+        at: datetime,
+    ) -> None:
+        """Record changes of rows: each entry holds ``row_id``, ``action`` (insert, update,
+        tombstone, quarantine, release), ``before_hash`` and ``after_hash``."""
+        common = {"sync_run": run, "source_id": source_id, "template": template, "at": at}
+        with self.atomic() as connection:
+            insert_rows(connection, audit, [{**common, **entry} for entry in entries])
+
+    def _update(self, statement: Any, rows: Sequence[dict[str, Any]], source_id: int) -> None:
+        if not rows:
+            return
+        values = [
+            {"b_source_id": source_id, "b_row_id": row["row_id"]}
+            | {name: value for name, value in row.items() if name != "row_id"}
+            for row in rows
+        ]
+        with self.atomic() as connection:
+            connection.execute(statement, values)
