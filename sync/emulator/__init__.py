@@ -12,8 +12,12 @@ Serving it from a command (port known in advance):
 In-process (tests), on a port the OS picks: `with serving(app) as base_url: ...`.
 Clients: `retaguarda.sync.google_api.gspread_client("key.json", base_url)`.
 
-Where it differs from Google, knowingly: formulas are stored, not computed (every render option
-answers their text); named ranges, merges, protected ranges, filters, sorting, dimension groups,
+Formulas are computed on read by the `formulas` engine (compute.py): values.get answers their
+result (FORMATTED_VALUE / UNFORMATTED_VALUE) or their text (FORMULA), errors as `#DIV/0!`.
+
+Where it differs from Google, knowingly: the formula engine is Excel's dialect (Google-only
+functions such as ARRAYFORMULA or QUERY answer `#NAME?`; SUM over a range counts numeric text,
+which Google skips; an array result shows its first value only); named ranges, merges, protected ranges, filters, sorting, dimension groups,
 copy/cut-paste, auto-resize, Drive copy/export/comments/permissions and CSV import are not
 implemented (batchUpdate answers 400 naming the request); `values.append` on a whole sheet
 whose first row has gaps picks the first block where Google may pick another; automatic number

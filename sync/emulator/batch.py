@@ -12,7 +12,7 @@ from collections.abc import Callable
 from retaguarda.sync.emulator.book import Box, Sheet, Spreadsheet, deep_copy
 from retaguarda.sync.emulator.errors import ApiError, InvalidRequest, invalid_argument
 from retaguarda.sync.emulator.fields import parse_mask
-from retaguarda.sync.emulator.values import from_extended_value
+from retaguarda.sync.emulator.values import Formula, from_extended_value
 
 Handler = Callable[[Spreadsheet, dict], dict]
 HANDLERS: dict[str, Handler] = {}
@@ -186,6 +186,8 @@ def apply_cell(sheet: Sheet, key: tuple[int, int], cell: dict, mask: dict) -> No
     every = not mask or "*" in mask
     if every or "userEnteredValue" in mask:
         value = from_extended_value(cell.get("userEnteredValue"))
+        if isinstance(value, Formula):
+            sheet.has_formulas = True
         row, column = key
         line = sheet.rows[row] if row < len(sheet.rows) else []
         if column < len(line):

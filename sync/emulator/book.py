@@ -14,7 +14,7 @@ import string
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from retaguarda.sync.emulator.a1 import A1Range, column_index, parse_range
+from retaguarda.sync.emulator.a1 import A1Range, column_index, parse_range, split_sheet
 from retaguarda.sync.emulator.errors import ApiError, invalid_argument, unparsable_range
 
 CELL_LIMIT = 10_000_000
@@ -84,6 +84,10 @@ class Sheet:
         self.notes: dict[tuple[int, int], str] = {}
         self.validations: dict[tuple[int, int], dict] = {}
         self.dimensions: dict[str, dict[int, dict]] = {"ROWS": {}, "COLUMNS": {}}
+        # Sheet-level objects answered in spreadsheets.get (`merges`, `protectedRanges`,
+        # `basicFilter`, `rowGroups`...), each in Google's own JSON shape.
+        self.objects: dict[str, object] = {}
+        self.has_formulas = False  # set when a formula is stored; reads of others skip the scan
 
     @property
     def sheet_id(self) -> int:
@@ -129,7 +133,17 @@ class Sheet:
         twin.dimensions = {
             k: {i: dict(p) for i, p in v.items()} for k, v in self.dimensions.items()
         }
+        twin.objects = deep_copy(self.objects)
+        twin.has_formulas = self.has_formulas
         return twin
+
+    def entry(self) -> dict:
+        """The sheet as spreadsheets.get lists it: properties and whatever objects it holds."""
+        answer: dict = {"properties": deep_copy(self.properties)}
+        for name, value in self.objects.items():
+            if value:
+                answer[name] = deep_copy(value)
+        return answer
 
     # Inspection helpers (for tests), by A1 cell name.
     def value(self, cell: str) -> object:
@@ -261,6 +275,8 @@ class Spreadsheet:
             },
         }
         self.sheets: list[Sheet] = []
+        self.named_ranges: list[dict] = []
+        self.owner: str | None = None  # the service account that created it (Drive create)
         self.read_only = False
         self.created = now()
         self.modified = self.created
@@ -345,14 +361,65 @@ class Spreadsheet:
             sheet.grid["rowCount"], sheet.grid["columnCount"] = new_rows, new_columns
 
     def resolve(self, text: str) -> tuple[Sheet, A1Range]:
-        """The sheet an A1 range names (the first sheet when none is named) and the parsed range."""
-        parsed = parse_range(text, {s.title for s in self.sheets})
+        """The sheet an A1 range (or a named range) names, the first sheet when none is named."""
+        try:
+            parsed = parse_range(text, {s.title for s in self.sheets})
+        except ApiError:
+            named = self.named(split_sheet(text)[1])
+            if named is None:
+                raise
+            return named
         if parsed.sheet is None:
             return self.sheets[0], parsed
         for sheet in self.sheets:
             if sheet.title == parsed.sheet:
                 return sheet, parsed
         raise unparsable_range(text)
+
+    def named(self, name: str) -> tuple[Sheet, A1Range] | None:
+        """A named range (names are case-insensitive, as in Google) as a sheet and a range."""
+        for named_range in self.named_ranges:
+            if named_range["name"].upper() == name.upper():
+                grid = named_range.get("range") or {}
+                sheet = self.sheet_by_id(grid.get("sheetId", 0))
+                if sheet is None:
+                    return None
+                return sheet, A1Range(
+                    sheet.title,
+                    grid.get("startRowIndex", 0),
+                    grid.get("endRowIndex"),
+                    grid.get("startColumnIndex", 0),
+                    grid.get("endColumnIndex"),
+                )
+        return None
+
+    def reference(self, name: str, home: Sheet) -> tuple[Sheet, Box]:
+        """A formula's reference as the engine spells it (`'SHEET 2'!A1:B2`, `A:A`, `TOTAL`):
+        sheet titles compared without case, no sheet = the formula's own sheet."""
+        title, cells = split_sheet(name)
+        sheet = home
+        if title is not None:
+            sheet = next((s for s in self.sheets if s.title.upper() == title.upper()), None)
+            if sheet is None:
+                raise unparsable_range(name)
+        try:
+            parsed = parse_range(cells, set())
+        except ApiError:
+            found = self.named(cells)
+            if found is None:
+                raise
+            sheet, parsed = found
+        box = Box(
+            parsed.start_row or 0,
+            sheet.row_count if parsed.end_row is None else min(parsed.end_row, sheet.row_count),
+            parsed.start_column or 0,
+            sheet.column_count
+            if parsed.end_column is None
+            else min(parsed.end_column, sheet.column_count),
+        )
+        box.end_row = max(box.end_row, box.start_row)
+        box.end_column = max(box.end_column, box.start_column)
+        return sheet, box
 
     def box(self, text: str) -> tuple[Sheet, Box]:
         """Resolve for reading: open ends close at the grid, nothing may fall outside it."""
@@ -374,18 +441,32 @@ class Spreadsheet:
         return sheet, box
 
     def metadata(self) -> dict:
-        return {
+        answer = {
             "spreadsheetId": self.id,
             "properties": deep_copy(self.properties),
-            "sheets": [{"properties": deep_copy(s.properties)} for s in self.sheets],
-            "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{self.id}/edit",
+            "sheets": [s.entry() for s in self.sheets],
         }
+        if self.named_ranges:
+            answer["namedRanges"] = [
+                {**n, "range": grid_range_out(n["range"])} for n in deep_copy(self.named_ranges)
+            ]
+        answer["spreadsheetUrl"] = f"https://docs.google.com/spreadsheets/d/{self.id}/edit"
+        return answer
 
-    def snapshot(self) -> tuple[dict, list[Sheet]]:
-        return deep_copy(self.properties), [s.copy() for s in self.sheets]
+    def snapshot(self) -> tuple[dict, list[Sheet], list[dict]]:
+        return (
+            deep_copy(self.properties),
+            [s.copy() for s in self.sheets],
+            deep_copy(self.named_ranges),
+        )
 
-    def restore(self, snapshot: tuple[dict, list[Sheet]]) -> None:
-        self.properties, self.sheets = snapshot
+    def restore(self, snapshot: tuple[dict, list[Sheet], list[dict]]) -> None:
+        self.properties, self.sheets, self.named_ranges = snapshot
+
+
+def grid_range_out(grid: dict) -> dict:
+    """A GridRange as Google answers it: `sheetId` left out when it is 0 (its default)."""
+    return {k: v for k, v in grid.items() if not (k == "sheetId" and v == 0)}
 
 
 def trim_rows(rows: list[list]) -> list[list]:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from retaguarda.sync.emulator.a1 import format_range
 from retaguarda.sync.emulator.book import Box, Sheet, Spreadsheet, trim_rows
+from retaguarda.sync.emulator.compute import Calculator, CellError
 from retaguarda.sync.emulator.errors import invalid_argument
 from retaguarda.sync.emulator.values import Formula, extended_value, format_value, is_date_format
 
@@ -43,6 +44,8 @@ def value_range(
     """One ValueRange: the range named back in Google's words, values trimmed, none if empty."""
     sheet, box = spreadsheet.box(text)
     rows = sheet.read(box)
+    if value_render != "FORMULA" and sheet.has_formulas:
+        rows = computed(Calculator(spreadsheet), sheet, box, rows)
     if value_render == "FORMATTED_VALUE":
         rows = formatted(sheet, box, rows, spreadsheet.locale, lambda fmt: True)
     elif date_render == "FORMATTED_STRING":
@@ -62,6 +65,15 @@ def value_range(
     if values:
         answer["values"] = values
     return answer
+
+
+def computed(calculator: Calculator, sheet: Sheet, box: Box, rows: list[list]) -> list[list]:
+    """Formula cells replaced by what they compute to (the rows are the caller's own)."""
+    for row_index, row in enumerate(rows, box.start_row):
+        for offset, value in enumerate(row):
+            if isinstance(value, Formula):
+                row[offset] = calculator.value(sheet, row_index, box.start_column + offset)
+    return rows
 
 
 def formatted(
@@ -101,12 +113,13 @@ def grid_data(spreadsheet: Spreadsheet, sheet: Sheet, box: Box) -> dict:
     ]
     end_row = min(box.end_row, max([len(sheet.rows), *(r + 1 for r in sparse)]))
     row_data = []
+    calculator = Calculator(spreadsheet)
     for row_index in range(box.start_row, end_row):
         line = sheet.rows[row_index] if row_index < len(sheet.rows) else []
         cells = []
         for column in range(box.start_column, box.end_column):
             value = line[column] if column < len(line) else None
-            cells.append(cell_data(spreadsheet, sheet, (row_index, column), value))
+            cells.append(cell_data(calculator, sheet, (row_index, column), value))
         while cells and not cells[-1]:
             cells.pop()
         row_data.append({"values": cells} if cells else {})
@@ -122,16 +135,20 @@ def grid_data(spreadsheet: Spreadsheet, sheet: Sheet, box: Box) -> dict:
     return data
 
 
-def cell_data(spreadsheet: Spreadsheet, sheet: Sheet, key: tuple[int, int], value: object) -> dict:
-    """Google's CellData; formula cells have no effectiveValue (nothing is computed here)."""
+def cell_data(calculator: Calculator, sheet: Sheet, key: tuple[int, int], value: object) -> dict:
+    """Google's CellData: what was entered, what it computes to, and how that is shown."""
     cell: dict = {}
     cell_format = sheet.formats.get(key)
     if value is not None:
         cell["userEnteredValue"] = extended_value(value)
-        if not isinstance(value, Formula):
-            cell["effectiveValue"] = extended_value(value)
+        shown = calculator.value(sheet, *key) if isinstance(value, Formula) else value
+        if isinstance(shown, CellError):
+            cell["effectiveValue"] = {"errorValue": shown.error_value}
+        elif shown != "":
+            cell["effectiveValue"] = extended_value(shown)
         number_format = (cell_format or {}).get("numberFormat")
-        cell["formattedValue"] = format_value(value, number_format, spreadsheet.locale)
+        locale = calculator.spreadsheet.locale
+        cell["formattedValue"] = format_value(shown, number_format, locale)
     if cell_format:
         cell["userEnteredFormat"] = cell_format
     if key in sheet.notes:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from retaguarda.sync.emulator import batch, writing
-from retaguarda.sync.emulator.book import Box, Spreadsheet, deep_copy
+from retaguarda.sync.emulator.book import Box, Spreadsheet
 from retaguarda.sync.emulator.errors import ApiError, not_found
 from retaguarda.sync.emulator.fields import apply_mask, parse_mask
 from retaguarda.sync.emulator.reading import grid_data, render_options, value_range
@@ -48,7 +48,7 @@ def metadata(spreadsheet: Spreadsheet, ranges: list[str], wants_data: bool) -> d
     for sheet in spreadsheet.sheets:
         if ranges and sheet.sheet_id not in blocks:
             continue
-        entry: dict = {"properties": deep_copy(sheet.properties)}
+        entry = sheet.entry()
         if wants_data:
             boxes = blocks.get(sheet.sheet_id) or [Box(0, sheet.row_count, 0, sheet.column_count)]
             entry["data"] = [grid_data(spreadsheet, sheet, box) for box in boxes]

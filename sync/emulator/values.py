@@ -5,8 +5,8 @@ serial numbers (days since 1899-12-30, as in Sheets and Excel) whose number form
 dates. `USER_ENTERED` input is parsed here like the Sheets UI parses typing, in the spreadsheet's
 locale; `FORMATTED_VALUE` output is rendered here with the cell's number format and locale.
 
-Formulas are stored, never evaluated: every render option answers a formula cell with its text
-(`=SUM(A1:A3)`), where Google would answer the computed value except for `FORMULA`.
+Formulas are stored as their text (`Formula`) and computed when read (compute.py): the
+`FORMULA` render option answers the text, the others the result.
 """
 
 from __future__ import annotations
@@ -80,6 +80,11 @@ def parse_number(text: str, locale: str) -> tuple[int | float, dict | None] | No
         decimals = len(fraction) - 1 if fraction else 0
         pattern = "0" + ("." + "0" * decimals if decimals else "") + "%"
         return normalize_number(number / 100), {"type": "PERCENT", "pattern": pattern}
+    if group in whole:  # typed with thousands separators: Google keeps them in the format
+        return normalize_number(number), {
+            "type": "NUMBER",
+            "pattern": "#,##0.00" if fraction else "#,##0",
+        }
     return normalize_number(number), None
 
 

@@ -14,7 +14,7 @@ from retaguarda.sync.emulator.a1 import format_range
 from retaguarda.sync.emulator.book import Sheet, Spreadsheet
 from retaguarda.sync.emulator.errors import invalid_argument, invalid_field_value
 from retaguarda.sync.emulator.reading import value_range
-from retaguarda.sync.emulator.values import normalize_number, parse_user_entered
+from retaguarda.sync.emulator.values import Formula, normalize_number, parse_user_entered
 from retaguarda.templates.files import column_letter
 
 LIST_VALUE = "type.googleapis.com/google.protobuf.ListValue"
@@ -66,6 +66,8 @@ def stored_values(
                 line.append(None)
                 continue
             parsed, number_format = parse_user_entered(value, locale)
+            if isinstance(parsed, Formula):
+                sheet.has_formulas = True
             if number_format:
                 key = (start_row + row_offset, start_column + column_offset)
                 sheet.formats.setdefault(key, {})["numberFormat"] = number_format

@@ -89,9 +89,14 @@ def key_paths(data: object, prefix: str = "") -> set[str]:
 
 def replay(cassette: Path, session: Session) -> list[str]:
     """Replay one cassette; return the differences found (empty = the emulator agrees)."""
+    return [problem for _, problems in replay_exchanges(cassette, session) for problem in problems]
+
+
+def replay_exchanges(cassette: Path, session: Session) -> list[tuple[str, list[str]]]:
+    """Replay one cassette; one (exchange, differences) pair per exchange compared."""
     interactions = json.loads(cassette.read_text(encoding="utf-8"))["interactions"]
     ids = Ids()
-    problems = []
+    results = []
     for number, interaction in enumerate(interactions):
         request, response = interaction["request"], interaction["response"]
         path = urlsplit(request["uri"]).path
@@ -111,14 +116,24 @@ def replay(cassette: Path, session: Session) -> list[str]:
             headers={"Content-Type": "application/json"} if body else {},
         )
         where = f"#{number} {request['method']} {path}"
+        problems: list[str] = []
+        results.append((where, problems))
         if answer.status_code != response["status"]["code"]:
             problems.append(f"{where}: {answer.status_code} != {response['status']['code']}")
             continue
         text = response["body"]["string"]
         if not text:
             continue
+        if not text.lstrip().startswith(("{", "[")):  # the CSV export
+            if answer.text != text:
+                problems.append(f"{where}: body {answer.text[:80]!r} != {text[:80]!r}")
+            continue
         recorded = json.loads(text)
-        ours = answer.json()
+        try:
+            ours = answer.json()
+        except ValueError:
+            problems.append(f"{where}: not JSON: {answer.text[:80]!r}")
+            continue
         ids.learn(path, recorded, ours)
         recorded = ids.json(recorded)
         missing = key_paths(recorded) - key_paths(ours)
@@ -131,4 +146,4 @@ def replay(cassette: Path, session: Session) -> list[str]:
         for key in COMPARED_KEYS:
             if key in recorded and recorded[key] != ours.get(key):
                 problems.append(f"{where}: {key} {ours.get(key)!r} != {recorded[key]!r}")
-    return problems
+    return results

@@ -59,8 +59,8 @@ def test_serial_numbers() -> None:
     ("typed", "locale", "stored", "number_type"),
     [
         ("0042", "en_US", 42, None),
-        ("1,234.5", "en_US", 1234.5, None),
-        ("1.234,5", "pt_BR", 1234.5, None),
+        ("1,234.5", "en_US", 1234.5, "NUMBER"),  # separators typed: Google keeps them shown
+        ("1.234,5", "pt_BR", 1234.5, "NUMBER"),
         ("12,5%", "pt_BR", 0.125, "PERCENT"),
         ("05/03/2026", "pt_BR", 46086, "DATE"),
         ("05/03/2026", "en_US", 46145, "DATE"),

@@ -84,16 +84,16 @@ def test_update_raw_and_user_entered(gc: gspread.Client) -> None:
     assert answer["updatedRange"] == "Sheet1!A1:C1"
     assert answer["updatedCells"] == 3
     sheet.update(
-        [["0042", "=SUM(A1:A2)", "2026-03-05", "TRUE", "12%", "'0042"]],
+        [["0042", "=A2*2", "2026-03-05", "TRUE", "12%", "'0042"]],
         "A2",
         value_input_option="USER_ENTERED",
     )
     raw = sheet.get("A1:F2", value_render_option="UNFORMATTED_VALUE")
-    assert raw[0] == ["0042", "=1+1", "05/03/2026"]
-    assert raw[1] == [42, "=SUM(A1:A2)", 46086, True, 0.12, "0042"]
+    assert raw[0] == ["0042", "=1+1", "05/03/2026"]  # RAW: text, even the formula
+    assert raw[1] == [42, 84, 46086, True, 0.12, "0042"]
     shown = sheet.get("A2:F2")
-    assert shown[0] == ["42", "=SUM(A1:A2)", "2026-03-05", "TRUE", "12%", "0042"]
-    assert sheet.get("B2", value_render_option="FORMULA") == [["=SUM(A1:A2)"]]
+    assert shown[0] == ["42", "84", "2026-03-05", "TRUE", "12%", "0042"]
+    assert sheet.get("B2", value_render_option="FORMULA") == [["=A2*2"]]
 
 
 def test_user_entered_uses_the_spreadsheet_locale(
@@ -105,7 +105,7 @@ def test_user_entered_uses_the_spreadsheet_locale(
         [["1.234,56", "05/03/2026", "VERDADEIRO"]], "A1", value_input_option="USER_ENTERED"
     )
     assert sheet.get("A1:C1", value_render_option="UNFORMATTED_VALUE") == [[1234.56, 46086, True]]
-    assert sheet.get("A1:C1") == [["1234,56", "05/03/2026", "VERDADEIRO"]]
+    assert sheet.get("A1:C1") == [["1.234,56", "05/03/2026", "VERDADEIRO"]]
 
 
 def test_write_past_the_grid_grows_it_and_range_ends_hold(gc: gspread.Client) -> None:

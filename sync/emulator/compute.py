@@ -1,0 +1,166 @@
+"""Formula cells computed as Google shows them, by the `formulas` engine (PyPI, EUPL).
+
+Team sheets total their columns with formulas (`=SUM(D2:D40)`), and the sync reads the totals:
+answering the formula's text where Google answers its value would hide what a user sees. Each
+formula is parsed and compiled once (cached by its text); its references (`B2:B5`,
+`'Filial SP'!A1`, a named range) are read from the spreadsheet, and a referenced formula cell
+is computed first, within the same request. `formulas` is imported on the first formula read,
+so the emulator starts (and serves formula-free sheets) without paying for it.
+
+Results are Google's: a number, a string, a boolean, "" for a reference to an empty cell, or a
+`CellError` (`#DIV/0!`, `#REF!` for a missing sheet or a cycle, `#NAME?` for an unknown
+function or name, `#ERROR!` for a formula that does not parse).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from retaguarda.sync.emulator.errors import ApiError
+from retaguarda.sync.emulator.values import Formula, normalize_number
+
+if TYPE_CHECKING:
+    from retaguarda.sync.emulator.book import Sheet, Spreadsheet
+
+# Google's ErrorValue.type for each error a cell can show, and the message it gives with it.
+ERROR_TYPES = {
+    "#NULL!": ("NULL_VALUE", "Null value."),
+    "#DIV/0!": ("DIVIDE_BY_ZERO", "Function DIVIDE parameter 2 cannot be zero."),
+    "#VALUE!": ("VALUE", "Function parameter has the wrong type."),
+    "#REF!": ("REF", "Reference does not exist."),
+    "#NAME?": ("NAME", "Unknown function or range name."),
+    "#NUM!": ("NUM", "Result is not a valid number."),
+    "#N/A": ("N_A", "Value not available."),
+    "#ERROR!": ("ERROR", "Formula parse error."),
+}
+
+
+class CellError(str):
+    """An error a formula cell shows (`#DIV/0!`); answered as that text by values.get."""
+
+    @property
+    def error_value(self) -> dict:
+        """Google's `ErrorValue`, for CellData's effectiveValue."""
+        kind, message = ERROR_TYPES.get(str(self), ("ERROR", "Formula error."))
+        return {"type": kind, "message": message}
+
+
+Key = tuple[int, int, int]  # sheetId, row, column
+
+
+class Calculator:
+    """Computes the formula cells of one spreadsheet for one request (results cached here)."""
+
+    def __init__(self, spreadsheet: Spreadsheet) -> None:
+        self.spreadsheet = spreadsheet
+        self.done: dict[Key, object] = {}
+        self.busy: set[Key] = set()
+
+    def value(self, sheet: Sheet, row: int, column: int) -> object:
+        """The value a cell shows: its stored value, or its formula's result."""
+        line = sheet.rows[row] if row < len(sheet.rows) else []
+        stored = line[column] if column < len(line) else None
+        if not isinstance(stored, Formula):
+            return stored
+        key = (sheet.sheet_id, row, column)
+        if key in self.done:
+            return self.done[key]
+        if key in self.busy:
+            return CellError("#REF!")  # a circular dependency, as Google reports it
+        self.busy.add(key)
+        try:
+            result = self.compute(sheet, stored)
+        finally:
+            self.busy.discard(key)
+        self.done[key] = result
+        return result
+
+    def compute(self, sheet: Sheet, text: str) -> object:
+        engine = engine_module()
+        try:
+            function = compiled(str(text))
+        except engine.errors.FormulaError:
+            return CellError("#ERROR!")
+        arguments = [self.argument(sheet, name) for name in function.inputs]
+        try:
+            return plain(function(*arguments))
+        except Exception as error:  # the engine's failure is the cell's error
+            unknown = isinstance(getattr(error, "args", [None])[-1], NotImplementedError)
+            return CellError("#NAME?" if unknown else "#VALUE!")
+
+    def argument(self, sheet: Sheet, name: str) -> object:
+        """The engine's input called `name` (`B2:B5`, `'SHEET 2'!A1`, `TOTAL`) as it wants it."""
+        engine = engine_module()
+        try:
+            target, box = self.spreadsheet.reference(name, sheet)
+        except ApiError:
+            return engine.error("#REF!" if "!" in name or ":" in name else "#NAME?")
+        numpy = engine.numpy
+        empty = engine.empty
+        shape = (box.end_row - box.start_row, box.end_column - box.start_column)
+        block = numpy.empty(shape, object)
+        for row in range(box.start_row, box.end_row):
+            for column in range(box.start_column, box.end_column):
+                value = self.value(target, row, column)
+                if isinstance(value, CellError):
+                    value = engine.error(value)
+                elif value is None or value == "":
+                    value = empty
+                block[row - box.start_row, column - box.start_column] = value
+        return block[0, 0] if block.shape == (1, 1) and ":" not in name else block
+
+
+class Engine:
+    """What this module uses of `formulas` and numpy, imported once, on first use."""
+
+    def __init__(self) -> None:
+        import formulas  # lazy: about a second, on the first formula read only
+        import numpy
+        import schedula
+        from formulas import errors
+        from formulas.tokens.operand import Error, XlError
+
+        self.formulas = formulas
+        self.numpy = numpy
+        self.errors = errors
+        self.empty = schedula.EMPTY
+        self.XlError = XlError
+        self.known_errors = {str(e): e for e in Error.errors.values()}
+
+    def error(self, text: str) -> object:
+        return self.known_errors.get(str(text), self.known_errors["#VALUE!"])
+
+
+@functools.cache
+def engine_module() -> Engine:
+    return Engine()
+
+
+@functools.lru_cache(maxsize=4096)
+def compiled(text: str) -> Callable:
+    """The formula compiled to a function of its inputs (the engine's slow step, ~1 ms)."""
+    engine = engine_module()
+    return engine.formulas.Parser().ast(text)[1].compile()
+
+
+def plain(result: object) -> object:
+    """The engine's answer (numpy scalars, 0-d or n-d arrays, error tokens) as a cell value."""
+    engine = engine_module()
+    while isinstance(result, engine.numpy.ndarray):
+        result = result.item() if result.ndim == 0 else result.flat[0]
+    if isinstance(result, engine.XlError):
+        return CellError(str(result))
+    if result is engine.empty or result is None:
+        return ""
+    if isinstance(result, engine.numpy.bool_ | bool):
+        return bool(result)
+    if isinstance(result, engine.numpy.integer):
+        return int(result)
+    if isinstance(result, engine.numpy.floating | float):
+        number = float(result)
+        if number != number or number in (float("inf"), float("-inf")):
+            return CellError("#NUM!")
+        return normalize_number(number)
+    return result

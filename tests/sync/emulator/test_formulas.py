@@ -1,0 +1,102 @@
+"""Formula cells through unmodified gspread: computed values, Google's forms, errors, references."""
+
+from __future__ import annotations
+
+import gspread
+
+from retaguarda.sync.emulator.state import EmulatorState
+
+pytest_plugins = ["emulator_fixtures"]
+
+
+def sheet_with_numbers(gc: gspread.Client, emulator: EmulatorState) -> gspread.Worksheet:
+    emulator.add_spreadsheet(
+        "f", "Fórmulas", {"Dados": [["Valor"], [1], [2], [3.5]], "Sheet 2": [[10]]}, locale="en_US"
+    )
+    return gc.open_by_key("f").worksheet("Dados")
+
+
+def test_sum_is_computed_in_each_render_option(gc: gspread.Client, emulator: EmulatorState) -> None:
+    sheet = sheet_with_numbers(gc, emulator)
+    sheet.update([["=SUM(A2:A5)"]], "A6", value_input_option="USER_ENTERED")
+    assert sheet.get("A6") == [["6.5"]]
+    assert sheet.get("A6", value_render_option="UNFORMATTED_VALUE") == [[6.5]]
+    assert sheet.get("A6", value_render_option="FORMULA") == [["=SUM(A2:A5)"]]
+    assert sheet.acell("A6").value == "6.5"
+
+
+def test_a_result_follows_later_writes(gc: gspread.Client, emulator: EmulatorState) -> None:
+    sheet = sheet_with_numbers(gc, emulator)
+    sheet.update([["=SUM(A2:A4)*2", "=B1+1"]], "B1", value_input_option="USER_ENTERED")
+    sheet.update([[4]], "A2")
+    assert sheet.get("B1:C1", value_render_option="UNFORMATTED_VALUE") == [[19, 20]]
+
+
+def test_whole_numbers_and_text_results(gc: gspread.Client, emulator: EmulatorState) -> None:
+    sheet = sheet_with_numbers(gc, emulator)
+    formulas = [["=A3*2", '=A1&" total"', '=IF(A4>3,"alto","baixo")', "=A2>1"]]
+    sheet.update(formulas, "B1", value_input_option="USER_ENTERED")
+    assert sheet.get("B1:E1", value_render_option="UNFORMATTED_VALUE") == [
+        [4, "Valor total", "alto", False]
+    ]
+    assert sheet.get("B1:E1") == [["4", "Valor total", "alto", "FALSE"]]
+
+
+def test_errors_are_answered_as_google_shows_them(
+    gc: gspread.Client, emulator: EmulatorState
+) -> None:
+    sheet = sheet_with_numbers(gc, emulator)
+    cells = [["=A2/0", "='Não existe'!A1", "=NAOEXISTE(1)", "=SOMA_INEXISTENTE", "=1+"]]
+    sheet.update(cells, "C1", value_input_option="USER_ENTERED")
+    expected = [["#DIV/0!", "#REF!", "#NAME?", "#NAME?", "#ERROR!"]]
+    assert sheet.get("C1:G1") == expected
+    assert sheet.get("C1:G1", value_render_option="UNFORMATTED_VALUE") == expected
+    assert sheet.get("C1:G1", value_render_option="FORMULA") == cells
+
+
+def test_a_cycle_is_a_ref_error(gc: gspread.Client, emulator: EmulatorState) -> None:
+    sheet = sheet_with_numbers(gc, emulator)
+    sheet.update([["=D1+1", "=C1+1"]], "C1", value_input_option="USER_ENTERED")
+    assert sheet.get("C1:D1") == [["#REF!", "#REF!"]]
+
+
+def test_references_to_another_sheet(gc: gspread.Client, emulator: EmulatorState) -> None:
+    sheet = sheet_with_numbers(gc, emulator)
+    sheet.update(
+        [["='Sheet 2'!A1*3", "=SUM('Sheet 2'!A1, Dados!A2)"]],
+        "B2",
+        value_input_option="USER_ENTERED",
+    )
+    assert sheet.get("B2:C2", value_render_option="UNFORMATTED_VALUE") == [[30, 11]]
+
+
+def test_formatted_value_follows_the_number_format(
+    gc: gspread.Client, emulator: EmulatorState
+) -> None:
+    sheet = sheet_with_numbers(gc, emulator)
+    sheet.update([["=A2/3"]], "B1", value_input_option="USER_ENTERED")
+    assert sheet.get("B1") == [["0.3333333333"]]
+    sheet.format("B1", {"numberFormat": {"type": "NUMBER", "pattern": "#,##0.00"}})
+    assert sheet.get("B1") == [["0.33"]]
+
+
+def test_grid_data_has_the_formula_and_its_value(
+    gc: gspread.Client, emulator: EmulatorState
+) -> None:
+    sheet = sheet_with_numbers(gc, emulator)
+    sheet.update([["=SUM(A2:A4)", "=1/0"]], "B1", value_input_option="USER_ENTERED")
+    book = gc.open_by_key("f")
+    data = book.fetch_sheet_metadata({"includeGridData": "true", "ranges": "Dados!B1:C1"})
+    total, error = data["sheets"][0]["data"][0]["rowData"][0]["values"]
+    assert total["userEnteredValue"] == {"formulaValue": "=SUM(A2:A4)"}
+    assert total["effectiveValue"] == {"numberValue": 6.5}
+    assert total["formattedValue"] == "6.5"
+    assert error["effectiveValue"]["errorValue"]["type"] == "DIVIDE_BY_ZERO"
+    assert error["formattedValue"] == "#DIV/0!"
+
+
+def test_typed_thousands_keep_their_separators(gc: gspread.Client, emulator: EmulatorState) -> None:
+    sheet = sheet_with_numbers(gc, emulator)
+    sheet.update([["2,000,000.01", "1,234"]], "B1", value_input_option="USER_ENTERED")
+    assert sheet.get("B1:C1") == [["2,000,000.01", "1,234"]]
+    assert sheet.get("B1:C1", value_render_option="UNFORMATTED_VALUE") == [[2000000.01, 1234]]
