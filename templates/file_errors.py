@@ -7,12 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from retaguarda.templates.raw_sheets import CONTROL, column_letter
+from retaguarda.validators.codes import messages
 
 
 class UnreadableFile(Exception):
     """A file that cannot be read as sheets; `message` is the sentence the user reads.
 
-    `code` is stable and English (`file.encrypted`, `file.sheet_too_large`...), for programs.
+    `code` is stable and English (`file.encrypted`, `file.sheet_too_large`...), for programs;
+    every one is in the catalogue of `validators.codes`, with its messages.
     """
 
     def __init__(
@@ -33,11 +35,18 @@ class UnreadableFile(Exception):
         return self.message
 
 
-# File and sheet names are the user's data: they go into messages as values (f-strings),
-# never as a template, so "{0}" in a name is shown as typed.
+# File and sheet names are the user's data: they go into messages as values, never as a
+# template, so "{0}" in a name is shown as typed (`validators.codes.render`).
 
 
-def file_error(path: Path, code: str, pt: str, en: str) -> UnreadableFile:
+def file_error(
+    path: Path, code: str, pt: str | None = None, en: str | None = None, **fields: object
+) -> UnreadableFile:
+    """The error `code` (a `file.*` code of `validators.codes`) about `path`, with the
+    catalogue's messages, {file} and `fields` filled in; or a reader's more precise sentence
+    (`pt`, `en`) under the same code."""
+    if pt is None or en is None:
+        pt, en = messages(code, file=file_name(path), **fields)
     return UnreadableFile(pt, en, path=path, code=code)
 
 
@@ -51,91 +60,49 @@ def file_name(path: Path) -> str:
 
 
 def unreadable(path: Path) -> UnreadableFile:
-    name = file_name(path)
-    return file_error(
-        path,
-        "file.unreadable",
-        f"Não foi possível abrir o arquivo “{name}” (sem permissão de leitura?).",
-        f"Could not open file “{name}” (no read permission?).",
-    )
+    return file_error(path, "file.unreadable")
 
 
 def corrupt(path: Path, what: str = "planilha", what_en: str = "a spreadsheet") -> UnreadableFile:
-    name = file_name(path)
-    return file_error(
-        path,
-        "file.corrupt",
-        f"O arquivo “{name}” está corrompido ou incompleto e não pôde ser lido como {what}.",
-        f"File “{name}” is corrupt or truncated and could not be read as {what_en}.",
-    )
+    return file_error(path, "file.corrupt", what=what, what_en=what_en)
 
 
 def encrypted(path: Path) -> UnreadableFile:
-    name = file_name(path)
-    return file_error(
-        path,
-        "file.encrypted",
-        f"O arquivo “{name}” está protegido por senha; tire a senha no Excel e envie de novo.",
-        f"File “{name}” is password-protected; remove the password in Excel and send it again.",
-    )
+    return file_error(path, "file.encrypted")
 
 
 def not_spreadsheet(path: Path, what: str, what_en: str) -> UnreadableFile:
-    name = file_name(path)
-    return file_error(
-        path,
-        "file.not_spreadsheet",
-        f"O arquivo “{name}” não é uma planilha (parece ser {what}).",
-        f"File “{name}” is not a spreadsheet (it looks like {what_en}).",
-    )
+    return file_error(path, "file.not_spreadsheet", what=what, what_en=what_en)
 
 
 def unsupported(path: Path, what: str, what_en: str) -> UnreadableFile:
-    name = file_name(path)
-    return file_error(
-        path,
-        "file.unsupported",
-        f"O arquivo “{name}” está no formato {what}, que não é lido aqui; salve-o como .xlsx.",
-        f"File “{name}” is in the {what_en} format, which is not read here; save it as .xlsx.",
-    )
+    return file_error(path, "file.unsupported", what=what, what_en=what_en)
 
 
 def bomb(path: Path) -> UnreadableFile:
-    name = file_name(path)
-    return file_error(
-        path,
-        "file.zip_bomb",
-        f"O arquivo “{name}” foi recusado por segurança: descompactado, ele cresce de forma "
-        "anormal (bomba de compactação).",
-        f"File “{name}” was refused for safety: it inflates abnormally when unpacked (zip bomb).",
-    )
+    return file_error(path, "file.zip_bomb")
 
 
 def too_large(path: Path, sheet: str, rows: int, cols: int) -> UnreadableFile:
-    name, cell, sheet = file_name(path), f"{column_letter(cols - 1)}{rows}", CONTROL.sub("", sheet)
-    count = thousands(rows * cols)
     return file_error(
         path,
         "file.sheet_too_large",
-        f"A planilha “{sheet}” do arquivo “{name}” é grande demais: vai até a célula {cell} "
-        f"({count} células); apague o que estiver perdido abaixo ou à direita dos dados.",
-        f"Sheet “{sheet}” of file “{name}” is too large: it reaches cell {cell} "
-        f"({rows * cols:,} cells); delete whatever is left below or right of the data.",
+        sheet=CONTROL.sub("", sheet),
+        cell=f"{column_letter(cols - 1)}{rows}",
+        count=thousands(rows * cols),
+        count_en=f"{rows * cols:,}",
     )
 
 
 def _workbook_too_large(path: Path, sheet: str, cells: int, limit: int) -> UnreadableFile:
-    name, count, most = file_name(path), thousands(cells), thousands(limit)
-    sheet = CONTROL.sub("", sheet)
     return file_error(
         path,
         "file.workbook_too_large",
-        f"O arquivo “{name}” é grande demais: somadas, as suas abas passam do limite de {most} "
-        f"células (até a aba “{sheet}” já são {count}); apague as abas que não forem "
-        "necessárias ou o que estiver perdido longe dos dados.",
-        f"File “{name}” is too large: its sheets add up to more than the limit of {limit:,} "
-        f"cells ({cells:,} up to sheet “{sheet}”); delete the sheets that are not needed, or "
-        "whatever is left far from the data.",
+        sheet=CONTROL.sub("", sheet),
+        count=thousands(cells),
+        count_en=f"{cells:,}",
+        limit=thousands(limit),
+        limit_en=f"{limit:,}",
     )
 
 
