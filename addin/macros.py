@@ -17,24 +17,21 @@ from retaguarda.addin.marks import (
     FORMULA_PREFIXES,
     MAX_LINKS,
     PENDING_HEADER,
-    PENDING_SHEET,
     CellMark,
     cell_marks,
     inert,
     pending_rows,
 )
 from retaguarda.addin.port import WorkbookPort
-from retaguarda.templates.reader import read_table
+from retaguarda.templates.model import MARKS_SHEET, MESSAGE_SHEET, OWN_SHEETS, PENDING_SHEET
+from retaguarda.templates.reader import read_sheets
 from retaguarda.templates.table import Table
 from retaguarda.templates.validate import Options, validate_tables
 from retaguarda.validators.report import Report, SheetSummary
 
-#: the add-in's record of the cells it painted and noted (hidden where the client can)
-MARKS_SHEET = "_retaguarda_marcas"
+#: the add-in's record of the cells it painted and noted (`MARKS_SHEET`, hidden where the
+#: client can)
 MARKS_HEADER = ("Aba", "Célula", "Pintada", "Nota")
-#: where a macro leaves a message when the client cannot show a message box
-MESSAGE_SHEET = "Retaguarda"
-OWN_SHEETS = frozenset({PENDING_SHEET, MARKS_SHEET, MESSAGE_SHEET})
 TITLE = "Retaguarda"
 NO_TEMPLATE = "Nenhum modelo do Retaguarda reconhecido nesta pasta (confira os cabeçalhos)."
 NOTHING_FOUND = "Nenhuma pendência encontrada."
@@ -68,20 +65,13 @@ def validate_workbook(port: WorkbookPort, options: Options | None = None) -> Rep
 
 
 def read_workbook_tables(port: WorkbookPort) -> list[Table]:
-    """Every sheet that holds a known template (found by its header), in workbook order."""
-    tables = []
-    for name in port.sheet_names():
-        if name in OWN_SHEETS:
-            continue
-        values = port.read(name)
-        if not values.rows:
-            continue
-        table = read_table(
-            values.rows, sheet=name, first_row=values.first_row, first_col=values.first_col
-        )
-        if table is not None:
-            tables.append(table)
-    return tables
+    """Every sheet that holds a known template, in workbook order (`reader.read_sheets`
+    decides which: the same for a file, a folder, Google Sheets and an open workbook)."""
+    read = {name: port.read(name) for name in port.sheet_names() if name not in OWN_SHEETS}
+    return read_sheets(
+        [(name, values.rows) for name, values in read.items()],
+        origins={name: (values.first_row, values.first_col) for name, values in read.items()},
+    )
 
 
 def mark_workbook(port: WorkbookPort, report: Report, *, found_templates: bool = True) -> None:

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from retaguarda.validators.issues import Issue, Severity, cell_address
 from retaguarda.validators.report import Report
 
-PENDING_SHEET = "Pendências"
 #: fill colours (RGB hex): Excel's own "bad" red and "neutral" amber
 FILL = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C"}
 #: what makes a spreadsheet read text as a formula (OWASP adds tab and carriage return)

@@ -28,8 +28,6 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 
 from retaguarda.addin.macros import (
-    MARKS_SHEET,
-    OWN_SHEETS,
     Recorded,
     pending_sheet_rows,
     record_rows,
@@ -37,12 +35,12 @@ from retaguarda.addin.macros import (
 from retaguarda.addin.marks import (
     CONTROL,
     MAX_LINKS,
-    PENDING_SHEET,
     PENDING_WIDTHS,
     CellMark,
     cell_marks,
 )
 from retaguarda.templates.files import RawSheet, RawWorkbook, column_letter
+from retaguarda.templates.model import MARKS_SHEET, OWN_SHEETS, PENDING_SHEET
 from retaguarda.validators.report import Report
 
 #: Excel's number formats for the cell types calamine gives beside text and numbers

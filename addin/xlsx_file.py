@@ -25,10 +25,11 @@ from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from retaguarda.addin.macros import mark_workbook
-from retaguarda.addin.marks import PENDING_SHEET, PENDING_WIDTHS, inert, visible
+from retaguarda.addin.marks import PENDING_WIDTHS, inert, visible
 from retaguarda.addin.port import Capabilities, SheetValues
 from retaguarda.addin.xlsx_copy import write_copy
 from retaguarda.templates.files import RawWorkbook, read_workbook
+from retaguarda.templates.model import PENDING_SHEET
 from retaguarda.validators.report import Report
 
 NOTE_AUTHOR = "Retaguarda"

@@ -14,11 +14,10 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from retaguarda.addin.marks import visible
-from retaguarda.sync.console import json_text, line, shown
+from retaguarda.sync.console import format_option, json_text, line, progress_bars, shown
 from retaguarda.sync.pull import Pulled
 from retaguarda.sync.runner import SyncResult, sync_source
 from retaguarda.sync.settings import Settings, SettingsError, load_settings
@@ -100,7 +99,7 @@ def sources_add(
 
 
 @sources_group.command("list")
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table")
+@format_option
 def sources_list(output_format: str) -> None:
     """Lista as fontes cadastradas."""
     found = list_sources(_store(_settings()))
@@ -129,7 +128,7 @@ def sources_remove(name: str) -> None:
 
 @click.command("sync")
 @click.argument("names", nargs=-1, metavar="[FONTE]...")
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table")
+@format_option
 def sync_command(names: tuple[str, ...], output_format: str) -> None:
     """Traz as planilhas das fontes para o banco consolidado (todas, se nenhuma for dada).
 
@@ -148,27 +147,20 @@ def sync_command(names: tuple[str, ...], output_format: str) -> None:
     google = _google_pull(settings) if any(s.kind == GOOGLE for s in chosen) else None
     results: list[SyncResult] = []
     failed: list[tuple[str, str]] = []
-    with Progress(
-        TextColumn("{task.fields[name]}"),
-        BarColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=err,
-        disable=not err.is_terminal,
-    ) as bar:
+    with progress_bars(err) as bars:
+        steps = {source.name: bars.task(source.name) for source in chosen}
         for source in chosen:
-            task = bar.add_task("na fila", total=4, name=source.name)
-
-            def step(done: int, total: int, what: str, task: int = task) -> None:
-                bar.update(task, completed=done, total=total, description=what)
-
+            step = steps[source.name]
+            if step:
+                step(0, 4, "na fila")
             try:
                 results.append(
                     sync_source(store, source, settings.options(), google=google, progress=step)
                 )
             except Exception as error:  # one source failing must not stop the others
                 failed.append((source.name, _reason(error)))
-                bar.update(task, description="falhou")
+                if step:
+                    step(0, 4, "falhou")
     if output_format == "json":
         data = {
             "sources": [r.as_dict() for r in results],

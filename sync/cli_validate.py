@@ -13,9 +13,9 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from retaguarda.sync.console import json_text, line, print_report, progress_bar
+from retaguarda.sync.console import format_option, json_text, line, print_report, progress_bar
 from retaguarda.templates.files import RawWorkbook, UnreadableFile, read_workbook
-from retaguarda.templates.validate import Options, validate_raw
+from retaguarda.templates.validate import Options, validate_paths
 from retaguarda.validators.report import Report
 
 EXIT_ERRORS = 1
@@ -26,14 +26,7 @@ ENV_PREFIX = "RETAGUARDA_"
 
 @click.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table: tabela legível; json: para integrações.",
-)
+@format_option
 @click.option(
     "--write-back",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -49,18 +42,36 @@ ENV_PREFIX = "RETAGUARDA_"
     type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]),
     help="Data de referência para datas futuras (padrão: hoje).",
 )
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="CÓDIGO",
+    help="Mostra só estas pendências: um código (cnpj.check_digit), uma família "
+    "(cnpj.invalid) ou um prefixo (cnpj). Pode repetir.",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="CÓDIGO",
+    help="Não mostra estas pendências (mesmas formas de --select). Pode repetir.",
+)
 def validate(
     files: tuple[Path, ...],
     output_format: str,
     write_back: Path | None,
     closed_until: object,
     today: object,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
 ) -> None:
     """Confere as planilhas e lista as pendências, agrupadas por aba.
 
+    Os arquivos de uma chamada são conferidos juntos: o Plano de contas de um arquivo vale
+    para os lançamentos de outro.
+
     Exemplo: retaguarda validate workbooks/samples/matriz.xlsx --write-back marcada.xlsx
     """
-    options = _options(_day(closed_until), _day(today))
+    options = _options(_day(closed_until), _day(today), select, ignore)
     if write_back:
         # Imported here: the marked copy is written with openpyxl, which a plain check does
         # not need and should not wait for.
@@ -73,59 +84,61 @@ def validate(
         if problem := xlsx_file.output_problem(files[0], write_back):
             raise click.UsageError(problem)
     err = Console(stderr=True)
-    report = Report()
-    unreadable: list[UnreadableFile] = []
-    workbook: RawWorkbook | None = None  # kept for the marked copy, not read twice
+    kept: list[RawWorkbook] = []  # the one workbook of --write-back: its cells, not read twice
+
+    def read(path: Path) -> RawWorkbook:
+        workbook = read_workbook(path)
+        if write_back:
+            kept.append(workbook)
+        return workbook
+
     with progress_bar(err) as progress:
-        for path in files:
-            try:
-                if progress:
-                    progress(0, 1, f"lendo {path.name}")
-                workbook = read_workbook(path)
-                one = validate_raw(workbook, options, progress, name=str(path))
-            except UnreadableFile as error:
-                unreadable.append(error)
-                continue
-            report.files += one.files
-            report.issues += one.issues
-            report.sheets += one.sheets
+        report = validate_paths(files, options, progress, read=read)
     if output_format == "json":
         data = report.to_dict()
         data["summary"]["unreadable"] = [
-            {
-                "file": str(e.path or ""),
-                "code": e.code,
-                "message": e.message,
-                "message_en": e.message_en,
-            }
-            for e in unreadable
+            {"file": i.file, "code": i.code, "message": i.message, "message_en": i.message_en}
+            for i in report.unreadable
         ]
         click.echo(json_text(data))
     else:
         print_report(report, Console())
-    for error in unreadable:
-        err.print(line("erro:", "bold red", error.message))
-    if write_back and report.files:
-        try:
-            written = xlsx_file.write_back(files[0], report, write_back, workbook=workbook)
-        except UnreadableFile as error:
-            err.print(line("erro:", "bold red", error.message))
-            sys.exit(EXIT_UNREADABLE)
-        except OSError as error:
-            reason = error.strerror or str(error)
-            message = f"não foi possível gravar a cópia marcada em {write_back} ({reason})."
-            err.print(line("erro:", "bold red", message))
-            sys.exit(EXIT_UNREADABLE)
-        if written.notice:
-            err.print(line("atenção:", "yellow", written.notice))
-        err.print(line("cópia marcada gravada em", "", str(write_back)))
-    if unreadable:
+    for issue in report.unreadable:
+        err.print(line("erro:", "bold red", issue.message))
+    if write_back and kept and report.files:
+        _write_back(files[0], report, write_back, kept[0], err)
+    if report.unreadable:
         sys.exit(EXIT_UNREADABLE)
     if not report.valid:
         sys.exit(EXIT_ERRORS)
 
 
-def _options(closed_until: date | None, today: date | None) -> Options:
+def _write_back(
+    source: Path, report: Report, target: Path, workbook: RawWorkbook, err: Console
+) -> None:
+    from retaguarda.addin import xlsx_file
+
+    try:
+        written = xlsx_file.write_back(source, report, target, workbook=workbook)
+    except UnreadableFile as error:
+        err.print(line("erro:", "bold red", error.message))
+        sys.exit(EXIT_UNREADABLE)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        message = f"não foi possível gravar a cópia marcada em {target} ({reason})."
+        err.print(line("erro:", "bold red", message))
+        sys.exit(EXIT_UNREADABLE)
+    if written.notice:
+        err.print(line("atenção:", "yellow", written.notice))
+    err.print(line("cópia marcada gravada em", "", str(target)))
+
+
+def _options(
+    closed_until: date | None,
+    today: date | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+) -> Options:
     """The company's settings, with the options given on top.
 
     They come from `RETAGUARDA_*` environment variables alone: with none set, they are the
@@ -133,11 +146,19 @@ def _options(closed_until: date | None, today: date | None) -> Options:
     than checking a small workbook does) is not loaded.
     """
     if not any(name.upper().startswith(ENV_PREFIX) for name in os.environ):
-        return Options(today=today or date.today(), closed_until=closed_until)
+        return Options(
+            today=today or date.today(), closed_until=closed_until, select=select, ignore=ignore
+        )
     from retaguarda.templates.settings import CompanySettings, SettingsError, load_settings_of
 
     try:
-        settings = load_settings_of(CompanySettings, closed_until=closed_until, today=today)
+        settings = load_settings_of(
+            CompanySettings,
+            closed_until=closed_until,
+            today=today,
+            select=select or None,
+            ignore=ignore or None,
+        )
     except SettingsError as error:
         raise click.UsageError(str(error)) from None
     return settings.options()

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
+import click
 from rich.console import Console, Group
 from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as RichProgress
@@ -77,6 +79,8 @@ def report_renderable(report: Report) -> Group:
     is no place to read them (and drawing 100,000 rows takes rich most of a minute)."""
     parts: list[object] = []
     for (file, sheet), found in report.by_sheet().items():
+        if not sheet and all(i.code.startswith("file.") for i in found):
+            continue  # a file that could not be read: said on stderr, with its reason
         issues = found[:MAX_ROWS_PER_SHEET]
         table = Table(
             title=shown(f"{file} — {sheet} ({len(found)})"),
@@ -121,23 +125,57 @@ def print_report(report: Report, console: Console | None = None) -> None:
     (console or Console()).print(report_renderable(report))
 
 
+class Bars:
+    """Progress bars on the terminal, one per task (a file being checked, a source being
+    synced); `task` gives None when the output is not a terminal (piped, redirected)."""
+
+    def __init__(self, bar: RichProgress | None) -> None:
+        self._bar = bar
+
+    def task(self, name: str = "") -> Progress | None:
+        bar = self._bar
+        if bar is None:
+            return None
+        # names and descriptions are the user's file, sheet and source names: shown as typed
+        task = bar.add_task("", total=None, name=visible(name))
+
+        def update(done: int, total: int, description: str) -> None:
+            bar.update(task, completed=done, total=total, description=visible(description))
+
+        return update
+
+
 @contextmanager
-def progress_bar(console: Console) -> Iterator[Progress | None]:
-    """A bar on the terminal while files are read and checked; nothing when piped."""
+def progress_bars(console: Console) -> Iterator[Bars]:
+    """Bars on `console` while work goes on, gone when it ends; nothing when piped."""
     if not console.is_terminal:
-        yield None
+        yield Bars(None)
         return
     columns = (
         SpinnerColumn(),
+        TextColumn("{task.fields[name]}", markup=False),
         TextColumn("{task.description}", markup=False),
         BarColumn(),
         TimeElapsedColumn(),
     )
     with RichProgress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("", total=None)
+        yield Bars(bar)
 
-        def update(done: int, total: int, description: str) -> None:
-            # the description names the user's file and sheets: shown as typed (no markup)
-            bar.update(task, completed=done, total=total, description=visible(description))
 
-        yield update
+@contextmanager
+def progress_bar(console: Console) -> Iterator[Progress | None]:
+    """One bar while files are read and checked (see `progress_bars`)."""
+    with progress_bars(console) as bars:
+        yield bars.task()
+
+
+def format_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--format table|json`, the same on every command that reports something."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["table", "json"]),
+        default="table",
+        show_default=True,
+        help="table: tabela legível; json: para integrações e scripts.",
+    )(command)

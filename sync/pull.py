@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 
-from retaguarda.addin.macros import OWN_SHEETS  # the add-in's own sheets: never templates
 from retaguarda.templates.files import read_workbook
 from retaguarda.templates.reader import read_sheets, read_tables
 from retaguarda.templates.table import Table
@@ -89,7 +88,7 @@ def _rename(table: Table, sheet: str) -> None:
 
 def tables_from_values(sheets: Sequence[tuple[str, Sequence[Sequence[object]]]]) -> list[Table]:
     """Template tables out of (sheet title, rows from A1) pairs, as an API gives them."""
-    return read_sheets([(title, rows) for title, rows in sheets if title not in OWN_SHEETS])
+    return read_sheets(sheets)
 
 
 def identify(tables: list[Table], writer: IdWriter | None) -> Pulled:

@@ -46,6 +46,13 @@ ROW_ID_HEADER = "ID"
 #: The hidden sheet of a rendered workbook that records which template each sheet follows.
 META_SHEET = "_retaguarda"
 
+#: The sheets the add-in writes into a workbook (the list of findings, its hidden record of
+#: the cells it marked, a message where the client has no message box): never templates.
+PENDING_SHEET = "Pendências"
+MARKS_SHEET = "_retaguarda_marcas"
+MESSAGE_SHEET = "Retaguarda"
+OWN_SHEETS = frozenset({PENDING_SHEET, MARKS_SHEET, MESSAGE_SHEET})
+
 #: Decimal places of the scaled integers that hold numeric kinds in the typed frame.
 SCALE: dict[Kind, int] = {Kind.MONEY: 2, Kind.UNIT_COST: 4, Kind.QUANTITY: 3, Kind.INTEGER: 0}
 

@@ -26,7 +26,13 @@ import pyarrow.compute as pc
 
 from retaguarda.templates.catalog import TEMPLATES
 from retaguarda.templates.files import RawSheet, RawWorkbook, column_letter
-from retaguarda.templates.model import META_SHEET, ROW_ID_HEADER, Template, normalize_header
+from retaguarda.templates.model import (
+    META_SHEET,
+    OWN_SHEETS,
+    ROW_ID_HEADER,
+    Template,
+    normalize_header,
+)
 from retaguarda.templates.table import Table
 from retaguarda.templates.typing import type_table
 from retaguarda.validators.issues import Issue, issues_from_mask, make_issue
@@ -214,27 +220,38 @@ def read_sheets(
     *,
     formulas: Mapping[str, Mapping[tuple[int, int], str]] | None = None,
     columns: Mapping[str, Sequence[ColumnCells]] | None = None,
+    origins: Mapping[str, tuple[int, int]] | None = None,
 ) -> list[Table]:
-    """The template tables among (sheet name, rows from A1) pairs, in order.
+    """The template tables among (sheet name, rows from A1) pairs, in order: the one place
+    that decides which sheets of a workbook are templates, whoever read it.
 
+    The add-in's own sheets (`model.OWN_SHEETS`) and the hidden `_retaguarda` one never are.
     A sheet the hidden `_retaguarda` sheet declares (a workbook Retaguarda rendered) is read as
     that template, with the leniency of a named sheet, so that a header edited beyond
     recognition is still read and its missing columns reported, not silently skipped.
     `formulas` holds, per sheet name, its formulas without a value (see `read_table`);
     `columns`, per sheet name, its cells from A1 already in columns (`RawSheet.columns`),
-    read instead of its rows (see `read_table_columns`).
+    read instead of its rows (see `read_table_columns`); `origins`, per sheet name, the
+    (row, column) numbers of its first cell when that is not A1 (an xlwings used range).
     """
     declared = declared_templates(sheets)
     tables = []
     for name, rows in sheets:
         given = (columns or {}).get(name)
-        if name == META_SHEET or (given is None and not rows):
+        if name == META_SHEET or name in OWN_SHEETS or (given is None and not rows):
             continue
         read = partial(read_table, rows) if given is None else partial(read_table_columns, given)
+        first_row, first_col = (origins or {}).get(name, (1, 1))
         found = (formulas or {}).get(name)
-        table = read(sheet=name, template=declared.get(name), formulas=found)
+        table = read(
+            sheet=name,
+            template=declared.get(name),
+            formulas=found,
+            first_row=first_row,
+            first_col=first_col,
+        )
         if table is None and name in declared:  # the sheet now holds another template
-            table = read(sheet=name, formulas=found)
+            table = read(sheet=name, formulas=found, first_row=first_row, first_col=first_col)
         if table is not None:
             tables.append(table)
     return tables

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
-from pydantic import ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from retaguarda.templates.validate import Options
 
@@ -24,12 +24,29 @@ class CompanySettings(BaseSettings):
     closed_until: date | None = None
     #: the date `date.future` compares with; today unless set (useful to re-check old reports)
     today: date | None = None
+    #: report only these codes (a code, a family such as `cnpj.invalid`, or a prefix such as
+    #: `cnpj`), comma-separated: RETAGUARDA_SELECT="cnpj,cpf"
+    select: Annotated[tuple[str, ...], NoDecode] = ()
+    #: never report these (same forms): RETAGUARDA_IGNORE="date.future,number.rounded"
+    ignore: Annotated[tuple[str, ...], NoDecode] = ()
+
+    @field_validator("select", "ignore", mode="before")
+    @classmethod
+    def _codes(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(code.strip() for code in value.split(",") if code.strip())
+        return value
 
     def options(self, clock: Callable[[], date] = date.today) -> Options:
         """What validation needs. With no `today` set, `clock` is asked at every call, not once
         at start-up, so that a service still running after midnight checks against the new day;
         tests hand it a fixed clock."""
-        return Options(today=self.today or clock(), closed_until=self.closed_until)
+        return Options(
+            today=self.today or clock(),
+            closed_until=self.closed_until,
+            select=self.select,
+            ignore=self.ignore,
+        )
 
 
 class SettingsError(Exception):

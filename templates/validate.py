@@ -6,14 +6,14 @@ sheets (ledger accounts against the "Plano de contas", stock counts against the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from retaguarda.templates.checks import Context, Options, column_checks
 from retaguarda.templates.files import RawWorkbook, UnreadableFile, read_workbook
 from retaguarda.templates.reader import read_tables
 from retaguarda.templates.table import Table
-from retaguarda.validators.issues import Issue
+from retaguarda.validators.issues import Issue, Severity
 from retaguarda.validators.report import Report, SheetSummary
 
 #: told how far a long run has come: (steps done, steps in all, what is being done now)
@@ -21,16 +21,21 @@ Progress = Callable[[int, int, str], None]
 
 
 def validate_tables(
-    tables: Sequence[Table], options: Options | None = None, progress: Progress | None = None
+    tables: Sequence[Table],
+    options: Options | None = None,
+    progress: Progress | None = None,
+    *,
+    companions: Mapping[str, Table] | None = None,
 ) -> list[Issue]:
     """Every issue of these tables, which are validated together (a ledger's accounts are
-    looked up in the chart among them), in sheet and row order.
+    looked up in the chart among them, else among `companions`, by template id), in sheet
+    and row order.
 
     Runs each column's checks (`checks.column_checks`), then the template's table checks, as
     the template declares them; keeps the codes `options` selects.
     """
     options = options or Options()
-    context = Context({t.template.id: t for t in tables}, options)
+    context = Context({**(companions or {}), **{t.template.id: t for t in tables}}, options)
     wanted = _wanted(options)
     issues: list[Issue] = []
     for done, table in enumerate(tables):
@@ -47,46 +52,72 @@ def validate_tables(
     return issues
 
 
-def validate_files(
-    paths: Iterable[Path | str], options: Options | None = None, progress: Progress | None = None
-) -> Report:
-    """Read and validate each file; raises `UnreadableFile` for a file that cannot be read."""
-    report = Report()
-    for path in paths:
-        if progress:
-            progress(0, 1, f"lendo {Path(path).name}")
-        one = validate_raw(read_workbook(path), options, progress, name=str(path))
-        report.files += one.files
-        report.issues += one.issues
-        report.sheets += one.sheets
-    return report
-
-
-def validate_raw(
-    workbook: RawWorkbook,
+def validate_paths(
+    paths: Iterable[Path | str],
     options: Options | None = None,
     progress: Progress | None = None,
     *,
-    name: str,
+    read: Callable[[Path], RawWorkbook] = read_workbook,
 ) -> Report:
-    """Validate a workbook already read, under the file name the report gives it; for callers
-    that use the cells again (a marked copy) and should not read a big file twice."""
+    """Read and validate files: the one call behind `retaguarda validate`.
+
+    The files of one call are checked together: a table looks for the tables it needs (a
+    ledger's chart of accounts) in its own workbook first, then in the other files, so
+    `lancamentos.csv plano_de_contas.csv` checks the ledger's accounts. A file that cannot be
+    read, or holds no template, is one `file.*` error of the report (`Report.unreadable`),
+    and the other files are still checked. `read` reads one file (a caller that uses the
+    cells again, for a marked copy, passes one that keeps them).
+    """
     report = Report()
-    path = workbook.path
+    books: list[tuple[str, list[Table]]] = []
+    for path in paths:
+        path, name = Path(path), str(path)
+        if progress:
+            progress(0, 1, f"lendo {path.name}")
+        try:
+            books.append((name, workbook_tables(read(path))))
+        except UnreadableFile as error:
+            report.issues.append(_unreadable(error, name))
+    companions: dict[str, Table] = {}
+    for _name, tables in books:
+        for table in tables:
+            companions.setdefault(table.template.id, table)
+    for name, tables in books:
+        found = validate_tables(tables, options, progress, companions=companions)
+        report.files.append(name)
+        report.issues += [i.placed(file=name) for i in found]
+        report.sheets += [SheetSummary(name, t.sheet, t.template.id, len(t)) for t in tables]
+    return report
+
+
+def workbook_tables(workbook: RawWorkbook) -> list[Table]:
+    """The template tables of a workbook read from a file; `file.no_template` when none."""
     tables = read_tables(workbook)
     if not tables:
+        name = workbook.path.name
         raise UnreadableFile(
-            f"{path.name}: nenhum modelo do Retaguarda reconhecido em nenhuma aba "
+            f"{name}: nenhum modelo do Retaguarda reconhecido em nenhuma aba "
             "(confira o cabeçalho; veja docs/modelos.md).",
-            f"{path.name}: no Retaguarda template recognized in any sheet "
+            f"{name}: no Retaguarda template recognized in any sheet "
             "(check the header row; see docs/modelos.md).",
-            path=path,
+            path=workbook.path,
             code="file.no_template",
         )
-    report.files.append(name)
-    report.issues += [i.placed(file=name) for i in validate_tables(tables, options, progress)]
-    report.sheets += [SheetSummary(name, t.sheet, t.template.id, len(t)) for t in tables]
-    return report
+    return tables
+
+
+def _unreadable(error: UnreadableFile, name: str) -> Issue:
+    return Issue(
+        code=error.code,
+        severity=Severity.ERROR,
+        sheet="",
+        cell="",
+        column="",
+        value="",
+        message=error.message,
+        message_en=error.message_en,
+        file=name,
+    )
 
 
 def _position(table: Table) -> Callable[[Issue], tuple[int, int]]:
@@ -108,4 +139,4 @@ def _matches(code: str, pattern: str) -> bool:
     return code == pattern or code.startswith(pattern + ".")
 
 
-__all__ = ["Options", "validate_files", "validate_raw", "validate_tables"]
+__all__ = ["Options", "validate_paths", "validate_tables", "workbook_tables"]

@@ -36,6 +36,11 @@ class Report:
         return [i for i in self.issues if i.severity == Severity.WARNING]
 
     @property
+    def unreadable(self) -> list[Issue]:
+        """The files that could not be read, or held no template: one `file.*` issue each."""
+        return [i for i in self.issues if i.code.startswith("file.")]
+
+    @property
     def valid(self) -> bool:
         """No errors; warnings are for the user to confirm, they do not block."""
         return not self.errors

@@ -23,8 +23,8 @@ from xlwings.server import custom_scripts_call
 
 from retaguarda.addin import macros, scripts
 from retaguarda.addin.excel import ExcelWorkbook
-from retaguarda.addin.marks import PENDING_SHEET
 from retaguarda.templates.catalog import TEMPLATES
+from retaguarda.templates.model import PENDING_SHEET
 from retaguarda.templates.render import render_workbook
 from retaguarda.templates.validate import Options
 

@@ -20,7 +20,7 @@ from retaguarda.addin.excel import ExcelWorkbook
 from retaguarda.addin.xlsx_file import XlsxWorkbook, write_back
 from retaguarda.templates.catalog import TEMPLATES
 from retaguarda.templates.render import render_workbook
-from retaguarda.templates.validate import Options, validate_files
+from retaguarda.templates.validate import Options, validate_paths
 from retaguarda.validators.issues import Issue, Severity
 from retaguarda.validators.report import Report
 
@@ -48,7 +48,7 @@ def test_a_workbook_too_big_to_load_is_streamed_with_its_values_and_marks(tmp_pa
     source = ledger(tmp_path / "l.xlsx")
     monkeypatch.setattr(xlsx_file, "MAX_UNPACKED_FORMATTED", 0)  # every workbook is "big"
     out = tmp_path / "marcada.xlsx"
-    written = write_back(source, validate_files([source], OPTIONS), out)
+    written = write_back(source, validate_paths([source], OPTIONS), out)
     assert "grande demais" in written.notice
     book = load_workbook(out)
     ledger_sheet = book["Lançamentos"]
@@ -71,7 +71,7 @@ def test_links_and_marks_follow_a_sheet_named_with_quotes_and_braces(tmp_path):
     book["Lançamentos"].title = "Ana's {0}"
     book.save(source)
     out = tmp_path / "marcada.xlsx"
-    write_back(source, validate_files([source], OPTIONS), out)
+    write_back(source, validate_paths([source], OPTIONS), out)
     copy_ = load_workbook(out)
     links = [c.hyperlink.location for c in copy_["Pendências"]["B"] if c.hyperlink]
     assert links == ["'Ana''s {0}'!D3"]
@@ -85,7 +85,7 @@ def test_a_csv_named_like_no_sheet_excel_allows_gets_a_sheet_it_does(tmp_path):
         f"{header}\n05/03/2026;NF-1;Venda;1.1.02;3.1.01;10,00;04252011000111\n", encoding="utf-8"
     )
     out = tmp_path / "marcada.xlsx"
-    write_back(source, validate_files([source], OPTIONS), out)
+    write_back(source, validate_paths([source], OPTIONS), out)
     book = load_workbook(out)
     name = book.sheetnames[1]
     assert not set("[]:*?/\\") & set(name)
@@ -206,7 +206,7 @@ def test_macros_go_to_an_xlsm_copy_and_never_into_an_xlsx(tmp_path):
     book["Lançamentos"].append(BAD)
     source = tmp_path / "dados.xlsm"
     book.save(source)
-    report = validate_files([source], OPTIONS)
+    report = validate_paths([source], OPTIONS)
     for name, macros_kept in (("marcada.xlsx", False), ("marcada.xlsm", True)):
         write_back(source, report, tmp_path / name)
         with zipfile.ZipFile(tmp_path / name) as package:

@@ -8,9 +8,9 @@ from openpyxl import load_workbook
 from openpyxl.styles import PatternFill
 
 from retaguarda.addin import macros
-from retaguarda.addin.marks import PENDING_SHEET
 from retaguarda.addin.xlsx_file import XlsxWorkbook
 from retaguarda.templates.catalog import TEMPLATES
+from retaguarda.templates.model import PENDING_SHEET
 from retaguarda.templates.render import render_workbook
 from retaguarda.templates.validate import Options
 

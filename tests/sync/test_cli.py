@@ -177,3 +177,82 @@ def test_addin_vba_writes_the_buttons_module(runner, tmp_path):
     assert module.startswith(b'Attribute VB_Name = "Retaguarda"\r\n')
     assert b"\n" not in module.replace(b"\r\n", b"")  # CRLF only, as the VBA editor wants
     module.decode("ascii")
+
+
+def write_csv(path: Path, header: list[str], *rows: list[str]) -> Path:
+    path.write_text("\n".join(";".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_chart_in_another_file_checks_the_ledger_accounts(runner, tmp_path):
+    chart = write_csv(
+        tmp_path / "plano_de_contas.csv",
+        list(TEMPLATES["plano_de_contas"].headers[:5]),
+        ["1.1.02", "Bancos", "Ativo", "Devedora", "Sim"],
+        ["3.1.01", "Receita de vendas", "Receita", "Credora", "Sim"],
+        ["3", "Receitas", "Receita", "Credora", "Não"],
+    )
+    ledger = write_csv(
+        tmp_path / "lancamentos.csv",
+        list(TEMPLATES["lancamentos"].headers[:6]),
+        ["05/03/2026", "NF-1", "Venda", "1.1.02", "3.1.01", "1.234,56"],  # row 2: fine
+        ["06/03/2026", "NF-2", "Venda", "9.9.99", "3.1.01", "10,00"],  # row 3: not in the chart
+        ["07/03/2026", "NF-3", "Venda", "1.1.02", "3", "10,00"],  # row 4: summary account
+    )
+    args = ["validate", str(ledger), str(chart), "--format", "json", "--today", "2026-11-25"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 1, result.output
+    found = [(i["file"], i["cell"], i["code"]) for i in json.loads(result.stdout)["issues"]]
+    assert found == [(str(ledger), "D3", "account.unknown"), (str(ledger), "E4", "account.unknown")]
+    # alone, the ledger cannot be checked against a chart, and says so
+    alone = runner.invoke(main, ["validate", str(ledger), "--format", "json"])
+    assert [i["code"] for i in json.loads(alone.stdout)["issues"]] == ["account.no_chart"]
+
+
+def test_an_unreadable_file_is_reported_and_the_others_still_checked(runner, tmp_path):
+    bad = [GOOD[0], "NF-2", GOOD[2], "9.9.99", *GOOD[4:]]
+    good = ledger_workbook(tmp_path / "bad.xlsx", bad)
+    broken = tmp_path / "quebrada.xlsx"
+    broken.write_bytes(b"%PDF-1.7 not a workbook")
+    result = runner.invoke(main, ["validate", str(broken), str(good), "--format", "json"])
+    assert result.exit_code == 2  # a file could not be read: that decides the exit code
+    data = json.loads(result.stdout)
+    assert data["files"] == [str(good)]
+    assert [(i["file"], i["code"]) for i in data["issues"]] == [
+        (str(broken), "file.not_spreadsheet"),
+        (str(good), "account.unknown"),
+    ]
+    (unreadable,) = data["summary"]["unreadable"]
+    assert unreadable["file"] == str(broken)
+    assert "parece ser um PDF" in unreadable["message"]
+    assert "erro:" in result.stderr
+
+
+def test_select_and_ignore_pick_findings_by_code_or_prefix(runner, tmp_path):
+    rows = [
+        GOOD,
+        [GOOD[0], "NF-2", GOOD[2], "9.9.99", *GOOD[4:]],  # D3: account.unknown
+        ["01/12/2027", "NF-3", *GOOD[2:]],  # A4: date.future
+    ]
+    path = ledger_workbook(tmp_path / "l.xlsx", *rows)
+
+    def codes(*options: str) -> list[str]:
+        args = ["validate", str(path), "--format", "json", "--today", "2026-11-25", *options]
+        return [i["code"] for i in json.loads(runner.invoke(main, args).stdout)["issues"]]
+
+    assert codes() == ["account.unknown", "date.future"]
+    assert codes("--select", "date") == ["date.future"]
+    assert codes("--ignore", "account.unknown") == ["date.future"]
+    assert codes("--select", "account", "--select", "date.future") == [
+        "account.unknown",
+        "date.future",
+    ]
+    assert codes("--ignore", "date", "--ignore", "account") == []
+
+
+def test_codes_to_ignore_come_from_the_environment_too(runner, tmp_path, monkeypatch):
+    path = ledger_workbook(tmp_path / "l.xlsx", GOOD, ["01/12/2027", "NF-3", *GOOD[2:]])
+    monkeypatch.setenv("RETAGUARDA_IGNORE", "date.future, number.rounded")
+    result = runner.invoke(main, ["validate", str(path), "--today", "2026-11-25"])
+    assert result.exit_code == 0, result.output
+    assert "Nenhuma pendência" in result.output

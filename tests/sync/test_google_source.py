@@ -20,7 +20,7 @@ from retaguarda.sync.pull import HASHED
 from retaguarda.sync.runner import sync_source
 from retaguarda.sync.sources import add_source
 from retaguarda.templates.catalog import TEMPLATES
-from retaguarda.templates.validate import Options, validate_files
+from retaguarda.templates.validate import Options, validate_paths
 from retaguarda.validators.issues import Severity
 
 SAMPLES = Path(__file__).parents[2] / "workbooks" / "samples"
@@ -206,7 +206,7 @@ def test_the_cli_syncs_the_seeded_samples_through_the_emulator(emulator, store_u
     for summary, spreadsheet in zip(synced, ("matriz", "filial_rio"), strict=True):
         assert summary["ids_written"] == summary["rows"]
         # read through Google, the sheet holds the same mistakes `validate` finds in the file
-        found = validate_files([SAMPLES / f"{spreadsheet}.xlsx"], OPTIONS)
+        found = validate_paths([SAMPLES / f"{spreadsheet}.xlsx"], OPTIONS)
         bad_rows = {(i.sheet, i.row) for i in found.issues if i.severity is Severity.ERROR}
         assert summary["quarantined"] == len(bad_rows) > 0
         assert summary["inserted"] + summary["quarantined"] == summary["rows"]

@@ -14,7 +14,7 @@ import pytest
 from test_files import read_error
 
 from retaguarda.templates.files import read_workbook
-from retaguarda.templates.validate import Options, validate_files
+from retaguarda.templates.validate import Options, validate_paths
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 HEADER = "Data;Documento;Histórico;Conta débito;Conta crédito;Valor"
@@ -56,7 +56,7 @@ def test_a_title_above_the_header_and_a_line_below_the_data_stay_in_place(tmp_pa
     assert sheet.rows == expected_rows(text)
     assert sheet.rows[0] == ["Relatório de lançamentos", "", "", "", "", ""]
     assert sheet.rows[5] == ["Gerado em 03/12/2026 por Fulano", "", "", "", "", ""]
-    report = validate_files([path], Options(closed_until=None))
+    report = validate_paths([path], Options(closed_until=None))
     negative = [i for i in report.issues if i.code == "number.negative"]
     assert [(i.cell, i.row) for i in negative] == [("F5", 5)]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from retaguarda.templates.samples import write_samples
-from retaguarda.templates.validate import Options, validate_files
+from retaguarda.templates.validate import Options, validate_paths
 
 CHECKED_IN = Path(__file__).parents[2] / "workbooks" / "samples"
 
@@ -29,7 +29,7 @@ TODAY = date(2026, 11, 25)
 def findings(folder: Path) -> tuple[set[tuple[str, str, str, str]], set[tuple[str, str, str, str]]]:
     manifest = json.loads((folder / "planted.json").read_text(encoding="utf-8"))
     options = Options(today=TODAY, closed_until=date.fromisoformat(manifest["closed_until"]))
-    report = validate_files(sorted(folder.glob("*.xlsx")), options)
+    report = validate_paths(sorted(folder.glob("*.xlsx")), options)
     found = {(Path(i.file).name, i.sheet, i.cell, i.code) for i in report.issues}
     planted = {(p["file"], p["sheet"], p["cell"], p["code"]) for p in manifest["planted"]}
     return found, planted
@@ -72,7 +72,7 @@ def test_the_plants_cover_every_kind_of_cell_finding(samples):
 
 
 def test_the_three_teams_have_a_few_hundred_rows_each(samples):
-    report = validate_files(sorted(samples.glob("*.xlsx")), Options(today=TODAY))
+    report = validate_paths(sorted(samples.glob("*.xlsx")), Options(today=TODAY))
     rows: dict[str, int] = {}
     for sheet in report.sheets:
         rows[Path(sheet.file).name] = rows.get(Path(sheet.file).name, 0) + sheet.rows

@@ -8,7 +8,7 @@ from conftest import TODAY, table_of
 
 from retaguarda.templates.files import read_workbook
 from retaguarda.templates.reader import read_tables
-from retaguarda.templates.validate import Options, validate_files, validate_tables
+from retaguarda.templates.validate import Options, validate_paths, validate_tables
 
 OPTIONS = Options(today=TODAY, closed_until=date(2025, 12, 31))
 
@@ -54,7 +54,7 @@ def test_a_bank_statement_csv_as_banks_export_it(tmp_path):
         "2026-03-06T01:30:00Z;PIX;4;0,005;11.084,57;341-8;12.345-6\n",
         encoding="utf-8",
     )
-    report = validate_files([path], OPTIONS)
+    report = validate_paths([path], OPTIONS)
     assert [(i.cell, i.code) for i in report.issues] == [
         ("D5", "number.rounded"),
         ("F5", "bank.check_digit"),
