@@ -16,6 +16,7 @@ from rich.console import Console
 from retaguarda.sync.console import format_option, json_text, line, print_report, progress_bar
 from retaguarda.templates.files import RawWorkbook, UnreadableFile, read_workbook
 from retaguarda.templates.validate import Options, validate_paths
+from retaguarda.validators.codes import unknown_patterns
 from retaguarda.validators.report import Report
 
 EXIT_ERRORS = 1
@@ -72,6 +73,11 @@ def validate(
     Exemplo: retaguarda validate workbooks/samples/matriz.xlsx --write-back marcada.xlsx
     """
     options = _options(_day(closed_until), _day(today), select, ignore)
+    if unknown := unknown_patterns((*options.select, *options.ignore)):
+        raise click.UsageError(
+            f"código(s) desconhecido(s) em --select/--ignore: {', '.join(unknown)} "
+            "(veja docs/pendencias.md)."
+        )
     if write_back:
         # Imported here: the marked copy is written with openpyxl, which a plain check does
         # not need and should not wait for.

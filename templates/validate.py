@@ -13,6 +13,7 @@ from retaguarda.templates.checks import Context, Options, column_checks
 from retaguarda.templates.files import RawWorkbook, UnreadableFile, read_workbook
 from retaguarda.templates.reader import read_tables
 from retaguarda.templates.table import Table
+from retaguarda.validators.codes import selected
 from retaguarda.validators.issues import Issue, Severity
 from retaguarda.validators.report import Report, SheetSummary
 
@@ -129,14 +130,7 @@ def _wanted(options: Options) -> Callable[[str], bool]:
     """Whether a code is kept: selected (or nothing selected) and not ignored."""
     if not (options.select or options.ignore):
         return lambda code: True
-    return lambda code: (
-        (not options.select or any(_matches(code, p) for p in options.select))
-        and not any(_matches(code, p) for p in options.ignore)
-    )
-
-
-def _matches(code: str, pattern: str) -> bool:
-    return code == pattern or code.startswith(pattern + ".")
+    return lambda code: selected(code, options.select, options.ignore)
 
 
 __all__ = ["Options", "validate_paths", "validate_tables", "workbook_tables"]

@@ -256,3 +256,11 @@ def test_codes_to_ignore_come_from_the_environment_too(runner, tmp_path, monkeyp
     result = runner.invoke(main, ["validate", str(path), "--today", "2026-11-25"])
     assert result.exit_code == 0, result.output
     assert "Nenhuma pendência" in result.output
+
+
+def test_a_code_that_does_not_exist_in_select_or_ignore_is_refused(runner, tmp_path):
+    path = ledger_workbook(tmp_path / "l.xlsx", GOOD)
+    result = runner.invoke(main, ["validate", str(path), "--ignore", "cnpj.chek_digit"])
+    assert result.exit_code == 2
+    assert "cnpj.chek_digit" in result.output
+    assert "desconhecido" in result.output
