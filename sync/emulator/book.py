@@ -137,12 +137,19 @@ class Sheet:
         twin.has_formulas = self.has_formulas
         return twin
 
-    def entry(self) -> dict:
-        """The sheet as spreadsheets.get lists it: properties and whatever objects it holds."""
+    def entry(self, owner: str | None = None) -> dict:
+        """The sheet as spreadsheets.get lists it: properties and whatever objects it holds.
+
+        Google lists the spreadsheet's owner first among every protected range's editors.
+        """
         answer: dict = {"properties": deep_copy(self.properties)}
         for name, value in self.objects.items():
             if value:
                 answer[name] = deep_copy(value)
+        for protected in answer.get("protectedRanges", []) if owner else []:
+            users = protected.setdefault("editors", {}).setdefault("users", [])
+            if owner not in users:
+                users.insert(0, owner)
         return answer
 
     # Inspection helpers (for tests), by A1 cell name.
@@ -307,6 +314,10 @@ class Spreadsheet:
     def sheet_by_id(self, sheet_id: int) -> Sheet | None:
         return next((s for s in self.sheets if s.sheet_id == sheet_id), None)
 
+    def new_object_id(self) -> int:
+        """An id for a protected or named range: a positive 31-bit integer, as Google's."""
+        return self._ids.randrange(1, 2**31 - 1)
+
     def new_sheet_id(self) -> int:
         taken = {s.sheet_id for s in self.sheets}
         while True:
@@ -444,7 +455,7 @@ class Spreadsheet:
         answer = {
             "spreadsheetId": self.id,
             "properties": deep_copy(self.properties),
-            "sheets": [s.entry() for s in self.sheets],
+            "sheets": [s.entry(self.owner) for s in self.sheets],
         }
         if self.named_ranges:
             answer["namedRanges"] = [

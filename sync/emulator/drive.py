@@ -96,13 +96,15 @@ def list_files() -> Response:
 @blueprint.post("/files")
 def create_file() -> Response:
     with state().lock:
-        authorize("drive", "write", "drive.files.create")
+        grant = authorize("drive", "write", "drive.files.create")
         body = body_json()
         if body.get("mimeType") != SPREADSHEET_MIME:
             raise DriveError(
                 400, "The emulator only creates Google Sheets spreadsheets.", "badRequest"
             )
-        spreadsheet = state().create_file(body.get("name") or "Untitled spreadsheet")
+        spreadsheet = state().create_file(
+            body.get("name") or "Untitled spreadsheet", owner=grant.client_email
+        )
         fields = request.args.get("fields") or DEFAULT_FIELDS
         return json_response(apply_mask(file_resource(spreadsheet), parse_mask(fields)))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from retaguarda.sync.emulator import batch, writing
+from retaguarda.sync.emulator import batch, ranges, writing
 from retaguarda.sync.emulator.book import Box, Spreadsheet
 from retaguarda.sync.emulator.errors import ApiError, not_found
 from retaguarda.sync.emulator.fields import apply_mask, parse_mask
@@ -16,6 +16,7 @@ from retaguarda.sync.emulator.reading import grid_data, render_options, value_ra
 from retaguarda.sync.emulator.web import authorize, body_json, json_response, state
 
 blueprint = Blueprint("sheets", __name__, url_prefix="/v4/spreadsheets")
+BATCH_MODULES = (batch, ranges)  # the modules whose @handles register batchUpdate requests
 
 
 def open_spreadsheet(spreadsheet_id: str, method: str, *, write: bool) -> Spreadsheet:
@@ -48,7 +49,7 @@ def metadata(spreadsheet: Spreadsheet, ranges: list[str], wants_data: bool) -> d
     for sheet in spreadsheet.sheets:
         if ranges and sheet.sheet_id not in blocks:
             continue
-        entry = sheet.entry()
+        entry = sheet.entry(spreadsheet.owner)
         if wants_data:
             boxes = blocks.get(sheet.sheet_id) or [Box(0, sheet.row_count, 0, sheet.column_count)]
             entry["data"] = [grid_data(spreadsheet, sheet, box) for box in boxes]

@@ -57,6 +57,7 @@ class EmulatorState:
     def seed(self, folder: Path) -> None:
         for path in seed_files(folder):
             spreadsheet = read_workbook(path)
+            spreadsheet.owner = self.key["client_email"]
             self.spreadsheets[spreadsheet.id] = spreadsheet
 
     def add_spreadsheet(
@@ -72,6 +73,7 @@ class EmulatorState:
         """A spreadsheet with `sheets` (title → rows of Python values; dates become serials)."""
         with self.lock:
             spreadsheet = Spreadsheet(spreadsheet_id, title, locale, time_zone)
+            spreadsheet.owner = self.key["client_email"]
             for sheet_title, rows in sheets.items():
                 properties: dict = {"title": sheet_title}
                 if sheet_title in hidden:
@@ -80,10 +82,11 @@ class EmulatorState:
             self.spreadsheets[spreadsheet_id] = spreadsheet
             return spreadsheet
 
-    def create_file(self, name: str) -> Spreadsheet:
+    def create_file(self, name: str, *, owner: str | None = None) -> Spreadsheet:
         """Drive files.create of a spreadsheet: one empty `Sheet1`, 1000 × 26, sheetId 0."""
         with self.lock:
             spreadsheet = Spreadsheet(new_spreadsheet_id(), name, DRIVE_LOCALE, DRIVE_TIME_ZONE)
+            spreadsheet.owner = owner or self.key["client_email"]
             spreadsheet.add_sheet({"title": "Sheet1"})
             self.spreadsheets[spreadsheet.id] = spreadsheet
             return spreadsheet

@@ -34,11 +34,12 @@ COMPARED_KEYS = (
 
 
 class Ids:
-    """Recorded id → emulator id, for spreadsheet ids (str) and sheetIds (int)."""
+    """Recorded id → emulator id: spreadsheet ids (str), sheetIds, protected and named ranges."""
 
     def __init__(self) -> None:
         self.files: dict[str, str] = {}
         self.sheets: dict[int, int] = {}
+        self.objects: dict[str, dict] = {"protectedRangeId": {}, "namedRangeId": {}}
 
     def text(self, text: str) -> str:
         for recorded, ours in self.files.items():
@@ -48,7 +49,13 @@ class Ids:
     def json(self, data: object) -> object:
         if isinstance(data, dict):
             return {
-                k: (self.sheets.get(v, v) if k == "sheetId" else self.json(v))
+                k: (
+                    self.sheets.get(v, v)
+                    if k == "sheetId"
+                    else self.objects[k].get(v, v)
+                    if k in self.objects
+                    else self.json(v)
+                )
                 for k, v in data.items()
             }
         if isinstance(data, list):
@@ -67,6 +74,13 @@ class Ids:
         for theirs, mine in zip(recorded.get("replies", []), ours.get("replies", []), strict=False):
             if "addSheet" in theirs and "addSheet" in mine:
                 self.pair_sheet(theirs["addSheet"]["properties"], mine["addSheet"]["properties"])
+            for kind, item, key in (
+                ("addProtectedRange", "protectedRange", "protectedRangeId"),
+                ("addNamedRange", "namedRange", "namedRangeId"),
+            ):
+                if kind in theirs and kind in mine:
+                    recorded_id = theirs[kind][item].get(key)
+                    self.objects[key].setdefault(recorded_id, mine[kind][item].get(key))
 
     def pair_sheet(self, recorded: dict, ours: dict) -> None:
         if "sheetId" in recorded and "sheetId" in ours:
