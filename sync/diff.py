@@ -70,6 +70,8 @@ def keyed(rows: list[dict[str, object]], columns: tuple[str, ...]) -> pd.DataFra
 
 def diff(incoming: pd.DataFrame, stored: pd.DataFrame, held: pd.DataFrame) -> Diff:
     """The changes that bring `stored` and `held` to `incoming` (see the module docstring)."""
+    # row ids as Python objects: lookups in pandas' own hash tables, not Arrow's string kernels
+    incoming, stored, held = (_by_object_key(f) for f in (incoming, stored, held))
     ids = incoming.index
     now = incoming["content_hash"].to_numpy(dtype=object)
     bad = incoming["bad"].to_numpy(dtype=bool)
@@ -127,6 +129,12 @@ def diff(incoming: pd.DataFrame, stored: pd.DataFrame, held: pd.DataFrame) -> Di
         release=ids[fixed].append(held.index[gone_held]),
         audit=audit,
     )
+
+
+def _by_object_key(frame: pd.DataFrame) -> pd.DataFrame:
+    if frame.index.dtype == object:
+        return frame
+    return frame.set_axis(pd.Index(frame.index.to_numpy(dtype=object), dtype=object))
 
 
 def _flag(column: pd.Series) -> np.ndarray:

@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Row, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -181,9 +182,16 @@ class StoreOperations:
     def _keyed(self, query: Any, columns: Sequence[str], flag: str) -> pd.DataFrame:
         with self.read() as connection:
             rows = connection.execute(query).all()
-        frame = pd.DataFrame(rows, columns=["row_id", *columns]).set_index("row_id")
+        names = ["row_id", *columns]
+        values = list(zip(*rows, strict=True)) if rows else [()] * len(names)
+        frame = pd.DataFrame(
+            {
+                name: np.array(column, dtype=object)
+                for name, column in zip(names, values, strict=True)
+            }
+        )
         frame[flag] = frame[flag].astype(bool)
-        return frame
+        return frame.set_index(pd.Index(frame.pop("row_id"), dtype=object))
 
     def insert_rows(self, template: str, rows: Sequence[dict[str, Any]]) -> None:
         """Add new rows to a template's table (every row holds the same keys: lineage and the
