@@ -119,7 +119,8 @@ def test_cnpj_column_accepts_the_published_examples():
         ["05/03/2026", "3", "c", "1.1.01", "3.1.01", "1", "", "11.222.333/0001-82"],
         ["05/03/2026", "4", "d", "1.1.01", "3.1.01", "1", "", ""],
     )
-    assert found(rules.identifier(table, "cpf_cnpj", "cpf_cnpj")) == [("H4", "cpf_cnpj.check_digit")]
+    issues = rules.identifier(table, "cpf_cnpj", "cpf_cnpj")
+    assert found(issues) == [("H4", "cpf_cnpj.check_digit")]
 
 
 def test_duplicates_point_at_the_first_row():
