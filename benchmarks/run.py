@@ -112,7 +112,7 @@ def count_ours(issues: list[Issue]) -> dict[str, int]:
     chart / in it but synthetic)."""
     found: Counter[str] = Counter()
     for issue in issues:
-        code = issue.code
+        code = issue.family  # cpf_cnpj.check_digit is counted as the peers count it
         if code == "account.unknown" and "summary account" in issue.message_en:
             code = "account.synthetic"
         found[code if code in ledger_data.KINDS else f"other: {code}"] += 1
