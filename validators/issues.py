@@ -142,7 +142,7 @@ def issues_from_mask(
     *,
     suggestion: Sequence[object] | pd.Series | None = None,
     params: Mapping[str, Sequence[object] | pd.Series | object] | None = None,
-    codes: Sequence[str] | np.ndarray | None = None,
+    codes: Sequence[str] | np.ndarray | pd.Categorical | None = None,
 ) -> list[Issue]:
     """Turn a boolean mask over `table`'s rows into issues at column `key`.
 
@@ -191,14 +191,16 @@ def issues_from_mask(
 
 def _messages(
     code: str,
-    codes: Sequence[str] | np.ndarray | None,
+    codes: Sequence[str] | np.ndarray | pd.Categorical | None,
     positions: np.ndarray,
     fields: Mapping[str, np.ndarray | str],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The code, messages and severity of each flagged row, rendered a code at a time."""
     named = np.full(positions.size, code, dtype=object)
     if codes is not None:
-        given = np.asarray(codes, dtype=object)[positions]
+        if not isinstance(codes, np.ndarray | pd.Categorical):
+            codes = np.asarray(codes, dtype=object)
+        given = np.asarray(codes[positions], dtype=object)  # the flagged rows only
         named = np.where((given == "") | pd.isna(given), named, given)
     pt, en = np.empty(positions.size, dtype=object), np.empty(positions.size, dtype=object)
     severity = np.empty(positions.size, dtype=object)
