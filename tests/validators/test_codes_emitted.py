@@ -14,7 +14,7 @@ from conftest import TODAY
 from retaguarda.templates.file_errors import UnreadableFile
 from retaguarda.templates.files import read_workbook
 from retaguarda.templates.reader import read_tables
-from retaguarda.templates.validate import Options, validate_tables
+from retaguarda.templates.validate import Options, validate_paths, validate_tables
 from retaguarda.validators.codes import CODES
 from retaguarda.validators.identifiers import FAMILIES
 
@@ -73,3 +73,17 @@ def test_unreadable_files_emit_catalogued_codes(tmp_path, code):
     assert CODES[code].severity == "error"
     assert raised.value.message
     assert raised.value.message_en
+
+
+def test_unreadable_files_are_issues_with_catalogued_codes(tmp_path):
+    (tmp_path / "sem_modelo.csv").write_text("Nome;Idade\nAna;30\n", encoding="utf-8")
+    (tmp_path / "vazio.xlsx").write_bytes(b"")
+    paths = [tmp_path / "sem_modelo.csv", tmp_path / "vazio.xlsx", tmp_path / "nao_existe.xlsx"]
+    report = validate_paths(paths, Options(today=TODAY))
+    assert [(Path(i.file).name, i.code) for i in report.issues] == [
+        ("sem_modelo.csv", "file.no_template"),
+        ("vazio.xlsx", "file.empty"),
+        ("nao_existe.xlsx", "file.missing"),
+    ]
+    for issue in report.issues:
+        assert issue.severity == CODES[issue.code].severity
