@@ -34,7 +34,7 @@ from retaguarda.templates.model import (
     normalize_header,
 )
 from retaguarda.templates.table import Table
-from retaguarda.templates.typing import type_table
+from retaguarda.templates.column_types import type_table
 from retaguarda.validators.issues import Issue, issues_from_mask, make_issue
 
 __all__ = [

@@ -1,5 +1,6 @@
 """The columns that contas a pagar and contas a receber share, named for each side."""
 
+from retaguarda.templates.catalog._columns import centro_de_custo, cpf_cnpj, documento
 from retaguarda.templates.model import Column, Kind
 
 
@@ -18,23 +19,8 @@ def titles_columns(
             width=32,
             help=f"Nome do {party.lower()}.",
         ),
-        Column(
-            "cpf_cnpj",
-            "CPF/CNPJ",
-            Kind.CPF_CNPJ,
-            required=True,
-            aliases=("CNPJ/CPF", "CPF ou CNPJ", "CNPJ", "Tax ID"),
-            width=20,
-            help="CPF ou CNPJ (numérico ou alfanumérico), com ou sem pontuação.",
-        ),
-        Column(
-            "documento",
-            "Documento",
-            required=True,
-            aliases=("Doc", "Nº documento", "Nota fiscal", "NF", "Document", "Invoice"),
-            width=14,
-            help="Número da nota fiscal, boleto ou fatura.",
-        ),
+        cpf_cnpj("CPF ou CNPJ (numérico ou alfanumérico), com ou sem pontuação.", required=True),
+        documento("Número da nota fiscal, boleto ou fatura.", required=True),
         Column(
             "emissao",
             "Emissão",
@@ -101,11 +87,5 @@ def titles_columns(
             width=12,
             help="Conta do Plano de contas em que o título é registrado.",
         ),
-        Column(
-            "centro_de_custo",
-            "Centro de custo",
-            aliases=("CC", "Centro custo", "Cost center"),
-            width=16,
-            help="Centro de custo, se houver.",
-        ),
+        centro_de_custo(),
     )

@@ -1,5 +1,6 @@
 """Movimentações de estoque: entries, issues and adjustments per SKU and warehouse."""
 
+from retaguarda.templates.catalog._columns import documento
 from retaguarda.templates.checks import PositiveWhen, RunningBalance
 from retaguarda.templates.model import Column, Kind, Template
 
@@ -80,13 +81,7 @@ TEMPLATE = Template(
             width=16,
             help="Depósito ou loja.",
         ),
-        Column(
-            "documento",
-            "Documento",
-            aliases=("Doc", "Nota fiscal", "Document"),
-            width=14,
-            help="Nota fiscal ou requisição.",
-        ),
+        documento("Nota fiscal ou requisição."),
     ),
     checks=(
         RunningBalance(

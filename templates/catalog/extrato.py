@@ -1,5 +1,6 @@
 """Extrato bancário: a bank statement as the bank exported it, one line per movement."""
 
+from retaguarda.templates.catalog._columns import documento
 from retaguarda.templates.checks import Duplicates, Identifier
 from retaguarda.templates.model import Column, Kind, Template
 
@@ -28,13 +29,7 @@ TEMPLATE = Template(
             width=36,
             help="Descrição como veio do banco.",
         ),
-        Column(
-            "documento",
-            "Documento",
-            aliases=("Doc", "Nº documento", "Document"),
-            width=14,
-            help="Número do documento, se houver.",
-        ),
+        documento("Número do documento, se houver."),
         Column(
             "valor",
             "Valor",

@@ -1,5 +1,6 @@
 """Lançamentos: the journal, one double-entry posting per row."""
 
+from retaguarda.templates.catalog._columns import centro_de_custo, cpf_cnpj, documento
 from retaguarda.templates.checks import Accounts, Different, Duplicates
 from retaguarda.templates.model import Column, Kind, Template
 
@@ -21,13 +22,7 @@ TEMPLATE = Template(
             width=12,
             help="Data do lançamento (dd/mm/aaaa); não pode cair em período fechado.",
         ),
-        Column(
-            "documento",
-            "Documento",
-            aliases=("Doc", "Nº documento", "Número do documento", "Document"),
-            width=14,
-            help="Número da nota, recibo ou boleto.",
-        ),
+        documento("Número da nota, recibo ou boleto."),
         Column(
             "historico",
             "Histórico",
@@ -64,21 +59,8 @@ TEMPLATE = Template(
             width=16,
             help="Valor em reais, positivo (R$ 1.234,56).",
         ),
-        Column(
-            "centro_de_custo",
-            "Centro de custo",
-            aliases=("CC", "Centro custo", "Cost center"),
-            width=16,
-            help="Centro de custo, se houver.",
-        ),
-        Column(
-            "cpf_cnpj",
-            "CPF/CNPJ",
-            Kind.CPF_CNPJ,
-            aliases=("CNPJ/CPF", "CPF ou CNPJ", "Documento fiscal", "Tax ID"),
-            width=20,
-            help="CPF ou CNPJ da contraparte, se houver.",
-        ),
+        centro_de_custo(),
+        cpf_cnpj("CPF ou CNPJ da contraparte, se houver."),
         Column(
             "observacoes",
             "Observações",
