@@ -182,6 +182,10 @@ def _lineage() -> list[Column[Any]]:
     ]
 
 
+#: the names of the lineage columns, which no template column may take
+LINEAGE_COLUMNS = frozenset(c.name for c in _lineage())
+
+
 def _value_type(kind: Kind) -> TypeEngine[Any]:
     if kind is Kind.INTEGER:
         return BigInteger()
