@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from string import Formatter
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Code:
@@ -342,10 +344,18 @@ CODES |= {
 def render(template: str, fields: Mapping[str, object]) -> str:
     """`template.format(**fields)`, except that a field not given renders empty; a value is
     always text, never a template (a file named "{0}" is shown as typed)."""
-    return "".join(
-        literal + ("" if name is None else str(fields.get(name, "")))
-        for literal, name, _spec, _conversion in Formatter().parse(template)
-    )
+    return render_rows(template, {name: str(value) for name, value in fields.items()}, 1)[0]
+
+
+def render_rows(template: str, fields: Mapping[str, np.ndarray | str], size: int) -> np.ndarray:
+    """`render` for `size` rows at once: each field is one text, or an array of a text a row."""
+    out = np.full(size, "", dtype=object)
+    for literal, name, _spec, _conversion in Formatter().parse(template):
+        if literal:
+            out = out + literal
+        if name is not None:
+            out = out + fields.get(name, "")
+    return out
 
 
 def messages(code: str, **fields: object) -> tuple[str, str]:

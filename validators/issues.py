@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from enum import StrEnum
-from string import Formatter
 from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
-from retaguarda.validators.codes import CODES, family_of
+from retaguarda.validators.codes import CODES, family_of, render, render_rows
 
 
 class Severity(StrEnum):
@@ -127,8 +126,8 @@ def make_issue(
         cell=cell,
         column=column,
         value=text,
-        message=_render(spec.pt, fields, 1)[0],
-        message_en=_render(spec.en, fields, 1)[0],
+        message=render(spec.pt, fields),
+        message_en=render(spec.en, fields),
         suggestion=suggestion,
         row=row,
     )
@@ -209,21 +208,10 @@ def _messages(
         spec = CODES[one]
         at = np.flatnonzero(named == one) if len(distinct) > 1 else np.s_[:]
         picked = {name: v if isinstance(v, str) else v[at] for name, v in fields.items()}
-        pt[at] = _render(spec.pt, picked, len(pt[at]))
-        en[at] = _render(spec.en, picked, len(en[at]))
+        pt[at] = render_rows(spec.pt, picked, len(pt[at]))
+        en[at] = render_rows(spec.en, picked, len(en[at]))
         severity[at] = Severity(spec.severity)
     return named, pt, en, severity
-
-
-def _render(template: str, fields: Mapping[str, np.ndarray | str], size: int) -> np.ndarray:
-    """`template.format(**fields)` for every row at once; a field not given renders empty."""
-    out = np.full(size, "", dtype=object)
-    for literal, name, _spec, _conversion in Formatter().parse(template):
-        if literal:
-            out = out + literal
-        if name is not None:
-            out = out + fields.get(name, "")
-    return out
 
 
 def _pick(values: object, positions: np.ndarray) -> np.ndarray:
