@@ -242,3 +242,58 @@ def test_many_rows_are_stored_as_sqlalchemy_would_store_them(store, rows):
     )
     # PostgreSQL gives the instant back with its zone; SQLite, as SQLAlchemy wrote it, in UTC
     assert first.first_seen.replace(tzinfo=first.first_seen.tzinfo or UTC) == moment
+
+
+def test_operations_inside_atomic_are_one_transaction(store):
+    moment = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    seen = []
+
+    def failing_sync() -> None:
+        with store.atomic():
+            store.insert_source(
+                name="a", team="A", kind="google", location="1AbCdEfGhIjK", at=moment
+            )
+            seen.append(store.source_names())  # the open transaction sees its own write...
+            raise RuntimeError("a sync that fails half-way")
+
+    with pytest.raises(RuntimeError):
+        failing_sync()
+    assert seen == [{"a"}]
+    assert list_sources(store) == []  # ...and nothing of it stays
+    store.insert_source(name="b", team="B", kind="google", location="1AbCdEfGhIjK", at=moment)
+    assert [s.name for s in list_sources(store)] == ["b"]  # alone, an operation commits
+
+
+def test_a_row_held_again_keeps_when_it_was_first_held(store):
+    first = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    later = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    source = add_source(store, team="T", google="1AbCdEfGhIjKlMnOp").id
+    with store.atomic():
+        runs = [store.start_run(source, at=first), store.start_run(source, at=later)]
+        for run, at, cells in ((runs[0], first, "1,0O"), (runs[1], later, "1,00O")):
+            store.quarantine(
+                "lancamentos",
+                [
+                    {
+                        "row_id": "r1",
+                        "team": "T",
+                        "sheet": "Lançamentos",
+                        "sheet_row": 2,
+                        "content_hash": cells,
+                        "raw": json.dumps({"Valor": cells}),
+                        "issues": "[]",
+                        "first_seen": at,
+                        "last_changed": at,
+                        "sync_run": run,
+                    }
+                ],
+                source_id=source,
+            )
+    held = store.held_rows("lancamentos", source_id=source)
+    assert held.loc["r1", "content_hash"] == "1,00O"
+    assert bool(held.loc["r1", "held"])
+    with store.read() as connection:
+        ((since, raw),) = connection.exec_driver_sql("SELECT desde, celulas FROM v_quarentena")
+    assert json.loads(raw) == {"Valor": "1,00O"}
+    # PostgreSQL gives the instant back; SQLite, the text SQLAlchemy wrote (in UTC)
+    assert since == first if isinstance(since, datetime) else since.startswith("2026-11-24 09:00")
