@@ -15,15 +15,18 @@ Clients: `retaguarda.sync.google_api.gspread_client("key.json", base_url)`.
 Formulas are computed on read by the `formulas` engine (compute.py): values.get answers their
 result (FORMATTED_VALUE / UNFORMATTED_VALUE) or their text (FORMULA), errors as `#DIV/0!`.
 Named and protected ranges are kept and answered as Google does (ranges.py); a named range
-works as a range in values calls and in formulas.
+works as a range in values calls and in formulas. Merges, sorting, the basic filter, row and
+column groups, automatic column widths and copy/cut-paste are layout.py's.
 
 Where it differs from Google, knowingly: the formula engine is Excel's dialect (Google-only
 functions such as ARRAYFORMULA or QUERY answer `#NAME?`; SUM over a range counts numeric text,
-which Google skips; an array result shows its first value only); protected ranges never refuse
-a write (the emulator's one service account owns every spreadsheet); named and protected ranges
-do not move when rows or columns are inserted or deleted; merges, filters, sorting, dimension
-groups, copy/cut-paste, auto-resize, Drive copy/export/comments/permissions and CSV import are
-not implemented (batchUpdate answers 400 naming the request); `values.append` on a whole sheet
+which Google skips; an array result shows its first value only; a pasted formula keeps its
+references unshifted); protected ranges never refuse a write (the emulator's one service
+account owns every spreadsheet); named and protected ranges, merges and groups do not move
+when rows or columns are inserted or deleted; a filter's criteria are kept but hide no row;
+automatic widths count characters (about 7 pixels each); Drive copy/export/comments/
+permissions and CSV import are not implemented, nor are other batchUpdate kinds (charts,
+conditional formats...: answered 400 naming the request); `values.append` on a whole sheet
 whose first row has gaps picks the first block where Google may pick another; automatic number
 formats follow Google's shape (10 significant digits, the locale's decimal mark) without its
 exponent rules.

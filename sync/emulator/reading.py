@@ -18,6 +18,7 @@ from retaguarda.sync.emulator.values import Formula, extended_value, format_valu
 VALUE_RENDER = ("FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA")
 DATE_RENDER = ("SERIAL_NUMBER", "FORMATTED_STRING")
 DIMENSIONS = ("ROWS", "COLUMNS")
+DEFAULT_PIXELS = {"ROWS": 21, "COLUMNS": 100}
 
 
 def render_options(args: dict) -> tuple[str, str, str]:
@@ -132,7 +133,25 @@ def grid_data(spreadsheet: Spreadsheet, sheet: Sheet, box: Box) -> dict:
         data["startColumn"] = box.start_column
     if row_data:
         data["rowData"] = row_data
+    data["rowMetadata"] = dimension_metadata(sheet, "ROWS", box.start_row, box.end_row)
+    data["columnMetadata"] = dimension_metadata(sheet, "COLUMNS", box.start_column, box.end_column)
     return data
+
+
+def dimension_metadata(sheet: Sheet, dimension: str, start: int, end: int) -> list[dict]:
+    """DimensionProperties of each row or column: Google's default sizes unless set."""
+    default = {"pixelSize": DEFAULT_PIXELS[dimension]}
+    found = sheet.dimensions[dimension]
+    return [{**default, **found[i]} if i in found else dict(default) for i in range(start, end)]
+
+
+def shown_text(spreadsheet: Spreadsheet, sheet: Sheet, row: int, column: int) -> str:
+    """A cell's text as the grid shows it (computed, then formatted)."""
+    value = Calculator(spreadsheet).value(sheet, row, column)
+    if value is None:
+        return ""
+    number_format = sheet.formats.get((row, column), {}).get("numberFormat")
+    return str(format_value(value, number_format, spreadsheet.locale))
 
 
 def cell_data(calculator: Calculator, sheet: Sheet, key: tuple[int, int], value: object) -> dict:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from retaguarda.sync.emulator import batch, ranges, writing
+from retaguarda.sync.emulator import batch, layout, ranges, writing
 from retaguarda.sync.emulator.book import Box, Spreadsheet
 from retaguarda.sync.emulator.errors import ApiError, not_found
 from retaguarda.sync.emulator.fields import apply_mask, parse_mask
@@ -16,7 +16,7 @@ from retaguarda.sync.emulator.reading import grid_data, render_options, value_ra
 from retaguarda.sync.emulator.web import authorize, body_json, json_response, state
 
 blueprint = Blueprint("sheets", __name__, url_prefix="/v4/spreadsheets")
-BATCH_MODULES = (batch, ranges)  # the modules whose @handles register batchUpdate requests
+BATCH_MODULES = (batch, layout, ranges)  # the modules whose @handles register batchUpdate requests
 
 
 def open_spreadsheet(spreadsheet_id: str, method: str, *, write: bool) -> Spreadsheet:

@@ -163,6 +163,6 @@ def gspread_title(book: gspread.Spreadsheet) -> str:
 
 def test_unimplemented_requests_are_refused_clearly(book: gspread.Spreadsheet) -> None:
     with pytest.raises(gspread.exceptions.APIError) as refused:
-        book.batch_update({"requests": [{"sortRange": {}}]})
+        book.batch_update({"requests": [{"addChart": {}}]})
     assert refused.value.code == 400
-    assert "sortRange" in refused.value.error["message"]
+    assert "addChart" in refused.value.error["message"]
