@@ -6,10 +6,8 @@ Each one either becomes plain rows of cells or fails with one sentence in Portug
 what is wrong and with which file (DESIGN.md, "Unreadable input is a clear error"), in bounded
 time and memory. The format is told by the content, never by the name.
 
-This module tells the format and hands the file to its reader: `xlsx_workbook` (which guards
-calamine with `xlsx_parts`, `xlsx_scan` and `xlsx_far_cells`), `ods_file`, `xls_file`,
-`html_export` and `csv_file`; they share `raw_sheets`, `file_errors`, `zip_members`,
-`xml_events` and `calamine_sheets`.
+This module tells the format and hands the file to its reader, one module of
+`templates.readers` per format (`xlsx`, `ods`, `xls`, `html_export`, `csv_file`).
 """
 
 from __future__ import annotations
@@ -21,9 +19,9 @@ import stat
 import zipfile
 from pathlib import Path
 
-from retaguarda.templates.calamine_sheets import read_calamine
-from retaguarda.templates.csv_file import read_csv
-from retaguarda.templates.file_errors import (
+from retaguarda.templates.readers.calamine import read_calamine
+from retaguarda.templates.readers.csv_file import read_csv
+from retaguarda.templates.readers.errors import (
     UnreadableFile,
     bomb,
     corrupt,
@@ -34,12 +32,12 @@ from retaguarda.templates.file_errors import (
     unreadable,
     unsupported,
 )
-from retaguarda.templates.html_export import read_html
-from retaguarda.templates.ods_file import check_ods_content
-from retaguarda.templates.raw_sheets import RawSheet, RawWorkbook, column_letter
-from retaguarda.templates.xls_file import read_ole
-from retaguarda.templates.xlsx_workbook import read_xlsx
-from retaguarda.templates.zip_members import MiB, check_declared_sizes, drain, small_member
+from retaguarda.templates.readers.html_export import read_html
+from retaguarda.templates.readers.ods import check_ods_content
+from retaguarda.templates.readers.raw_sheets import RawSheet, RawWorkbook, column_letter
+from retaguarda.templates.readers.xls import read_ole
+from retaguarda.templates.readers.xlsx import read_xlsx
+from retaguarda.templates.readers.zip_members import MiB, check_declared_sizes, drain, small_member
 
 __all__ = [
     "MAX_CELLS",

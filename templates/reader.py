@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from retaguarda.templates.catalog import TEMPLATES
+from retaguarda.templates.column_types import type_table
 from retaguarda.templates.files import RawSheet, RawWorkbook, column_letter
 from retaguarda.templates.model import (
     META_SHEET,
@@ -34,7 +35,6 @@ from retaguarda.templates.model import (
     normalize_header,
 )
 from retaguarda.templates.table import Table
-from retaguarda.templates.column_types import type_table
 from retaguarda.validators.issues import Issue, issues_from_mask, make_issue
 
 __all__ = [

@@ -484,7 +484,7 @@ def test_csv_line_ends_of_every_system(tmp_path, end):
 def test_a_huge_sheet_written_without_references_is_refused_in_bounded_time(tmp_path, monkeypatch):
     """Such XML is parsed cell by cell in Python (3 µs each): 50 million cells took minutes.
     The limit is lowered here so that a small sheet stands for a big one."""
-    from retaguarda.templates import xlsx_scan
+    from retaguarda.templates.readers import xlsx_scan
 
     monkeypatch.setattr(xlsx_scan, "_MAX_IRREGULAR", 100)
     row = "<row>" + "<c><v>1</v></c>" * 10 + "</row>"

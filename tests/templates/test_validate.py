@@ -94,7 +94,9 @@ def test_without_a_chart_accounts_are_not_checked_and_the_user_is_told():
 def test_cnpj_suggestion_restores_the_zero_excel_dropped(chart):
     ledger = table_of("lancamentos", ledger_row(**{"CPF/CNPJ": "1222333000128"}))
     issues = validate_tables([chart, ledger], OPTIONS)
-    assert [(i.code, i.suggestion) for i in issues] == [("cpf_cnpj.lost_zeros", "01.222.333/0001-28")]
+    assert [(i.code, i.suggestion) for i in issues] == [
+        ("cpf_cnpj.lost_zeros", "01.222.333/0001-28")
+    ]
 
 
 def test_a_numeric_cell_gets_its_leading_zeros_back(chart):

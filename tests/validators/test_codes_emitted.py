@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import TODAY
 
-from retaguarda.templates.file_errors import UnreadableFile
 from retaguarda.templates.files import read_workbook
 from retaguarda.templates.reader import read_tables
+from retaguarda.templates.readers.errors import UnreadableFile
 from retaguarda.templates.validate import Options, validate_paths, validate_tables
 from retaguarda.validators.codes import CODES
 from retaguarda.validators.identifiers import FAMILIES

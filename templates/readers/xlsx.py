@@ -18,13 +18,13 @@ import zipfile
 from pathlib import Path
 from typing import BinaryIO
 
-from retaguarda.templates.calamine_sheets import read_calamine
-from retaguarda.templates.file_errors import Budget, too_large
-from retaguarda.templates.raw_sheets import RawSheet
-from retaguarda.templates.xlsx_far_cells import copy_without_far_cells
-from retaguarda.templates.xlsx_parts import worksheet_parts
-from retaguarda.templates.xlsx_scan import Scan, refine, scan_part
-from retaguarda.templates.zip_members import check_declared_sizes, drain
+from retaguarda.templates.readers.calamine import read_calamine
+from retaguarda.templates.readers.errors import Budget, too_large
+from retaguarda.templates.readers.raw_sheets import RawSheet
+from retaguarda.templates.readers.xlsx_far_cells import copy_without_far_cells
+from retaguarda.templates.readers.xlsx_parts import worksheet_parts
+from retaguarda.templates.readers.xlsx_scan import Scan, refine, scan_part
+from retaguarda.templates.readers.zip_members import check_declared_sizes, drain
 
 
 def read_xlsx(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from retaguarda.templates.raw_sheets import CONTROL, column_letter
+from retaguarda.templates.readers.raw_sheets import CONTROL, column_letter
 from retaguarda.validators.codes import messages
 
 

@@ -6,9 +6,9 @@ import zipfile
 from pathlib import Path
 from typing import BinaryIO
 
-from retaguarda.templates.file_errors import Budget, corrupt
-from retaguarda.templates.xml_events import forget, local_name, xml_elements
-from retaguarda.templates.zip_members import inflate
+from retaguarda.templates.readers.errors import Budget, corrupt
+from retaguarda.templates.readers.xml_events import forget, local_name, xml_elements
+from retaguarda.templates.readers.zip_members import inflate
 
 
 def check_ods_content(path: Path, file: BinaryIO, info: zipfile.ZipInfo, max_cells: int) -> None:

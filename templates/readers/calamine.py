@@ -8,8 +8,8 @@ from typing import BinaryIO
 
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum
 
-from retaguarda.templates.file_errors import corrupt, encrypted
-from retaguarda.templates.raw_sheets import CONTROL, RawSheet, clean_rows
+from retaguarda.templates.readers.errors import corrupt, encrypted
+from retaguarda.templates.readers.raw_sheets import CONTROL, RawSheet, clean_rows
 
 
 def read_calamine(path: Path, *, clean: bool, source: BinaryIO | None = None) -> list[RawSheet]:

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from retaguarda.templates.csv_columns import read_columns, regular_rows
-from retaguarda.templates.csv_lines import head_lines, line_count, long_lines
-from retaguarda.templates.file_errors import Budget, file_error, file_name, thousands, too_large
-from retaguarda.templates.raw_sheets import CONTROL, ColumnSheet, RawSheet, clean_rows
+from retaguarda.templates.readers.csv_columns import read_columns, regular_rows
+from retaguarda.templates.readers.csv_lines import head_lines, line_count, long_lines
+from retaguarda.templates.readers.errors import Budget, file_error, file_name, thousands, too_large
+from retaguarda.templates.readers.raw_sheets import CONTROL, ColumnSheet, RawSheet, clean_rows
 
 if TYPE_CHECKING:
     import pyarrow as pa

@@ -17,17 +17,17 @@ from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 
-from retaguarda.templates.file_errors import (
+from retaguarda.templates.readers.errors import (
     UnreadableFile,
     corrupt,
     file_error,
     file_name,
     thousands,
 )
-from retaguarda.templates.raw_sheets import CONTROL, column_letter
-from retaguarda.templates.xlsx_parts import utf8_text
-from retaguarda.templates.xml_events import forget, local_name, xml_elements
-from retaguarda.templates.zip_members import inflate, tag_pieces
+from retaguarda.templates.readers.raw_sheets import CONTROL, column_letter
+from retaguarda.templates.readers.xlsx_parts import utf8_text
+from retaguarda.templates.readers.xml_events import forget, local_name, xml_elements
+from retaguarda.templates.readers.zip_members import inflate, tag_pieces
 
 
 @dataclass

@@ -9,8 +9,8 @@ from pathlib import Path
 import msoffcrypto
 import olefile
 
-from retaguarda.templates.calamine_sheets import read_calamine
-from retaguarda.templates.file_errors import (
+from retaguarda.templates.readers.calamine import read_calamine
+from retaguarda.templates.readers.errors import (
     Budget,
     UnreadableFile,
     corrupt,
@@ -18,7 +18,7 @@ from retaguarda.templates.file_errors import (
     not_spreadsheet,
     too_large,
 )
-from retaguarda.templates.raw_sheets import RawSheet
+from retaguarda.templates.readers.raw_sheets import RawSheet
 
 
 def read_ole(path: Path, max_cells: int) -> tuple[str, list[RawSheet]]:

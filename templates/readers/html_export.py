@@ -13,10 +13,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from retaguarda.templates.file_errors import Budget, file_error, file_name
-from retaguarda.templates.raw_sheets import CONTROL, RawSheet, clean_rows
-from retaguarda.templates.xml_events import forget
-from retaguarda.templates.zip_members import PIECE
+from retaguarda.templates.readers.errors import Budget, file_error, file_name
+from retaguarda.templates.readers.raw_sheets import CONTROL, RawSheet, clean_rows
+from retaguarda.templates.readers.xml_events import forget
+from retaguarda.templates.readers.zip_members import PIECE
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 

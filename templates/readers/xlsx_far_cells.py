@@ -12,9 +12,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from retaguarda.templates.file_errors import corrupt
-from retaguarda.templates.xlsx_scan import CANONICAL, Scan, columns_up_to
-from retaguarda.templates.zip_members import WHOLE_TAG, inflate, tag_pieces
+from retaguarda.templates.readers.errors import corrupt
+from retaguarda.templates.readers.xlsx_scan import CANONICAL, Scan, columns_up_to
+from retaguarda.templates.readers.zip_members import WHOLE_TAG, inflate, tag_pieces
 
 
 def copy_without_far_cells(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from retaguarda.templates.file_errors import corrupt
+from retaguarda.templates.readers.errors import corrupt
 
 
 def xml_elements(

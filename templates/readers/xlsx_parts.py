@@ -10,9 +10,9 @@ import zipfile
 from pathlib import Path
 from urllib.parse import unquote
 
-from retaguarda.templates.file_errors import corrupt
-from retaguarda.templates.raw_sheets import CONTROL
-from retaguarda.templates.zip_members import MiB, small_member
+from retaguarda.templates.readers.errors import corrupt
+from retaguarda.templates.readers.raw_sheets import CONTROL
+from retaguarda.templates.readers.zip_members import MiB, small_member
 
 _START_TAG = rb"""<(?:[^\s<>/:]+:)?%s[\s/>]((?:[^>"']|"[^"]*"|'[^']*')*)>"""
 _RELATIONSHIP = re.compile(_START_TAG % b"Relationship")

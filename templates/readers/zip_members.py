@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from retaguarda.templates.file_errors import UnreadableFile, bomb, corrupt
+from retaguarda.templates.readers.errors import UnreadableFile, bomb, corrupt
 
 MiB = 2**20
 
