@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from retaguarda.validators.codes import CODES, family_of, render, render_rows
+from retaguarda.validators.codes import CODES, Code, family_of, render, render_rows
 
 
 class Severity(StrEnum):
@@ -112,10 +112,12 @@ def make_issue(
     value: object = "",
     suggestion: str = "",
     row: int | None = None,
+    spec: Code | None = None,
     **params: object,
 ) -> Issue:
-    """Build one issue; its messages are rendered as `issues_from_mask` renders them."""
-    spec = CODES[code]
+    """Build one issue; its messages are rendered as `issues_from_mask` renders them. `spec`
+    defines a code the catalogue does not hold (a check of a template added elsewhere)."""
+    spec = spec or CODES[code]
     text = _display(value)
     fields = {"sheet": sheet, "column": column, "value": text, "suggestion": suggestion}
     fields |= {name: _display(given) for name, given in params.items()}
@@ -142,6 +144,7 @@ def issues_from_mask(
     suggestion: Sequence[object] | pd.Series | None = None,
     params: Mapping[str, Sequence[object] | pd.Series | object] | None = None,
     codes: Sequence[str] | np.ndarray | pd.Categorical | None = None,
+    spec: Code | None = None,
 ) -> list[Issue]:
     """Turn a boolean mask over `table`'s rows into issues at column `key`.
 
@@ -149,7 +152,8 @@ def issues_from_mask(
     and the messages of all of them are rendered at once, column-wise, so the cost follows
     the number of findings, not the size of the table. Per-row `codes` give a flagged row a
     code that says why (`cnpj.check_digit`) instead of `code`; a row whose code is "" keeps
-    `code`.
+    `code`. `spec` defines `code` when the catalogue does not (a check of a template added
+    outside this package: its code and messages travel with it).
     """
     positions = np.flatnonzero(np.asarray(mask, dtype=bool))
     if positions.size == 0:
@@ -171,7 +175,7 @@ def issues_from_mask(
             fields[name] = _pick(given, positions)
         else:
             fields[name] = _display(given)
-    named, pt, en, severity = _messages(code, codes, positions, fields)
+    named, pt, en, severity = _messages(code, codes, positions, fields, spec)
     return [
         Issue(code, severity, sheet, cell, header, value, message, message_en, hint, row)
         for code, severity, cell, value, message, message_en, hint, row in zip(
@@ -193,6 +197,7 @@ def _messages(
     codes: Sequence[str] | np.ndarray | pd.Categorical | None,
     positions: np.ndarray,
     fields: Mapping[str, np.ndarray | str],
+    spec: Code | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The code, messages and severity of each flagged row, rendered a code at a time."""
     named = np.full(positions.size, code, dtype=object)
@@ -205,12 +210,12 @@ def _messages(
     severity = np.empty(positions.size, dtype=object)
     distinct = list(dict.fromkeys(named.tolist()))
     for one in distinct:
-        spec = CODES[one]
+        found = spec if spec is not None and one == code else CODES[one]
         at = np.flatnonzero(named == one) if len(distinct) > 1 else np.s_[:]
         picked = {name: v if isinstance(v, str) else v[at] for name, v in fields.items()}
-        pt[at] = render_rows(spec.pt, picked, len(pt[at]))
-        en[at] = render_rows(spec.en, picked, len(en[at]))
-        severity[at] = Severity(spec.severity)
+        pt[at] = render_rows(found.pt, picked, len(pt[at]))
+        en[at] = render_rows(found.en, picked, len(en[at]))
+        severity[at] = Severity(found.severity)
     return named, pt, en, severity
 
 

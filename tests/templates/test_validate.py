@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import ClassVar
 
 from conftest import TODAY, table_of
 
+from retaguarda.templates.checks import Duplicates
+from retaguarda.templates.model import Column, Kind, Template
+from retaguarda.templates.reader import read_table
 from retaguarda.templates.validate import Options, validate_tables
+from retaguarda.validators.codes import Code
+from retaguarda.validators.issues import issues_from_mask
 
 OPTIONS = Options(today=TODAY, closed_until=date(2025, 12, 31))
 
@@ -209,3 +216,68 @@ def test_payroll_identifiers():
         ("S3", "bank.length"),
         ("V3", "pix.email"),
     ]
+
+
+# -- a template and a check added here, without touching the engine ----------------------
+
+
+@dataclass(frozen=True)
+class AtMost:
+    """A table check written for this test: an amount above a limit, in cents."""
+
+    column: str
+    limit: int
+    codes: ClassVar[tuple[str, ...]] = ("expense.over_limit",)
+    SPEC: ClassVar[Code] = Code(
+        "warning",
+        "{column}: {value} passa do limite de {limit} por despesa.",
+        "{column}: {value} is over the limit of {limit} per expense.",
+    )
+
+    def run(self, table, context):
+        over = (table.data[self.column] > self.limit).fillna(False).to_numpy()
+        return issues_from_mask(
+            "expense.over_limit",
+            table,
+            self.column,
+            over,
+            spec=self.SPEC,
+            params={"limit": "R$ 500,00"},
+        )
+
+
+TRAVEL = Template(
+    id="despesas_viagem",
+    sheet="Despesas de viagem",
+    version="1.0",
+    title="Despesas de viagem",
+    description="Uma linha por despesa.",
+    columns=(
+        Column("data", "Data", Kind.DATE, required=True, not_future=True),
+        Column("documento", "Documento"),
+        Column("valor", "Valor", Kind.MONEY, required=True, positive=True),
+    ),
+    checks=(AtMost("valor", limit=500_00), Duplicates(("documento", "valor"))),
+)
+
+
+def test_a_new_template_with_a_new_check_runs_in_the_same_engine():
+    rows = [
+        ["Data", "Documento", "Valor"],
+        ["02/03/2026", "R-1", "120,00"],  # row 2: fine
+        ["03/03/2026", "R-2", "612,40"],  # row 3: over the limit
+        ["04/03/2026", "R-1", "120,00"],  # row 4: same receipt again
+        ["05/03/2027", "R-4", "-5,00"],  # row 5: future, negative
+    ]
+    table = read_table(rows, sheet="Viagem SP", template=TRAVEL)
+    issues = validate_tables([table], OPTIONS)
+    assert [(i.cell, i.code, str(i.severity)) for i in issues] == [
+        ("C3", "expense.over_limit", "warning"),
+        ("B4", "duplicate", "warning"),
+        ("A5", "date.future", "error"),
+        ("C5", "number.negative", "error"),
+    ]
+    assert issues[0].message == "Valor: 612,40 passa do limite de R$ 500,00 por despesa."
+    # and the caller's choice of codes applies to it as to any other
+    only = validate_tables([table], Options(today=TODAY, select=("expense",)))
+    assert [i.cell for i in only] == ["C3"]
