@@ -15,10 +15,13 @@ import pytest
 
 from retaguarda.validators import fields
 from retaguarda.validators.fields import (
+    amounts,
     date_value,
+    dates,
     format_brl,
     format_date_br,
     format_decimal_br,
+    formatting,
     money,
     parse_choice,
     parse_date,
@@ -758,7 +761,7 @@ def test_choices_that_look_the_same_are_a_mistake():
 )
 def test_format_brl(scaled, places, text):
     assert format_brl(scaled, places) == text
-    bulk = fields._format_scaled(np.array([scaled]), np.array([True]), places, currency=True)
+    bulk = formatting.format_scaled(np.array([scaled]), np.array([True]), places, currency=True)
     assert bulk.to_pylist() == [text]
 
 
@@ -775,7 +778,7 @@ def test_format_brl(scaled, places, text):
 )
 def test_format_decimal_br(scaled, places, text):
     assert format_decimal_br(scaled, places) == text
-    bulk = fields._format_scaled(np.array([scaled]), np.array([True]), places, currency=False)
+    bulk = formatting.format_scaled(np.array([scaled]), np.array([True]), places, currency=False)
     assert bulk.to_pylist() == [text]
 
 
@@ -890,7 +893,7 @@ def float_cells(rng: random.Random, count: int) -> list[object]:
 
 def scalar_reading(cell: object, places: int, whole: bool) -> tuple[object, bool]:
     try:
-        scaled, ambiguous = fields._scaled(cell, places, whole)
+        scaled, ambiguous = amounts._scaled(cell, places, whole)
     except ValueError:
         return BAD, False
     return (EMPTY if scaled is None else scaled), ambiguous
@@ -1005,9 +1008,9 @@ def scalar_date(cell: object) -> tuple[object, bool, str | None]:
     try:
         day = date_value(cell)
     except ValueError:
-        likely = fields._text_date(cell.strip())[2] if isinstance(cell, str) else None
+        likely = dates._text_date(cell.strip())[2] if isinstance(cell, str) else None
         return BAD, False, format_date_br(likely) if likely else None
     if day is None:
         return EMPTY, False, None
-    two_digit = isinstance(cell, str) and fields._text_date(cell.strip())[1]
+    two_digit = isinstance(cell, str) and dates._text_date(cell.strip())[1]
     return day, two_digit, format_date_br(day)
