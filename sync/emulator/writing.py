@@ -158,7 +158,8 @@ def append(
     """values.append: find the table in the range, write on the rows after it.
 
     As recorded from Google: a single-cell range anchors the table at that cell (an empty cell
-    means no table: write right there); a larger range looks for the first non-empty row in it.
+    means no table: write right there); a larger range looks for the first non-empty row in it
+    and takes that row's last block of filled cells (`x, , y` in row 1: the table is C1).
     The table runs right along its first row's filled cells and down while its rows hold
     anything, past the range's bottom; new rows start at the table's first column.
     """
@@ -201,9 +202,14 @@ def find_table(
         return None
     line = stored[top]
     left = first_column
-    if not anchored:
-        while left < min(end_column, len(line)) and line[left] is None:
-            left += 1
+    if not anchored:  # the last block of the row, as recorded from Google
+        last = min(end_column, len(line))
+        while last > first_column and line[last - 1] is None:
+            last -= 1
+        left = last - 1
+        while left > first_column and line[left - 1] is not None:
+            left -= 1
+        left = max(left, first_column)
     if left >= len(line) or line[left] is None:
         return None
     right = left

@@ -148,6 +148,18 @@ def test_append_row_finds_the_table(gc: gspread.Client, emulator: EmulatorState)
     ]
 
 
+def test_append_after_a_row_with_gaps_follows_its_last_block(
+    gc: gspread.Client, emulator: EmulatorState
+) -> None:
+    emulator.add_spreadsheet("t", "T", {"S": [["x", None, "y"]]})
+    sheet = gc.open_by_key("t").sheet1
+    answer = sheet.append_row(["1", "", "3"])  # as Google answered gspread's own test
+    assert answer["tableRange"] == "S!C1"
+    assert answer["updates"]["updatedRange"] == "S!C2:E2"
+    answer = sheet.append_row(["1", "", "3"], table_range="A1")
+    assert answer["tableRange"] == "S!A1"
+
+
 def test_batch_get_and_batch_clear(gc: gspread.Client, emulator: EmulatorState) -> None:
     emulator.add_spreadsheet("t", "T", {"S": [["a", "b"], ["c", "d"]], "Outra": [["z"]]})
     book = gc.open_by_key("t")
