@@ -20,6 +20,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from retaguarda.validators import fields
+from retaguarda.validators.arrays import bools, large, utf8_bytes
+from retaguarda.validators.arrays import matches as matches
+from retaguarda.validators.arrays import scatter as scatter
 
 #: Spaces other programs put in numbers: no-break (Excel, web pages), the typographic spaces
 #: U+2000 to U+200A (thin, figure...), narrow no-break (PDFs), zero width, and the BOM.
@@ -59,24 +62,6 @@ def is_digits(s: str, length: int) -> bool:
 # --- vectorized ---------------------------------------------------------------------------
 
 
-def large(array: pa.Array) -> pa.Array:
-    return array if pa.types.is_large_string(array.type) else array.cast(pa.large_string())
-
-
-def utf8_bytes(array: pa.Array) -> np.ndarray:
-    """The bytes of the strings of a large_string `array`, end to end."""
-    buffers = array.buffers()
-    if buffers[2] is None:
-        return np.empty(0, dtype=np.uint8)
-    offsets = np.frombuffer(buffers[1], dtype=np.int64)
-    first, last = offsets[array.offset], offsets[array.offset + len(array)]
-    return np.frombuffer(buffers[2], dtype=np.uint8)[first:last]
-
-
-def bools(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    return pc.fill_null(array, False).to_numpy(zero_copy_only=False)
-
-
 def lengths(array: pa.Array) -> np.ndarray:
     return pc.fill_null(pc.binary_length(array), 0).to_numpy(zero_copy_only=False)
 
@@ -85,10 +70,6 @@ def contains(array: pa.Array, char: str) -> np.ndarray:
     if not (utf8_bytes(array) == ord(char)).any():
         return np.zeros(len(array), dtype=bool)
     return bools(pc.match_substring(array, char))
-
-
-def matches(array: pa.Array, pattern: str) -> np.ndarray:
-    return bools(pc.match_substring_regex(array, f"^(?:{pattern})$"))
 
 
 def strip_chars(array: pa.Array, chars: str) -> pa.Array:
@@ -241,17 +222,3 @@ def matrix_strings(matrix: np.ndarray) -> pa.Array:
     offsets = pa.py_buffer(np.arange(rows + 1, dtype=np.int64) * width)
     data = pa.py_buffer(np.ascontiguousarray(matrix, dtype=np.uint8))
     return pa.Array.from_buffers(pa.large_string(), rows, [None, offsets, data])
-
-
-def scatter(n: int, pieces: list[tuple[np.ndarray, pa.Array]]) -> pa.Array:
-    """One array of `n` strings from pieces for disjoint rows; null elsewhere."""
-    pieces = [(rows, values) for rows, values in pieces if len(rows)]
-    if not pieces:
-        return pa.nulls(n, pa.large_string())
-    where = np.full(n, -1, dtype=np.int64)
-    start = 0
-    for rows, _ in pieces:
-        where[rows] = np.arange(start, start + len(rows))
-        start += len(rows)
-    values = pa.concat_arrays([large(values) for _, values in pieces])
-    return values.take(pa.array(where, mask=where < 0))
