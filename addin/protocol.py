@@ -1,4 +1,4 @@
-"""The xlwings Server protocol as three plain functions, for the service to put behind HTTP.
+"""The xlwings Server protocol as plain functions, for the service to put behind HTTP.
 
 Excel on the web runs the add-in through Office.js: the task pane sends the workbook as JSON
 and applies the list of actions it gets back, and custom functions are registered from
@@ -8,11 +8,13 @@ metadata and then called one cell at a time. xlwings' own `custom_scripts_call`,
 declared for xlwings are reachable: a name from the request never reaches an arbitrary
 attribute of a module.
 
-This is xlwings PRO. Its server mode and its licence key must be in the environment before
-`xlwings` is first imported (engines and decorators are chosen at import), hence the
-assignment above the imports. The licence key is the administrator's to set: the word
-`noncommercial` for noncommercial use, a paid key for a company (see docs/excel.md); without
-one every call answers 503 and says so, rather than assuming either.
+This is xlwings PRO, and xlwings chooses its engines and decorators when it is first imported:
+its server mode must be on by then. Importing this module changes nothing in the process;
+`configure_server` turns the mode on, and the app factory calls it (`sync.app.create_app`).
+xlwings itself, and the modules declared through it, are imported on the first call that needs
+them. The licence key is the administrator's to set: the word `noncommercial` for
+noncommercial use, a paid key for a company (see docs/excel.md); without one every call
+answers 503 and says so, rather than assuming either.
 """
 
 from __future__ import annotations
@@ -23,50 +25,101 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from importlib.resources import files
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
-os.environ["XLWINGS_ON_SERVER"] = "true"
-
-import xlwings as xw
-import xlwings.server
-
-from retaguarda.addin import scripts, udfs
 from retaguarda.addin.service import ProtocolError, require_licence
 from retaguarda.templates.settings import SettingsError, company_options
 from retaguarda.templates.validate import Options
 
-if not xw.on_server:  # xlwings was imported earlier in this process, as a desktop library
-    raise ImportError(
-        "o xlwings foi importado antes de retaguarda.addin.protocol, fora do modo servidor; "
-        "defina XLWINGS_ON_SERVER=true antes de iniciar o processo."
+#: the macros Excel on the web may run (the name in the URL) and the name its task pane shows
+SCRIPT_NAMES = {
+    "validate_workbook": "Validar",
+    "clear_marks": "Limpar marcações",
+    "reconcile": "Conciliar",
+    "reports": "Relatórios",
+    "payroll": "Calcular folha",
+}
+
+
+def configure_server() -> None:
+    """Put this process in xlwings' server mode; to be called before xlwings is first imported.
+
+    xlwings tries `from pyodide.ffi import JsNull` for every argument of every call; outside
+    Pyodide that failed import searches the whole sys.path each time, about half of what a
+    call costs. Recording the absence once (None in sys.modules: "not importable") makes it
+    fail fast.
+    """
+    os.environ["XLWINGS_ON_SERVER"] = "true"
+    if "pyodide" not in sys.modules and importlib.util.find_spec("pyodide") is None:
+        sys.modules["pyodide"] = sys.modules["pyodide.ffi"] = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class _Server:
+    """xlwings in server mode, and what the protocol reaches through it."""
+
+    xw: ModuleType
+    server: ModuleType  # xlwings.server
+    udfs: ModuleType
+    scripts: SimpleNamespace
+    functions: frozenset[str]
+
+
+def _licensed() -> _Server:
+    """xlwings in server mode, if the administrator has set a licence key (checked on every
+    call: a key removed from the environment stops the calls)."""
+    require_licence()
+    return _server()
+
+
+@cache
+def _server() -> _Server:
+    """Imports xlwings in server mode, once: `udfs` is declared with xlwings' decorators,
+    which are the server's only when the mode was on at import."""
+    configure_server()
+    import xlwings as xw
+    import xlwings.server
+
+    if not xw.on_server:  # xlwings was imported earlier in this process, as a desktop library
+        raise ImportError(
+            "o xlwings foi importado antes do protocolo do servidor, fora do modo servidor; "
+            "defina XLWINGS_ON_SERVER=true antes de iniciar o processo."
+        )
+    from retaguarda.addin import scripts, udfs
+
+    declared = SimpleNamespace(
+        **{
+            name: xlwings.server.script(name=shown)(getattr(scripts, name))
+            for name, shown in SCRIPT_NAMES.items()
+        }
     )
+    functions = frozenset(name for name in dir(udfs) if hasattr(getattr(udfs, name), "__xlfunc__"))
+    return _Server(xw, xlwings.server, udfs, declared, functions)
 
 
-# xlwings tries `from pyodide.ffi import JsNull` for every argument of every call; outside
-# Pyodide that failed import searches the whole sys.path each time, about half of what a call
-# costs. Recording the absence once (None in sys.modules: "not importable") makes it fail fast.
-if "pyodide" not in sys.modules and importlib.util.find_spec("pyodide") is None:
-    sys.modules["pyodide"] = sys.modules["pyodide.ffi"] = None  # type: ignore[assignment]
-
-_FUNCTIONS = frozenset(name for name in dir(udfs) if hasattr(getattr(udfs, name), "__xlfunc__"))
-_SCRIPTS = frozenset(
-    name for name in dir(scripts) if hasattr(getattr(scripts, name), "__xlscript__")
-)
+def server_scripts() -> SimpleNamespace:
+    """The macros of `addin.scripts` as xlwings Server scripts: the async
+    `(current_user, book, ...)` wrappers `custom_scripts_call` runs, found by name, each
+    keeping the plain function as `__wrapped__`."""
+    return _licensed().scripts
 
 
 def functions_meta() -> dict[str, Any]:
     """What Office.js registers: every `RG_` function, its parameters and its description."""
-    return xlwings.server.custom_functions_meta(udfs)
+    server = _licensed()
+    return server.server.custom_functions_meta(server.udfs)
 
 
 def call_function(data: dict[str, Any]) -> Any:
     """The value of one custom function for one cell, as Office.js sends the call."""
-    require_licence()
+    server = _licensed()
     name = data.get("func_name") if isinstance(data, dict) else None
-    if name not in _FUNCTIONS:
+    if name not in server.functions:
         raise ProtocolError(f"função desconhecida: {name!r}.", 404)
     if not isinstance(data.get("args"), list):
         raise ProtocolError("pedido sem a lista de argumentos (args).")
@@ -74,8 +127,8 @@ def call_function(data: dict[str, Any]) -> Any:
     data.setdefault("client", "")
     data.setdefault("version", "")
     try:
-        result = _run_pure(lambda: xlwings.server.custom_functions_call(data, udfs))
-    except xw.XlwingsError as error:
+        result = _run_pure(lambda: server.server.custom_functions_call(data, server.udfs))
+    except server.xw.XlwingsError as error:
         raise ProtocolError(f"o xlwings recusou o pedido: {error}") from None
     return _json_cells(result)
 
@@ -96,8 +149,9 @@ def call_script(
     `options` are the company's (closed period, reference date); unset, this process's
     `RETAGUARDA_*` environment's.
     """
-    require_licence()
-    if name not in _SCRIPTS:
+    server = _licensed()
+    xw = server.xw
+    if name not in SCRIPT_NAMES:
         raise ProtocolError(f"macro desconhecida: {name!r}.", 404)
     try:
         book = xw.Book(json=payload)
@@ -108,7 +162,7 @@ def call_script(
     except SettingsError as error:
         raise ProtocolError(str(error), 500) from None
     try:
-        _run(xlwings.server.custom_scripts_call(scripts, name, typehint_to_value=given))
+        _run(server.server.custom_scripts_call(server.scripts, name, typehint_to_value=given))
     except xw.XlwingsError as error:
         raise ProtocolError(f"o xlwings recusou o pedido: {error}") from None
     return book.json()
@@ -142,7 +196,12 @@ def _run(coroutine: Coroutine[Any, Any, Any]) -> Any:
     return loop.run_until_complete(coroutine)
 
 
-@cache
 def alert_template() -> str:
     """xlwings' own alert dialog (a Jinja template), which its Office.js client opens."""
+    _licensed()
+    return _alert_template()
+
+
+@cache
+def _alert_template() -> str:
     return files("xlwings").joinpath("html", "xlwings-alert.html").read_text(encoding="utf-8-sig")

@@ -1,13 +1,12 @@
 """The macros as xlwings entry points: one plain function per macro taking the `xw.Book`.
 
 Each wraps the book in its adapter and calls the macro of the same name in `macros`; nothing
-here knows about templates. They are declared once for the runtime at hand:
-* xlwings Server (`XLWINGS_ON_SERVER=true`): `xw.script` turns each into the async
-  `(current_user, book)` wrapper that `xlwings.server.custom_scripts_call(module=scripts,
-  script_name="validate_workbook", typehint_to_value={xw.Book: book})` calls; the plain
-  function stays reachable as `__wrapped__`;
-* desktop: `xw.sub` buttons with Portuguese names (`validar`, `limpar_marcacoes`, ...) that
-  take the calling workbook (`xw.Book.caller()`), since a button passes no argument.
+here knows about templates, nor which runtime calls it. The same functions serve both:
+* xlwings Server: `addin.protocol` declares each as an xlwings script (`server_scripts`), the
+  async `(current_user, book)` wrapper that `xlwings.server.custom_scripts_call` runs by name;
+* desktop: the buttons with Portuguese names (`validar`, `limpar_marcacoes`, ...), which the
+  VBA module runs through xlwings' RunPython; they take the calling workbook
+  (`xw.Book.caller()`), since a button passes no argument.
 
 Validar also takes the company's `Options` (closed period, reference date): the service hands
 in its own settings (xlwings injects a parameter by its type hint); a desktop button reads
@@ -49,36 +48,26 @@ def payroll(book: xw.Book) -> None:
     macros.payroll(ExcelWorkbook(book))
 
 
-if hasattr(xw, "sub"):  # desktop (a no-op on Linux and macOS)
+def validar() -> None:
+    """Botão Validar."""
+    validate_workbook(xw.Book.caller(), company_options())
 
-    @xw.sub
-    def validar() -> None:
-        """Botão Validar."""
-        validate_workbook(xw.Book.caller(), company_options())
 
-    @xw.sub
-    def limpar_marcacoes() -> None:
-        """Botão Limpar marcações."""
-        clear_marks(xw.Book.caller())
+def limpar_marcacoes() -> None:
+    """Botão Limpar marcações."""
+    clear_marks(xw.Book.caller())
 
-    @xw.sub
-    def conciliar() -> None:
-        """Botão Conciliar."""
-        reconcile(xw.Book.caller())
 
-    @xw.sub
-    def relatorios() -> None:
-        """Botão Relatórios."""
-        reports(xw.Book.caller())
+def conciliar() -> None:
+    """Botão Conciliar."""
+    reconcile(xw.Book.caller())
 
-    @xw.sub
-    def calcular_folha() -> None:
-        """Botão Calcular folha."""
-        payroll(xw.Book.caller())
 
-else:  # xlwings Server: `xw.sub` does not exist there
-    validate_workbook = xw.script(name="Validar")(validate_workbook)
-    clear_marks = xw.script(name="Limpar marcações")(clear_marks)
-    reconcile = xw.script(name="Conciliar")(reconcile)
-    reports = xw.script(name="Relatórios")(reports)
-    payroll = xw.script(name="Calcular folha")(payroll)
+def relatorios() -> None:
+    """Botão Relatórios."""
+    reports(xw.Book.caller())
+
+
+def calcular_folha() -> None:
+    """Botão Calcular folha."""
+    payroll(xw.Book.caller())

@@ -14,7 +14,9 @@ from pathlib import Path
 
 from flask import Flask
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
+from werkzeug.exceptions import HTTPException
 
+from retaguarda.addin.protocol import configure_server
 from retaguarda.sync import xlwings_server
 from retaguarda.sync.settings import SettingsError, load_settings
 
@@ -67,6 +69,13 @@ def _setup_limits(app: Flask) -> None:
 
 
 def _setup_excel(app: Flask) -> None:
-    """The Excel add-in: the xlwings Server protocol, and the Office.js client files."""
+    """The Excel add-in: the xlwings Server protocol, and the Office.js client files.
+
+    xlwings' server mode is turned on for the process here, before any request imports
+    xlwings (it reads the mode once, at import). Errors under `/xlwings/` are JSON for its
+    clients, routing errors included, which only an app-level handler sees.
+    """
+    configure_server()
     app.register_blueprint(xlwings_server.xlwings_api)
     app.register_blueprint(xlwings_server.clients)
+    app.register_error_handler(HTTPException, xlwings_server.http_error)

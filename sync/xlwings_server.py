@@ -5,7 +5,9 @@ The paths are xlwings Server's own, so xlwings' JavaScript client works unchange
 out), `GET /xlwings/custom-functions-meta`, `POST /xlwings/custom-functions-call`, and
 `GET /xlwings/alert`, which that client opens to show a message. Handlers only move JSON; the
 work is in `addin.protocol`. A failure is answered as `{"error": "<Portuguese sentence>"}` with
-the HTTP status that fits, never as a traceback page.
+the HTTP status that fits, never as a traceback page; routing errors (404, 405) under
+`/xlwings/` too, through `http_error`, which the app factory registers for the whole app (a
+blueprint cannot see a URL that matched none of its routes).
 
 `/addin/` serves what Excel loads: the manifest to sideload and the task pane.
 """
@@ -15,26 +17,17 @@ from __future__ import annotations
 import logging
 from functools import cache
 from importlib.resources import files
-from types import ModuleType
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask import render_template_string as render
 from werkzeug.exceptions import HTTPException
 
-from retaguarda.addin.service import XLWINGS_JS_URL, ProtocolError, require_licence
+from retaguarda.addin import protocol
+from retaguarda.addin.service import XLWINGS_JS_URL, ProtocolError
 from retaguarda.sync import workbook_payload as workbook
 
 logger = logging.getLogger(__name__)
-
-
-def _protocol() -> ModuleType:
-    """`addin.protocol`, imported on first use: xlwings PRO cannot be imported without a key."""
-    require_licence()
-    from retaguarda.addin import protocol
-
-    return protocol
-
 
 xlwings_api = Blueprint("xlwings", __name__, url_prefix="/xlwings")
 clients = Blueprint("addin_clients", __name__, url_prefix="/addin")
@@ -75,14 +68,14 @@ def _thousands(number: int) -> str:
 
 @xlwings_api.get("/custom-functions-meta")
 def custom_functions_meta() -> Response:
-    return jsonify(_protocol().functions_meta())
+    return jsonify(protocol.functions_meta())
 
 
 @xlwings_api.post("/custom-functions-call")
 def custom_functions_call() -> Response:
     payload = _payload()
     _within_cell_limit("a chamada da função", payload.get("args"))
-    return jsonify({"result": _protocol().call_function(payload)})
+    return jsonify({"result": protocol.call_function(payload)})
 
 
 @xlwings_api.post("/custom-scripts-call/<script>")
@@ -91,7 +84,7 @@ def custom_scripts_call(script: str) -> Response:
     _within_cell_limit("a pasta de trabalho enviada", payload.get("sheets"))
     workbook.check_shape(payload)
     options = current_app.config["RETAGUARDA"].options()
-    return jsonify(_protocol().call_script(script, payload, options))
+    return jsonify(protocol.call_script(script, payload, options))
 
 
 @xlwings_api.get("/alert")
@@ -99,7 +92,7 @@ def alert() -> str:
     """The dialog xlwings' Office.js client opens for `book.app.alert` and for errors."""
     args = request.args
     return render(
-        _protocol().alert_template(),
+        protocol.alert_template(),
         prompt=args.get("prompt", ""),
         title=args.get("title", ""),
         buttons=args.get("buttons", "ok"),
@@ -113,9 +106,10 @@ def _protocol_error(error: ProtocolError) -> tuple[Response, int]:
     return jsonify({"error": error.message}), error.status
 
 
-@xlwings_api.app_errorhandler(HTTPException)
-def _http_error(error: HTTPException) -> HTTPException | tuple[Response, int]:
-    """JSON for xlwings' clients, routing errors (404, 405) included; other pages as usual."""
+def http_error(error: HTTPException) -> HTTPException | tuple[Response, int]:
+    """JSON for xlwings' clients, routing errors (404, 405) included; other pages as usual.
+
+    An app-level handler (`app.register_error_handler(HTTPException, http_error)`)."""
     if not request.path.startswith(f"{xlwings_api.url_prefix}/"):
         return error
     status = error.code or 500
@@ -134,7 +128,7 @@ def _unexpected(error: Exception) -> HTTPException | tuple[Response, int]:
     # Flask asks the blueprint's handlers first, this one included, even for an HTTP error
     # raised inside a view (413 while reading the body): that is the client's, not a 500
     if isinstance(error, HTTPException):
-        return _http_error(error)
+        return http_error(error)
     logger.exception("erro no protocolo do xlwings", exc_info=error)
     message = "erro interno do Retaguarda; os detalhes estão no registro (log) do servidor."
     return jsonify({"error": message}), 500

@@ -21,7 +21,7 @@ import xlwings as xw
 from payloads import BASIC_ACTIONS, CLIENTS, OFFICE_JS, OFFICE_SCRIPTS, VBA, apply, payload
 from xlwings.server import custom_scripts_call
 
-from retaguarda.addin import macros, scripts
+from retaguarda.addin import macros, protocol, scripts
 from retaguarda.addin.excel import ExcelWorkbook
 from retaguarda.templates.catalog import TEMPLATES
 from retaguarda.templates.model import PENDING_SHEET
@@ -54,7 +54,7 @@ def run(macro: str, request: dict, options: Options = TODAY) -> list[dict]:
     and return the actions of the response."""
     book = xw.Book(json=copy.deepcopy(request))  # the engine edits the request in place
     given = {xw.Book: book, Options: options}
-    asyncio.run(custom_scripts_call(scripts, macro, typehint_to_value=given))
+    asyncio.run(custom_scripts_call(protocol.server_scripts(), macro, typehint_to_value=given))
     return book.json()["actions"]
 
 
@@ -282,15 +282,18 @@ def test_the_sample_workbook_every_mark_is_listed_and_linked(matriz):
 
 
 def test_custom_scripts_call_runs_the_entry_point_in_server_mode(bad_ledger, tmp_path):
-    """Under XLWINGS_ON_SERVER the entry points are xlwings scripts; a fresh process, because
-    xlwings reads the variable once, at import."""
+    """Once the process is configured for xlwings Server (before xlwings is imported: it reads
+    the mode once), the entry points are xlwings scripts; a fresh process, with the variable
+    unset, as the service starts."""
     request = tmp_path / "request.json"
     request.write_text(json.dumps(payload(bad_ledger, VBA)), encoding="utf-8")
     code = (
         "import asyncio, datetime, json, sys\n"
+        "from retaguarda.addin import protocol\n"
+        "protocol.configure_server()\n"
         "import xlwings as xw\n"
         "from xlwings.server import custom_scripts_call, custom_scripts_meta\n"
-        "from retaguarda.addin import scripts\n"
+        "scripts = protocol.server_scripts()\n"
         "from retaguarda.templates.validate import Options\n"
         "book = xw.Book(json=json.load(open(sys.argv[1], encoding='utf-8')))\n"
         "given = {xw.Book: book, Options: Options(today=datetime.date(2026, 11, 25))}\n"
@@ -299,7 +302,8 @@ def test_custom_scripts_call_runs_the_entry_point_in_server_mode(bad_ledger, tmp
         "meta = [m['function_name'] for m in custom_scripts_meta(scripts)]\n"
         "print(json.dumps({'actions': book.json()['actions'], 'meta': meta}))\n"
     )
-    env = os.environ | {"XLWINGS_ON_SERVER": "true", "XLWINGS_LICENSE_KEY": "noncommercial"}
+    env = {k: v for k, v in os.environ.items() if k != "XLWINGS_ON_SERVER"}
+    env["XLWINGS_LICENSE_KEY"] = "noncommercial"
     done = subprocess.run(
         [sys.executable, "-c", code, str(request)], env=env, capture_output=True, text=True
     )
@@ -312,12 +316,12 @@ def test_custom_scripts_call_runs_the_entry_point_in_server_mode(bad_ledger, tmp
 
 
 def test_the_server_wrapper_is_async_and_keeps_the_plain_function():
-    plain = inspect.unwrap(scripts.validate_workbook)
-    assert not inspect.iscoroutinefunction(plain)
-    assert list(inspect.signature(plain).parameters) == ["book", "options"]
-    # the root conftest turns xlwings' server mode on, where a script must be a coroutine
-    assert os.environ["XLWINGS_ON_SERVER"] == "true"
-    assert asyncio.iscoroutinefunction(scripts.validate_workbook)
+    """One set of functions: the server declares them as scripts where it runs them."""
+    declared = protocol.server_scripts().validate_workbook
+    assert asyncio.iscoroutinefunction(declared)
+    assert inspect.unwrap(declared) is scripts.validate_workbook
+    assert not inspect.iscoroutinefunction(scripts.validate_workbook)
+    assert list(inspect.signature(scripts.validate_workbook).parameters) == ["book", "options"]
 
 
 def test_every_button_of_the_vba_module_runs_a_desktop_entry_point(tmp_path):

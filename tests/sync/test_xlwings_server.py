@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -324,3 +325,42 @@ def test_the_service_starts_without_a_licence_key_and_explains(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["503", "True", "200"]
+
+
+def test_the_app_factory_puts_xlwings_in_server_mode(tmp_path):
+    """As gunicorn starts it (`create_app()`, no XLWINGS_ON_SERVER in the environment): the
+    factory turns the mode on, so the functions are served and the macros run."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys\n"
+        "from retaguarda.sync.app import create_app\n"
+        "client = create_app().test_client()\n"
+        "meta = client.get('/xlwings/custom-functions-meta').get_json()\n"
+        "call = client.post('/xlwings/custom-functions-call', json=json.load(sys.stdin))\n"
+        "print(json.dumps([sorted(f['id'] for f in meta['functions']), call.get_json()]))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "XLWINGS_ON_SERVER"}
+    env["XLWINGS_LICENSE_KEY"] = "noncommercial"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        input=json.dumps(cnpj_call("11.222.333/0001-81")),
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    functions, answer = json.loads(done.stdout)
+    assert functions == [
+        "RG_CNPJ_VALIDO",
+        "RG_CPF_VALIDO",
+        "RG_DATA",
+        "RG_FORMATA_CNPJ",
+        "RG_FORMATA_CPF",
+        "RG_VALIDAR",
+        "RG_VALOR",
+    ]
+    assert answer == {"result": [[True]]}
