@@ -139,6 +139,8 @@ def test_the_catalogue_holds_each_reason_under_its_family(kind):
     listed = {code for code, spec in CODES.items() if spec.family == f"{kind}.invalid"}
     assert reached == listed == set(family.codes())
     assert f"{kind}.invalid" in CODES
+    assert set(family.every_code()) <= set(CODES)
+    assert family.every_code()[: len(reached) + 1] == (f"{kind}.invalid", *family.codes())
     for code in reached:
         assert CODES[code].severity == CODES[f"{kind}.invalid"].severity == "error"
 

@@ -136,6 +136,11 @@ class Family:
         """Every code this check can give an invalid row, in the order of its reasons."""
         return list(dict.fromkeys(self.code_of(reason) for reason in self.messages))
 
+    def every_code(self) -> tuple[str, ...]:
+        """What a caller may see of this check: the family code, the codes of its reasons and
+        its warning (what a template check declares in its `codes`)."""
+        return (self.code, *self.codes(), *filter(None, [self.warning_code]))
+
 
 @dataclass(frozen=True)
 class Result:
