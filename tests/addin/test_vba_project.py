@@ -137,10 +137,10 @@ def test_siblings_are_a_binary_search_tree_in_cfb_name_order():
 
 
 def test_a_project_too_big_for_the_header_difat_is_refused():
-    from retaguarda.addin.vba_project import _Storage, _Stream, _write_compound_file
+    from retaguarda.addin.compound_file import Storage, Stream, write_compound_file
 
     with pytest.raises(ValueError, match="DIFAT"):
-        _write_compound_file(_Storage("Root Entry", [_Stream("big", bytes(110 * 128 * 512))]))
+        write_compound_file(Storage("Root Entry", [Stream("big", bytes(110 * 128 * 512))]))
 
 
 # --- The VBA project (MS-OVBA) --------------------------------------------------------------
