@@ -76,13 +76,6 @@ def _findings(n: int, pair: whole.Pair) -> list[str]:
         "|---|---:|---:|---:|",
         *rows,
     ]
-    if "other: account.no_chart" in ours:
-        lines += [
-            "",
-            "`account.no_chart`: `retaguarda validate` checks each file given on its own, so"
-            " the chart CSV named beside the journal is not used for its accounts, and the"
-            " account rules did not run on our side; frictionless did run them.",
-        ]
     return lines
 
 

@@ -25,6 +25,8 @@ from pathlib import Path
 import ledger_data
 import pyarrow.parquet as pq
 
+from retaguarda.validators.codes import family_of
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OURS = ROOT / ".venv" / "bin"
@@ -260,13 +262,15 @@ def peer_read_all(output: str, rows: int) -> str:
 
 
 def our_counts(output: str) -> dict[str, int]:
-    """Our findings by rule from `--format json`, `account.unknown` split as the peers split it
-    (not in the chart / in it but synthetic)."""
+    """Our findings by rule from `--format json`: a code that says why (`cpf_cnpj.check_digit`)
+    counted under its family (`cpf_cnpj.invalid`), the rule the peers know; an account that
+    does not accept postings under `account.synthetic`, as the peers name it."""
     found: Counter[str] = Counter()
     for issue in json.loads(output)["issues"]:
         code = issue["code"]
-        if code == "account.unknown" and "summary account" in issue["message_en"]:
-            code = "account.synthetic"
+        synthetic = code == "account.unknown" and "summary account" in issue["message_en"]
+        code = "account.synthetic" if synthetic or code == "account.not_postable" else code
+        code = code if code in ledger_data.KINDS else family_of(code)
         found[code if code in ledger_data.KINDS else f"other: {code}"] += 1
     return dict(found)
 
