@@ -1,4 +1,4 @@
-"""A local stand-in for the Google Sheets API v4 and the few Drive v3 calls gspread makes.
+"""A local stand-in for the Google Sheets API v4 and the Drive calls gspread makes.
 
 Unmodified gspread and google-auth talk to it over HTTP on loopback, so the Google source of
 the sync service (and its tests, and offline development) runs with no access to Google.
@@ -24,10 +24,9 @@ which Google skips; an array result shows its first value only; a pasted formula
 references unshifted); protected ranges never refuse a write (the emulator's one service
 account owns every spreadsheet); named and protected ranges, merges and groups do not move
 when rows or columns are inserted or deleted; a filter's criteria are kept but hide no row;
-automatic widths count characters (about 7 pixels each); Drive copy/export/comments/
-permissions and CSV import are not implemented, nor are other batchUpdate kinds (charts,
-conditional formats...: answered 400 naming the request); `values.append` on a whole sheet
-whose first row has gaps picks the first block where Google may pick another; automatic number
+automatic widths count characters (about 7 pixels each); Drive exports CSV/TSV only, has no
+comments or permissions, and its v2 upload answers a short File resource; other batchUpdate
+kinds (charts, conditional formats...) are answered 400 naming the request; automatic number
 formats follow Google's shape (10 significant digits, the locale's decimal mark) without its
 exponent rules.
 """

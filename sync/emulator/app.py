@@ -45,6 +45,7 @@ def create_emulator(
     app.register_blueprint(oauth.blueprint)
     app.register_blueprint(sheets.blueprint)
     app.register_blueprint(drive.blueprint)
+    app.register_blueprint(drive.upload_blueprint)
     app.register_error_handler(ApiError, api_error)
     app.register_error_handler(HTTPException, http_error)
     return app

@@ -91,6 +91,16 @@ class EmulatorState:
             self.spreadsheets[spreadsheet.id] = spreadsheet
             return spreadsheet
 
+    def copy_file(self, source: Spreadsheet, name: str, *, owner: str) -> Spreadsheet:
+        """Drive files.copy: the same sheets, values, formats and ranges under a new id."""
+        with self.lock:
+            copy = Spreadsheet(new_spreadsheet_id(), name, source.locale, "")
+            properties, sheets, named_ranges = source.snapshot()
+            copy.properties = {**properties, "title": name}
+            copy.sheets, copy.named_ranges, copy.owner = sheets, named_ranges, owner
+            self.spreadsheets[copy.id] = copy
+            return copy
+
     def set_read_only(self, spreadsheet_id: str, read_only: bool = True) -> None:
         """Shared with the service account as a viewer: reads work, writes get 403."""
         with self.lock:
