@@ -1,6 +1,6 @@
 """The columns that contas a pagar and contas a receber share, named for each side."""
 
-from retaguarda.templates.catalog._columns import centro_de_custo, cpf_cnpj, documento
+from retaguarda.templates.catalog._columns import centro_de_custo, cpf_cnpj, documento, valor
 from retaguarda.templates.model import Column, Kind
 
 
@@ -40,16 +40,7 @@ def titles_columns(
             width=12,
             help="Data de vencimento (pode ser futura).",
         ),
-        Column(
-            "valor",
-            "Valor",
-            Kind.MONEY,
-            required=True,
-            positive=True,
-            aliases=("Valor do título", "Valor (R$)", "Amount"),
-            width=16,
-            help="Valor do título em reais.",
-        ),
+        valor("Valor do título em reais."),
         Column(
             "liquidado_em",
             settled_on,

@@ -49,3 +49,39 @@ def centro_de_custo() -> Column:
         width=16,
         help="Centro de custo, se houver.",
     )
+
+
+def valor(help: str, *, positive: bool = True) -> Column:
+    """An amount in reais; `positive` unless the sign carries meaning (a statement's debits)."""
+    return Column(
+        "valor",
+        "Valor",
+        Kind.MONEY,
+        required=True,
+        positive=positive,
+        aliases=("Valor (R$)", "Valor do título", "Amount", "Value"),
+        width=16,
+        help=help,
+    )
+
+
+def sku(help: str) -> Column:
+    return Column(
+        "sku",
+        "SKU",
+        required=True,
+        aliases=("Código do produto", "Código", "Item"),
+        width=14,
+        help=help,
+    )
+
+
+def deposito(help: str) -> Column:
+    return Column(
+        "deposito",
+        "Depósito",
+        required=True,
+        aliases=("Almoxarifado", "Warehouse"),
+        width=16,
+        help=help,
+    )

@@ -1,5 +1,6 @@
 """Contagem de estoque: what was physically counted, per SKU and warehouse."""
 
+from retaguarda.templates.catalog._columns import deposito, sku
 from retaguarda.templates.checks import Duplicates, KnownIn
 from retaguarda.templates.model import Column, Kind, Template
 
@@ -20,22 +21,8 @@ TEMPLATE = Template(
             width=12,
             help="Data da contagem (dd/mm/aaaa).",
         ),
-        Column(
-            "sku",
-            "SKU",
-            required=True,
-            aliases=("Código do produto", "Código", "Item"),
-            width=14,
-            help="Código do produto, como nas movimentações.",
-        ),
-        Column(
-            "deposito",
-            "Depósito",
-            required=True,
-            aliases=("Almoxarifado", "Warehouse"),
-            width=16,
-            help="Depósito contado.",
-        ),
+        sku("Código do produto, como nas movimentações."),
+        deposito("Depósito contado."),
         Column(
             "quantidade_contada",
             "Quantidade contada",

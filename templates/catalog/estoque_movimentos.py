@@ -1,6 +1,6 @@
 """Movimentações de estoque: entries, issues and adjustments per SKU and warehouse."""
 
-from retaguarda.templates.catalog._columns import documento
+from retaguarda.templates.catalog._columns import deposito, documento, sku
 from retaguarda.templates.checks import PositiveWhen, RunningBalance
 from retaguarda.templates.model import Column, Kind, Template
 
@@ -22,14 +22,7 @@ TEMPLATE = Template(
             width=12,
             help="Data da movimentação (dd/mm/aaaa).",
         ),
-        Column(
-            "sku",
-            "SKU",
-            required=True,
-            aliases=("Código do produto", "Código", "Item"),
-            width=14,
-            help="Código do produto.",
-        ),
+        sku("Código do produto."),
         Column(
             "produto",
             "Produto",
@@ -73,14 +66,7 @@ TEMPLATE = Template(
             width=14,
             help="Custo unitário em reais.",
         ),
-        Column(
-            "deposito",
-            "Depósito",
-            required=True,
-            aliases=("Almoxarifado", "Warehouse"),
-            width=16,
-            help="Depósito ou loja.",
-        ),
+        deposito("Depósito ou loja."),
         documento("Nota fiscal ou requisição."),
     ),
     checks=(

@@ -1,6 +1,6 @@
 """Extrato bancário: a bank statement as the bank exported it, one line per movement."""
 
-from retaguarda.templates.catalog._columns import documento
+from retaguarda.templates.catalog._columns import documento, valor
 from retaguarda.templates.checks import Duplicates, Identifier
 from retaguarda.templates.model import Column, Kind, Template
 
@@ -30,15 +30,7 @@ TEMPLATE = Template(
             help="Descrição como veio do banco.",
         ),
         documento("Número do documento, se houver."),
-        Column(
-            "valor",
-            "Valor",
-            Kind.MONEY,
-            required=True,
-            aliases=("Valor (R$)", "Amount"),
-            width=16,
-            help="Crédito positivo, débito negativo.",
-        ),
+        valor("Crédito positivo, débito negativo.", positive=False),
         Column(
             "saldo",
             "Saldo",

@@ -1,6 +1,6 @@
 """Lançamentos: the journal, one double-entry posting per row."""
 
-from retaguarda.templates.catalog._columns import centro_de_custo, cpf_cnpj, documento
+from retaguarda.templates.catalog._columns import centro_de_custo, cpf_cnpj, documento, valor
 from retaguarda.templates.checks import Accounts, Different, Duplicates
 from retaguarda.templates.model import Column, Kind, Template
 
@@ -49,16 +49,7 @@ TEMPLATE = Template(
             width=14,
             help="Código da conta creditada (do Plano de contas), diferente da de débito.",
         ),
-        Column(
-            "valor",
-            "Valor",
-            Kind.MONEY,
-            required=True,
-            positive=True,
-            aliases=("Valor (R$)", "Amount", "Value"),
-            width=16,
-            help="Valor em reais, positivo (R$ 1.234,56).",
-        ),
+        valor("Valor em reais, positivo (R$ 1.234,56)."),
         centro_de_custo(),
         cpf_cnpj("CPF ou CNPJ da contraparte, se houver."),
         Column(
