@@ -322,6 +322,9 @@ def test_the_server_wrapper_is_async_and_keeps_the_plain_function():
     assert inspect.unwrap(declared) is scripts.validate_workbook
     assert not inspect.iscoroutinefunction(scripts.validate_workbook)
     assert list(inspect.signature(scripts.validate_workbook).parameters) == ["book", "options"]
+    # the desktop buttons are there whatever the mode (this process is in server mode)
+    buttons = ("validar", "limpar_marcacoes", "conciliar", "relatorios", "calcular_folha")
+    assert all(callable(getattr(scripts, name, None)) for name in buttons)
 
 
 def test_every_button_of_the_vba_module_runs_a_desktop_entry_point(tmp_path):
