@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
+
 from retaguarda.templates.checks import Context, Options, column_checks
 from retaguarda.templates.files import RawWorkbook, UnreadableFile, read_workbook
 from retaguarda.templates.reader import read_tables
@@ -37,7 +39,6 @@ def validate_tables(
     """
     options = options or Options()
     context = Context({**(companions or {}), **{t.template.id: t for t in tables}}, options)
-    wanted = _wanted(options)
     issues: list[Issue] = []
     for done, table in enumerate(tables):
         if progress:
@@ -49,7 +50,7 @@ def validate_tables(
                     found += check.run(table, column.key, context)
         for check in table.template.checks:
             found += check.run(table, context)
-        issues += sorted((i for i in found if wanted(i.code)), key=_position(table))
+        issues += _in_position(table, _wanted(found, options))
     return issues
 
 
@@ -121,16 +122,21 @@ def _unreadable(error: UnreadableFile, name: str) -> Issue:
     )
 
 
-def _position(table: Table) -> Callable[[Issue], tuple[int, int]]:
+def _in_position(table: Table, found: list[Issue]) -> list[Issue]:
+    """The issues by row, then by column in the template's order, the rest in the order
+    found (a stable sort over integer keys: a key function per issue costs 3 µs each)."""
     order = {c.header: i for i, c in enumerate(table.template.columns)}
-    return lambda issue: (issue.row or 0, order.get(issue.column, -1))
+    rows = np.fromiter((i.row or 0 for i in found), dtype=np.int64, count=len(found))
+    columns = np.fromiter((order.get(i.column, -1) for i in found), np.int64, len(found))
+    return [found[at] for at in np.lexsort((columns, rows)).tolist()]
 
 
-def _wanted(options: Options) -> Callable[[str], bool]:
-    """Whether a code is kept: selected (or nothing selected) and not ignored."""
+def _wanted(found: list[Issue], options: Options) -> list[Issue]:
+    """The issues whose code is selected (or nothing is) and not ignored."""
     if not (options.select or options.ignore):
-        return lambda code: True
-    return lambda code: selected(code, options.select, options.ignore)
+        return found
+    kept = {c for c in {i.code for i in found} if selected(c, options.select, options.ignore)}
+    return [i for i in found if i.code in kept]
 
 
 __all__ = ["Options", "validate_paths", "validate_tables", "workbook_tables"]
