@@ -18,6 +18,7 @@ as stored costs nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -96,28 +97,37 @@ def diff(incoming: pd.DataFrame, stored: pd.DataFrame, held: pd.DataFrame) -> Di
     gone = ~stored.index.isin(ids) & _flag(stored["alive"])
     gone_held = ~held.index.isin(ids) & _flag(held["held"])
 
-    n = len(ids)
-    order = np.arange(n)
-    none = np.full(n, None, dtype=object)
-    audit = _audit(
-        # (mask, action, before, after, order, rank): a row's release before its insert or
-        # update, its quarantine before its tombstone; rows gone from the sheet come last
-        (
-            quarantine,
-            "quarantine",
-            np.where(held_now, held_hash, np.where(alive, table_hash, None)),
-            now,
-            order,
-            0,
+    n, before_gone = len(ids), len(ids) + len(stored)
+    here = {"keys": ids, "order": np.arange(n)}
+    was = np.where(held_now, held_hash, np.where(alive, table_hash, None))
+    # a row's release comes before its insert or update, its quarantine before its tombstone
+    # (rank 0, then 1); rows gone from the sheet come after the sheet's own rows
+    entries = [
+        _entries(quarantine, "quarantine", was, now, rank=0, **here),
+        _entries(went_bad, "tombstone", table_hash, None, rank=1, **here),
+        _entries(fixed, "release", held_hash, now, rank=0, **here),
+        _entries(insert, "insert", None, now, rank=1, **here),
+        _entries(update, "update", np.where(alive, table_hash, None), now, rank=1, **here),
+        _entries(
+            gone,
+            "tombstone",
+            stored["content_hash"],
+            None,
+            keys=stored.index,
+            order=n + np.arange(len(stored)),
+            rank=0,
         ),
-        (went_bad, "tombstone", table_hash, none, order, 1),
-        (fixed, "release", held_hash, now, order, 0),
-        (insert, "insert", none, now, order, 1),
-        (update, "update", np.where(alive, table_hash, None), now, order, 1),
-        _gone(stored, gone, "tombstone", n),
-        _gone(held, gone_held, "release", n + len(stored)),
-        ids=ids,
-    )
+        _entries(
+            gone_held,
+            "release",
+            held["content_hash"],
+            None,
+            keys=held.index,
+            order=before_gone + np.arange(len(held)),
+            rank=0,
+        ),
+    ]
+    audit = pd.concat(entries, ignore_index=True).sort_values(["order", "rank"], kind="stable")
     return Diff(
         insert=ids[insert],
         update=ids[update],
@@ -127,7 +137,7 @@ def diff(incoming: pd.DataFrame, stored: pd.DataFrame, held: pd.DataFrame) -> Di
         quarantine=ids[quarantine],
         tombstone=ids[went_bad].append(stored.index[gone]),
         release=ids[fixed].append(held.index[gone_held]),
-        audit=audit,
+        audit=audit.loc[:, list(AUDIT)].reset_index(drop=True),
     )
 
 
@@ -148,37 +158,30 @@ def _same_place(incoming: pd.DataFrame, other: pd.DataFrame) -> np.ndarray:
     return sheet & row
 
 
-def _gone(frame: pd.DataFrame, mask: np.ndarray, action: str, start: int) -> tuple:
-    """The audit part of rows the sheet no longer has: before hash, no after hash."""
-    count = len(frame)
-    return (
-        mask,
-        action,
-        frame["content_hash"].to_numpy(dtype=object),
-        np.full(count, None, dtype=object),
-        np.arange(start, start + count),
-        0,
-        frame.index,
+def _entries(
+    mask: np.ndarray,
+    action: str,
+    before: Any,
+    after: Any,
+    *,
+    keys: pd.Index,
+    order: np.ndarray,
+    rank: int,
+) -> pd.DataFrame:
+    """Audit entries of the rows `mask` picks; `before`/`after`: hashes per row, or None."""
+    return pd.DataFrame(
+        {
+            "row_id": keys.to_numpy(dtype=object)[mask],
+            "action": action,
+            "before_hash": _picked(before, mask),
+            "after_hash": _picked(after, mask),
+            "order": order[mask],
+            "rank": rank,
+        }
     )
 
 
-def _audit(*parts: tuple, ids: pd.Index) -> pd.DataFrame:
-    chunks = []
-    for part in parts:
-        mask, action, before, after, order, rank, *index = part
-        keys = (index[0] if index else ids)[mask]
-        chunks.append(
-            pd.DataFrame(
-                {
-                    "row_id": keys.to_numpy(dtype=object),
-                    "action": action,
-                    "before_hash": np.asarray(before, dtype=object)[mask],
-                    "after_hash": np.asarray(after, dtype=object)[mask],
-                    "order": order[mask],
-                    "rank": rank,
-                }
-            )
-        )
-    audit = pd.concat(chunks, ignore_index=True)
-    audit = audit.sort_values(["order", "rank"], kind="stable")
-    return audit.loc[:, list(AUDIT)].reset_index(drop=True)
+def _picked(values: Any, mask: np.ndarray) -> np.ndarray:
+    if values is None:
+        return np.full(int(mask.sum()), None, dtype=object)
+    return np.asarray(values, dtype=object)[mask]
