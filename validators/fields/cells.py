@@ -22,6 +22,24 @@ from retaguarda.validators.fields.grammar import BRASILIA
 
 
 @dataclass
+class _Kind:
+    """The cells of one kind, in pieces: the rows each piece came from and its values."""
+
+    at: list[np.ndarray] = field(default_factory=list)
+    values: list = field(default_factory=list)
+
+    def add(self, at: np.ndarray, values: np.ndarray | pa.Array) -> None:
+        self.at.append(at)
+        self.values.append(values)
+
+    def rows(self) -> np.ndarray:
+        return _joined(self.at, np.int64)
+
+    def joined(self, dtype: object) -> tuple[np.ndarray, np.ndarray]:
+        return self.rows(), _joined(self.values, dtype)
+
+
+@dataclass
 class Cells:
     """A column split by kind of cell, each kind as one array plus the rows it came from.
 
@@ -30,20 +48,14 @@ class Cells:
 
     n: int
     index: pd.Index
-    text_at: list[np.ndarray] = field(default_factory=list)
-    text: list[pa.Array] = field(default_factory=list)
-    number_at: list[np.ndarray] = field(default_factory=list)
-    number: list[np.ndarray] = field(default_factory=list)
-    when_at: list[np.ndarray] = field(default_factory=list)
-    when: list[np.ndarray] = field(default_factory=list)
-    flag_at: list[np.ndarray] = field(default_factory=list)
-    flag: list[np.ndarray] = field(default_factory=list)
-    clock_at: list[np.ndarray] = field(default_factory=list)
-    clock: list[np.ndarray] = field(default_factory=list)
+    text: _Kind = field(default_factory=_Kind)
+    number: _Kind = field(default_factory=_Kind)
+    when: _Kind = field(default_factory=_Kind)
+    flag: _Kind = field(default_factory=_Kind)
+    clock: _Kind = field(default_factory=_Kind)
     #: Decimal cells (from programs, never from a reader): numbers too, as floats, for dates
     #: and text, but amounts read them exactly
-    exact_at: list[np.ndarray] = field(default_factory=list)
-    exact: list[np.ndarray] = field(default_factory=list)
+    exact: _Kind = field(default_factory=_Kind)
 
     def add_text(self, at: np.ndarray, text: pa.Array) -> None:
         text = pc.utf8_trim_whitespace(large(text))
@@ -51,43 +63,40 @@ class Cells:
         if not keep.all():
             text = text.filter(pa.array(keep))
             at = at[keep]
-        self.text_at.append(at)
-        self.text.append(text)
+        self.text.add(at, text)
 
     def add_number(self, at: np.ndarray, number: np.ndarray) -> None:
         keep = ~np.isnan(number)
-        self.number_at.append(at[keep])
-        self.number.append(number[keep])
+        self.number.add(at[keep], number[keep])
 
     def add_when(self, at: np.ndarray, when: np.ndarray) -> None:
         keep = ~np.isnat(when)
-        self.when_at.append(at[keep])
-        self.when.append(when[keep])
+        self.when.add(at[keep], when[keep])
 
     def texts(self) -> tuple[np.ndarray, pa.Array]:
-        at = _joined(self.text_at, np.int64)
-        if not self.text:
+        at, text = self.text.rows(), self.text.values
+        if not text:
             return at, pa.array([], pa.large_string())
-        return at, pa.concat_arrays(self.text) if len(self.text) > 1 else self.text[0]
+        return at, pa.concat_arrays(text) if len(text) > 1 else text[0]
 
     def numbers(self) -> tuple[np.ndarray, np.ndarray]:
-        return _joined(self.number_at, np.int64), _joined(self.number, np.float64)
+        return self.number.joined(np.float64)
 
     def whens(self) -> tuple[np.ndarray, np.ndarray]:
-        return _joined(self.when_at, np.int64), _joined(self.when, "datetime64[us]")
+        return self.when.joined("datetime64[us]")
 
     def flags(self) -> tuple[np.ndarray, np.ndarray]:
-        return _joined(self.flag_at, np.int64), _joined(self.flag, bool)
+        return self.flag.joined(bool)
 
     def clocks(self) -> tuple[np.ndarray, np.ndarray]:
-        return _joined(self.clock_at, np.int64), _joined(self.clock, object)
+        return self.clock.joined(object)
 
     def exacts(self) -> tuple[np.ndarray, np.ndarray]:
-        return _joined(self.exact_at, np.int64), _joined(self.exact, object)
+        return self.exact.joined(object)
 
     def elsewhere(self) -> np.ndarray:
         """Rows holding a boolean or a time of day: never a number nor a date."""
-        return np.concatenate([_joined(self.flag_at, np.int64), _joined(self.clock_at, np.int64)])
+        return np.concatenate([self.flag.rows(), self.clock.rows()])
 
 
 def _joined(parts: list[np.ndarray], dtype: object) -> np.ndarray:
@@ -154,8 +163,7 @@ def _split_uniform(values: np.ndarray, at: np.ndarray, out: Cells) -> bool:
             out.add_when(at, _datetimes(values))
         elif kind == "boolean":
             known = ~pd.isna(values)
-            out.flag_at.append(at[known])
-            out.flag.append(values[known].astype(bool))
+            out.flag.add(at[known], values[known].astype(bool))
         elif kind != "empty":
             return False
     except (TypeError, ValueError, OverflowError):
@@ -200,19 +208,16 @@ def _split_by_type(values: np.ndarray, out: Cells) -> None:
         elif code == _INT:
             _split_ints(chosen, at, out)
         elif code == _FLAG:
-            out.flag_at.append(at)
-            out.flag.append(chosen.astype(bool))
+            out.flag.add(at, chosen.astype(bool))
         elif code == _WHEN:
             out.add_when(at, _datetimes(chosen))
         elif code == _CLOCK:
-            out.clock_at.append(at)
-            out.clock.append(chosen)
+            out.clock.add(at, chosen)
         elif code == _EXACT:
             number = np.array([float(v) if v.is_finite() else math.nan for v in chosen])
             out.add_number(at, number)
             known = np.array([not v.is_nan() for v in chosen], dtype=bool)
-            out.exact_at.append(at[known])
-            out.exact.append(chosen[known])
+            out.exact.add(at[known], chosen[known])
         elif code == _OTHER:  # timedelta and the like: read as the text they print as
             out.add_text(at, pa.array([str(v) for v in chosen], type=pa.large_string()))
 

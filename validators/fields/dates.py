@@ -74,11 +74,7 @@ def parse_date(cells: pd.Series | Cells) -> Parsed:
 def _read_days(col: Cells) -> tuple[np.ndarray, ...]:
     n = col.n
     days = np.zeros(n, dtype=np.int64)
-    ok = np.zeros(n, dtype=bool)
-    invalid = np.zeros(n, dtype=bool)
-    ambiguous = np.zeros(n, dtype=bool)
-    hinted = np.zeros(n, dtype=bool)
-    swappable = np.zeros(n, dtype=bool)
+    ok, invalid, ambiguous, hinted, swappable = (np.zeros(n, dtype=bool) for _ in range(5))
     at, text = col.texts()
     if len(at):
         dates = text_dates(text)

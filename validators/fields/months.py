@@ -41,10 +41,7 @@ def parse_month(cells: pd.Series | Cells) -> Parsed:
     n = col.n
     year = np.zeros(n, dtype=np.int64)
     month = np.ones(n, dtype=np.int64)
-    ok = np.zeros(n, dtype=bool)
-    invalid = np.zeros(n, dtype=bool)
-    ambiguous = np.zeros(n, dtype=bool)
-    hinted = np.zeros(n, dtype=bool)
+    ok, invalid, ambiguous, hinted = (np.zeros(n, dtype=bool) for _ in range(4))
     at, text = col.texts()
     if len(at):
         year[at], month[at], ok[at], fits = _text_months(text)

@@ -48,10 +48,7 @@ def _parse_number(cells: pd.Series, places: int, whole: bool) -> Parsed:
     col = split(cells)
     n = col.n
     scaled = np.zeros(n, dtype=np.int64)
-    ok = np.zeros(n, dtype=bool)
-    invalid = np.zeros(n, dtype=bool)
-    ambiguous = np.zeros(n, dtype=bool)
-    rounded = np.zeros(n, dtype=bool)
+    ok, invalid, ambiguous, rounded = (np.zeros(n, dtype=bool) for _ in range(4))
     at, text = col.texts()
     if len(at):
         scaled[at], ok[at], ambiguous[at], rounded[at] = _text_numbers(text, places, whole)
