@@ -1,4 +1,4 @@
-"""What the sync does to the store, as methods of `Store`: the only SQL outside migrations.
+"""What the sync does to the store, as methods of `Store`: its SQL lives here, not in callers.
 
 Sources, sync runs, and the rows of each template table with their quarantine and audit. Each
 method is one transaction of its own, or part of the caller's when called inside
