@@ -24,6 +24,7 @@ from google.auth.exceptions import GoogleAuthError
 from retaguarda.sync.pull import Pulled, identify, tables_from_values
 from retaguarda.templates.model import ROW_ID_HEADER
 from retaguarda.templates.table import Table
+from retaguarda.validators.issues import sheet_reference
 
 T = TypeVar("T")
 _RETRIED = frozenset({408, 429, 500, 502, 503, 504})
@@ -70,7 +71,7 @@ def pull_google(client: gspread.Client, spreadsheet_id: str, retry: Retry | None
             ),
         )
         sheets = [s["properties"] for s in meta.get("sheets", [])]
-        ranges = [_quoted(s["title"]) for s in sheets]
+        ranges = [sheet_reference(s["title"], always_quote=True) for s in sheets]
         values = retry.call(
             "valores",
             lambda: http.values_batch_get(
@@ -179,10 +180,6 @@ def _cells(sheet_id: int, row: int, column: int, values: list[str | None]) -> di
             "fields": "userEnteredValue",
         }
     }
-
-
-def _quoted(title: str) -> str:
-    return "'" + title.replace("'", "''") + "'"
 
 
 def _message(error: gspread.exceptions.APIError, spreadsheet_id: str) -> str:

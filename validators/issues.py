@@ -87,9 +87,14 @@ def cell_address(sheet: str, cell: str, *, always_quote: bool = False) -> str:
     """The address as Excel writes it; links quote the sheet name always, which is safe."""
     if not cell:
         return sheet
+    return f"{sheet_reference(sheet, always_quote=always_quote)}!{cell}"
+
+
+def sheet_reference(sheet: str, *, always_quote: bool = False) -> str:
+    """A sheet name as a reference writes it (Excel's and Google's A1 notation): quoted, with
+    inner apostrophes doubled, unless it is a plain name (or `always_quote`)."""
     plain = sheet.replace("_", "").isalnum() and not sheet[0].isdigit() and not always_quote
-    name = sheet if plain else "'" + sheet.replace("'", "''") + "'"
-    return f"{name}!{cell}"
+    return sheet if plain else "'" + sheet.replace("'", "''") + "'"
 
 
 class Located(Protocol):
