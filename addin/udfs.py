@@ -31,6 +31,7 @@ import xlwings as xw
 from retaguarda.templates.catalog import TEMPLATES
 from retaguarda.templates.model import Template, normalize_header
 from retaguarda.templates.reader import read_table
+from retaguarda.templates.settings import SettingsError, company_options
 from retaguarda.templates.validate import validate_tables
 from retaguarda.validators.fields import date_value, money
 from retaguarda.validators.identifiers import format_cnpj, format_cpf, is_cnpj, is_cpf
@@ -149,7 +150,8 @@ def RG_VALIDAR(intervalo: Any, modelo: Any, primeira_celula: Any = "A1") -> Any:
     """Lista as pendências do intervalo (com o cabeçalho) conferido como o modelo dado.
 
     `primeira_celula` é o endereço do canto superior esquerdo do intervalo (padrão A1), para
-    que as células listadas sejam as da planilha.
+    que as células listadas sejam as da planilha. O período fechado e a data de hoje são os da
+    empresa (RETAGUARDA_CLOSED_UNTIL, RETAGUARDA_TODAY), como no botão Validar.
     """
     template = _TEMPLATES.get(normalize_header(str(modelo or "")))
     if template is None:
@@ -161,7 +163,11 @@ def RG_VALIDAR(intervalo: Any, modelo: Any, primeira_celula: Any = "A1") -> Any:
     )
     if table is None:
         raise ValueError(f"o cabeçalho de “{template.sheet}” não foi encontrado no intervalo.")
-    issues = validate_tables([table])
+    try:  # the company's closed period and today, as the Validar button applies them
+        options = company_options()
+    except SettingsError as error:
+        raise ValueError(str(error)) from None
+    issues = validate_tables([table], options)
     if not issues:
         return [[NO_ISSUES, "", ""]]
     return [list(ISSUE_HEADER)] + [

@@ -214,6 +214,29 @@ def test_validar_without_the_chart_says_accounts_were_not_checked():
     assert [code for _, code, _ in spilled[1:]] == ["account.no_chart"]
 
 
+def test_validar_applies_the_company_closed_period_as_the_validar_button_does(monkeypatch):
+    rows = [
+        LEDGER,
+        ledger_row(Data="15/12/2025", Documento="NF-1"),
+        ledger_row(Data="05/01/2026", Documento="NF-2"),
+    ]
+    monkeypatch.delenv("RETAGUARDA_CLOSED_UNTIL", raising=False)
+    assert [code for _, code, _ in udfs.RG_VALIDAR(rows, "lancamentos")[1:]] == ["account.no_chart"]
+    monkeypatch.setenv("RETAGUARDA_CLOSED_UNTIL", "2025-12-31")
+    spilled = udfs.RG_VALIDAR(rows, "lancamentos")
+    assert [(cell, code) for cell, code, _ in spilled[1:]] == [
+        ("", "account.no_chart"),
+        ("A2", "date.closed_period"),
+    ]
+    assert "31/12/2025" in spilled[2][2]
+
+
+def test_validar_names_a_bad_setting(monkeypatch):
+    monkeypatch.setenv("RETAGUARDA_CLOSED_UNTIL", "ontem")
+    spilled = udfs.RG_VALIDAR([LEDGER, ledger_row()], "lancamentos")
+    assert spilled.startswith("Erro: configuração inválida: RETAGUARDA_CLOSED_UNTIL='ontem'")
+
+
 def test_validar_a_clean_table():
     header = list(TEMPLATES["plano_de_contas"].headers)
     rows = [header, ["1.1.01", "Caixa", "Ativo", "Devedora", "Sim"]]
