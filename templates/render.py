@@ -34,7 +34,7 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from retaguarda.templates.catalog import LEDGER_TEMPLATES, TEMPLATES, get_template
+from retaguarda.templates.catalog import COMPANY_WORKBOOK, TEMPLATES, get_template
 from retaguarda.templates.catalog import plano_de_contas as chart
 from retaguarda.templates.column_rules import (
     ACCOUNTS_NAME,
@@ -92,11 +92,11 @@ def render_template(template: Template, path: Path) -> Path:
 
 def render_company_workbook(
     path: Path,
-    template_ids: Sequence[str] = LEDGER_TEMPLATES,
+    template_ids: Sequence[str] = COMPANY_WORKBOOK,
     *,
     finish: Callable[[Workbook], None] | None = None,
 ) -> Path:
-    """Every ledger sheet in one workbook, for a company that keeps its back office together.
+    """Every template in one workbook, for a company that keeps its back office together.
 
     The "Plano de contas" sheet is added first when a chosen sheet needs it for its dropdowns.
     `finish` is handed the workbook before it is written (the add-in adds its buttons).

@@ -26,8 +26,8 @@ TEMPLATES: dict[str, Template] = {
     )
 }
 
-#: The sheets of the company workbook, in order.
-LEDGER_TEMPLATES: tuple[str, ...] = tuple(TEMPLATES)
+#: The templates of the company workbook (`empresa.xlsx`: every sheet a company keeps), in order.
+COMPANY_WORKBOOK: tuple[str, ...] = tuple(TEMPLATES)
 
 
 def get_template(template_id: str) -> Template:

@@ -24,7 +24,7 @@ from retaguarda.addin.desktop import (
 )
 from retaguarda.addin.macros import OWN_SHEETS, clear_marks
 from retaguarda.addin.xlsx_file import XlsxWorkbook, open_workbook
-from retaguarda.templates.catalog import LEDGER_TEMPLATES, TEMPLATES
+from retaguarda.templates.catalog import COMPANY_WORKBOOK, TEMPLATES
 
 with warnings.catch_warnings():  # oletools 0.60.2 still uses pyparsing's camelCase names
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -73,7 +73,7 @@ def test_the_workbook_is_macro_enabled_with_a_vba_project(xlsm):
 def test_openpyxl_opens_it_keeping_the_macros_and_shows_the_instructions(xlsm):
     book = load_workbook(xlsm, keep_vba=True)
     # the company workbook's sheets, ready to fill in, and the buttons, where it opens
-    sheets = [TEMPLATES[t].sheet for t in LEDGER_TEMPLATES]
+    sheets = [TEMPLATES[t].sheet for t in COMPANY_WORKBOOK]
     assert book.sheetnames == [*sheets, "Instruções", "_retaguarda", MACRO_SHEET]
     assert book.active.title == MACRO_SHEET
     assert "xl/vbaProject.bin" in book.vba_archive.namelist()

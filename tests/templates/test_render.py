@@ -15,7 +15,7 @@ import pytest
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
-from retaguarda.templates.catalog import LEDGER_TEMPLATES, TEMPLATES, get_template
+from retaguarda.templates.catalog import COMPANY_WORKBOOK, TEMPLATES, get_template
 from retaguarda.templates.catalog.plano_de_contas import STARTER_CHART
 from retaguarda.templates.model import Kind, Template
 from retaguarda.templates.render import (
@@ -260,21 +260,21 @@ def test_instructions_explain_every_column(built):
 
 def test_company_workbook_holds_every_ledger_sheet(built):
     book = openpyxl.load_workbook(built["empresa"])
-    sheets = [TEMPLATES[t].sheet for t in LEDGER_TEMPLATES]
+    sheets = [TEMPLATES[t].sheet for t in COMPANY_WORKBOOK]
     assert book.sheetnames == [*sheets, "Instruções", "_retaguarda"]
     assert book.active.title == sheets[0]
     assert book.defined_names["rg_contas"].attr_text == "'Plano de contas'!$A$2:$A$1000"
-    for template_id in LEDGER_TEMPLATES:
+    for template_id in COMPANY_WORKBOOK:
         template = TEMPLATES[template_id]
         sheet = book[template.sheet]
         assert tuple(c.value for c in sheet[1]) == (*template.headers, "ID")
         assert f"tbl_{template_id}" in sheet.tables
     rows = meta_rows(book)
-    assert [value for key, value, _ in rows if key == "template"] == list(LEDGER_TEMPLATES)
+    assert [value for key, value, _ in rows if key == "template"] == list(COMPANY_WORKBOOK)
 
     calamine = CalamineWorkbook.from_path(built["empresa"])
     assert calamine.sheet_names == book.sheetnames
-    for template_id in LEDGER_TEMPLATES:
+    for template_id in COMPANY_WORKBOOK:
         template = TEMPLATES[template_id]
         assert calamine.get_sheet_by_name(template.sheet).to_python()[0] == [
             *template.headers,
