@@ -12,6 +12,7 @@ from collections.abc import Callable
 from retaguarda.sync.emulator.book import Box, Sheet, Spreadsheet, deep_copy
 from retaguarda.sync.emulator.errors import ApiError, InvalidRequest, invalid_argument
 from retaguarda.sync.emulator.fields import parse_mask
+from retaguarda.sync.emulator.shifting import shift_ranges
 from retaguarda.sync.emulator.values import Formula, from_extended_value
 
 Handler = Callable[[Spreadsheet, dict], dict]
@@ -310,6 +311,7 @@ def insert_dimension(spreadsheet: Spreadsheet, request: dict) -> dict:
     other = sheet.column_count if dimension == "ROWS" else sheet.row_count
     spreadsheet.check_cells((end - start) * other)
     sheet.insert(dimension, start, end)
+    shift_ranges(spreadsheet, sheet, dimension, start, end - start)
     return {}
 
 
@@ -324,6 +326,7 @@ def delete_dimension(spreadsheet: Spreadsheet, request: dict) -> dict:
             else "You can't delete all the columns on the sheet."
         )
     sheet.delete(dimension, start, min(end, size))
+    shift_ranges(spreadsheet, sheet, dimension, start, start - min(end, size))
     return {}
 
 

@@ -14,6 +14,7 @@ from retaguarda.sync.emulator.a1 import format_range
 from retaguarda.sync.emulator.book import Sheet, Spreadsheet
 from retaguarda.sync.emulator.errors import invalid_argument, invalid_field_value
 from retaguarda.sync.emulator.reading import value_range
+from retaguarda.sync.emulator.shifting import shift_ranges
 from retaguarda.sync.emulator.values import Formula, normalize_number, parse_user_entered
 from retaguarda.templates.files import column_letter
 
@@ -182,6 +183,7 @@ def append(
         spreadsheet.grow(sheet, start_row, 0)
         spreadsheet.check_cells(len(rows) * sheet.column_count)
         sheet.insert("ROWS", start_row, start_row + len(rows))
+        shift_ranges(spreadsheet, sheet, "ROWS", start_row, len(rows))
     answer["updates"] = write_block(
         spreadsheet, sheet, start_row, start_column, rows, option, include_values
     )

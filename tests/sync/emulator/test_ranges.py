@@ -127,3 +127,17 @@ def test_a_named_range_name_is_unique_and_not_a_cell(sheet: gspread.Worksheet) -
         with pytest.raises(gspread.exceptions.APIError) as raised:
             sheet.define_named_range("A1:A2", name)
         assert raised.value.response.status_code == 400
+
+
+def test_ranges_follow_inserted_and_deleted_columns_and_rows(sheet: gspread.Worksheet) -> None:
+    """The sync's protected id column stays on the ids when a user inserts a column before it."""
+    sheet.add_protected_range("A:A", warning_only=True)
+    sheet.define_named_range("B2:B4", "Valores")
+    sheet.insert_cols([["novo"]], 1)  # a new column A: ids now in B, values in C
+    (protected,) = sheet.spreadsheet.list_protected_ranges(sheet.id)
+    assert protected["range"] == {"sheetId": sheet.id, "startColumnIndex": 1, "endColumnIndex": 2}
+    assert sheet.spreadsheet.values_get("Valores")["values"] == [["10"], ["20"], ["12.5"]]
+    sheet.insert_row(["L-0", 5], 3)  # inside the named range: it grows
+    assert sheet.spreadsheet.list_named_ranges()[0]["range"]["endRowIndex"] == 5
+    sheet.delete_rows(3)  # inside it again: it shrinks back
+    assert sheet.spreadsheet.values_get("Valores")["values"] == [["10"], ["20"], ["12.5"]]
