@@ -29,6 +29,7 @@ import numpy as np
 import xlwings as xw
 
 from retaguarda.templates.catalog import TEMPLATES
+from retaguarda.templates.files import column_number
 from retaguarda.templates.model import Template, normalize_header
 from retaguarda.templates.reader import read_table
 from retaguarda.templates.settings import SettingsError, company_options
@@ -187,7 +188,4 @@ def _cell_position(address: str) -> tuple[int, int]:
     digits = text[len(letters) :]
     if not letters or not letters.isalpha() or not letters.isascii() or not digits:
         raise ValueError(f"“{address}” não é o endereço de uma célula (ex.: A1).")
-    column = 0
-    for letter in letters:
-        column = column * 26 + ord(letter) - ord("A") + 1
-    return int(digits), column
+    return int(digits), column_number(letters)

@@ -34,7 +34,12 @@ from retaguarda.templates.readers.errors import (
 )
 from retaguarda.templates.readers.html_export import read_html
 from retaguarda.templates.readers.ods import check_ods_content
-from retaguarda.templates.readers.raw_sheets import RawSheet, RawWorkbook, column_letter
+from retaguarda.templates.readers.raw_sheets import (
+    RawSheet,
+    RawWorkbook,
+    column_letter,
+    column_number,
+)
 from retaguarda.templates.readers.xls import read_ole
 from retaguarda.templates.readers.xlsx import read_xlsx
 from retaguarda.templates.readers.zip_members import MiB, check_declared_sizes, drain, small_member
@@ -45,6 +50,7 @@ __all__ = [
     "RawWorkbook",
     "UnreadableFile",
     "column_letter",
+    "column_number",
     "read_workbook",
 ]
 

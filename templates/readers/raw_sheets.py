@@ -74,6 +74,15 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def column_number(letters: str) -> int:
+    """The 1-based column number of sheet column letters: "A" → 1, "AA" → 27 (ASCII letters,
+    either case; the caller checks they are letters)."""
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
 def clean_rows(rows: list[list[object]]) -> None:
     search, sub = CONTROL.search, CONTROL.sub
     for row in rows:

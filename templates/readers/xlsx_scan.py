@@ -24,7 +24,7 @@ from retaguarda.templates.readers.errors import (
     file_name,
     thousands,
 )
-from retaguarda.templates.readers.raw_sheets import CONTROL, column_letter
+from retaguarda.templates.readers.raw_sheets import CONTROL, column_letter, column_number
 from retaguarda.templates.readers.xlsx_parts import utf8_text
 from retaguarda.templates.readers.xml_events import forget, local_name, xml_elements
 from retaguarda.templates.readers.zip_members import inflate, tag_pieces
@@ -165,7 +165,7 @@ def _scan_regular(
             cell = CANONICAL.match(piece, found.start())
             if cell is None:
                 return None
-            columns = max(columns, _column_number(cell[1].decode()))
+            columns = max(columns, column_number(cell[1].decode()))
             row = cell[2]
             if (len(row), row[0] - 48) > (digits, lead):
                 digits, lead = len(row), row[0] - 48
@@ -183,7 +183,7 @@ def _scan_regular(
         hint, shared_hint, no_value = _NO_VALUE[placeholders]
         if hint.search(piece) or shared_hint.search(piece):
             for cell in no_value.finditer(piece):
-                position = int(cell[2]) - 1, _column_number(cell[1].decode()) - 1
+                position = int(cell[2]) - 1, column_number(cell[1].decode()) - 1
                 formulas[position] = _formula_text(html.unescape(utf8_text(cell[3] or b"")))
     return columns, _row_bound(digits, lead), escapes, formulas
 
@@ -232,7 +232,7 @@ def _scan_exact(pieces: Iterable[bytes]) -> tuple[set[int], set[int]]:
             if not attributes.endswith(b"/"):
                 columns.add(column)
                 rows.add(row)
-    return set(map(int, rows)), {_column_number(c.decode()) for c in columns}
+    return set(map(int, rows)), {column_number(c.decode()) for c in columns}
 
 
 _REFERENCE = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
@@ -279,7 +279,7 @@ def _scan_irregular(
                 found = _REFERENCE.fullmatch(reference)
                 if found is None:
                     raise corrupt(path)
-                at_row, at_col = _row_number(path, found[2]) - 1, _column_number(found[1]) - 1
+                at_row, at_col = _row_number(path, found[2]) - 1, column_number(found[1]) - 1
             col, cells = at_col + 1, cells + 1
             if cells > _MAX_IRREGULAR:
                 raise _too_unusual(path)
@@ -319,10 +319,3 @@ def _row_number(path: Path, text: str) -> int:
     if not digits.isascii() or not digits.isdigit() or len(digits) > 7 or int(digits) == 0:
         raise corrupt(path)
     return int(digits)
-
-
-def _column_number(letters: str) -> int:
-    number = 0
-    for letter in letters.upper():
-        number = number * 26 + ord(letter) - 64
-    return number
