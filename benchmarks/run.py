@@ -45,9 +45,9 @@ import pyarrow.parquet as pq
 from python_calamine import CalamineWorkbook
 
 from retaguarda.templates.catalog.lancamentos import TEMPLATE
+from retaguarda.templates.column_types import type_table
 from retaguarda.templates.files import read_workbook
 from retaguarda.templates.reader import read_table, read_tables
-from retaguarda.templates.column_types import type_table
 from retaguarda.templates.validate import Options, validate_tables
 from retaguarda.validators.issues import Issue
 
