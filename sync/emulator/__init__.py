@@ -19,17 +19,16 @@ works as a range in values calls and in formulas. Merges, sorting, the basic fil
 column groups, automatic column widths and copy/cut-paste are layout.py's.
 
 Where it differs from Google, knowingly: the formula engine is Excel's dialect (Google-only
-functions such as ARRAYFORMULA or QUERY answer `#NAME?`; SUM over a range counts numeric text,
-which Google skips; an array result shows its first value only; a pasted formula keeps its
-references unshifted); protected ranges never refuse a write (the emulator's one service
-account owns every spreadsheet); inserted or deleted rows and columns move ranges (named,
-protected, merges, filter, groups) but not the references inside formulas; a filter's
-criteria are kept but hide no row; automatic widths count characters (about 7 pixels each);
-Drive exports CSV/TSV only, has no comments or permissions, and its v2 upload answers a short
-File resource; other batchUpdate kinds (charts, conditional formats...) are answered 400 naming
-the request; automatic number formats follow Google's shape (10 significant digits, the
-locale's decimal mark) without its exponent rules, and a formula's result takes no format from
-the cells it reads.
+functions such as ARRAYFORMULA or QUERY answer `#NAME?`; an array result shows its first value
+only; a pasted formula keeps its references unshifted); protected ranges never refuse a write
+(the emulator's one service account owns every spreadsheet); inserted or deleted rows and
+columns move ranges (named, protected, merges, filter, groups) but not the references inside
+formulas; a filter's criteria are kept but hide no row; automatic widths count characters
+(about 7 pixels each); Drive exports CSV/TSV only, has no comments or permissions, and its v2
+upload answers a short File resource; other batchUpdate kinds (charts, conditional formats...)
+are answered 400 naming the request; automatic number formats follow Google's shape (10
+significant digits, the locale's decimal mark) without its exponent rules, and a formula's
+result takes no format from the cells it reads.
 """
 
 from __future__ import annotations

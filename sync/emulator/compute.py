@@ -100,6 +100,7 @@ class Calculator:
         numpy = engine.numpy
         empty = engine.empty
         shape = (box.end_row - box.start_row, box.end_column - box.start_column)
+        scalar = shape == (1, 1) and ":" not in name
         block = numpy.empty(shape, object)
         for row in range(box.start_row, box.end_row):
             for column in range(box.start_column, box.end_column):
@@ -108,8 +109,19 @@ class Calculator:
                     value = engine.error(value)
                 elif value is None or value == "":
                     value = empty
+                elif isinstance(value, str) and not scalar:
+                    value = Text(value)
                 block[row - box.start_row, column - box.start_column] = value
-        return block[0, 0] if block.shape == (1, 1) and ":" not in name else block
+        return block[0, 0] if scalar else block
+
+
+class Text(str):
+    """A text cell inside a range: never read as a number, so SUM(A1:A9) skips `"0042"` as
+    Google does (the engine would count it); a single-cell reference stays plain text, which
+    Google does turn into a number (`=A1+1`)."""
+
+    def __float__(self) -> float:
+        raise ValueError("text")
 
 
 class Engine:
@@ -163,4 +175,4 @@ def plain(result: object) -> object:
         if number != number or number in (float("inf"), float("-inf")):
             return CellError("#NUM!")
         return normalize_number(number)
-    return result
+    return str(result) if isinstance(result, str) else result

@@ -100,3 +100,14 @@ def test_typed_thousands_keep_their_separators(gc: gspread.Client, emulator: Emu
     sheet.update([["2,000,000.01", "1,234"]], "B1", value_input_option="USER_ENTERED")
     assert sheet.get("B1:C1") == [["2,000,000.01", "1,234"]]
     assert sheet.get("B1:C1", value_render_option="UNFORMATTED_VALUE") == [[2000000.01, 1234]]
+
+
+def test_sum_skips_text_in_a_range_but_a_cell_reference_converts_it(
+    gc: gspread.Client, emulator: EmulatorState
+) -> None:
+    emulator.add_spreadsheet("t", "Texto", {"S": [["0042"], [1], ["abc"]]}, locale="en_US")
+    sheet = gc.open_by_key("t").sheet1
+    sheet.update(
+        [["=SUM(A1:A3)", "=A1+1", "=COUNTA(A1:A3)"]], "B1", value_input_option="USER_ENTERED"
+    )
+    assert sheet.get("B1:D1", value_render_option="UNFORMATTED_VALUE") == [[1, 43, 3]]
