@@ -6,16 +6,15 @@ rows in the middle, a "Total" row at the end, a table that starts at column C. T
 the header by the template's names and aliases and keeps every cell's true position, because
 every finding must point at a cell the user can click (`Lançamentos!F17`).
 
-Cells stay raw here (what calamine, xlwings or gspread gave); `typing.type_table` converts them.
+Cells stay raw here (what calamine, xlwings or gspread gave); `column_types.type_table`
+converts them. The header row is found by `headers.find_header`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from functools import cache, partial
-from itertools import islice
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from operator import itemgetter
 from string import ascii_uppercase
 
@@ -27,6 +26,7 @@ import pyarrow.compute as pc
 from retaguarda.templates.catalog import TEMPLATES
 from retaguarda.templates.column_types import type_table
 from retaguarda.templates.files import RawSheet, RawWorkbook, column_letter
+from retaguarda.templates.headers import SCAN_ROWS, HeaderMatch, declared_templates, find_header
 from retaguarda.templates.model import (
     META_SHEET,
     OWN_SHEETS,
@@ -35,6 +35,7 @@ from retaguarda.templates.model import (
     normalize_header,
 )
 from retaguarda.templates.table import Table
+from retaguarda.validators.arrays import large
 from retaguarda.validators.issues import Issue, issues_from_mask, make_issue
 
 __all__ = [
@@ -48,67 +49,12 @@ __all__ = [
     "read_tables",
 ]
 
-#: Share of a template's required columns a header row must name to be taken for that
-#: template: all of them, or all but one when there are four or more, so that one missing or
-#: misspelt column still lets the sheet be read (and reported as `column.missing`), while a
-#: sheet of someone's own that happens to have a "Data" and a "Valor" column is left alone.
-MIN_REQUIRED = 3 / 4
-#: The same share when the sheet is named like the template (or the caller names the
-#: template): the user clearly meant it, so half the required columns are enough.
-MIN_REQUIRED_NAMED = 1 / 2
-#: Rows at the top of a sheet where its header is looked for.
-_SCAN_ROWS = 30
 #: One sheet column's cells, top to bottom (see `read_table_columns`).
 ColumnCells = np.ndarray | pa.Array | pa.ChunkedArray
 #: The cells of one column below the header: Arrow text, or objects as a reader gives them.
 Cells = np.ndarray | pa.Array
 #: First words of a closing row that is not data ("Total", "TOTAL GERAL:", "Soma").
 _TOTAL_WORDS = frozenset({"total", "totais", "subtotal", "soma"})
-
-
-@dataclass(frozen=True)
-class HeaderMatch:
-    template: Template
-    header_row: int  # 1-based sheet row number of the header
-    columns: dict[str, int]  # template column key -> 0-based column index in the rows
-    score: float
-
-
-def find_header(
-    rows: Sequence[Sequence[object]],
-    templates: Iterable[Template] = TEMPLATES.values(),
-    *,
-    scan_rows: int = _SCAN_ROWS,
-    sheet: str = "",
-    first_row: int = 1,
-) -> HeaderMatch | None:
-    """The row among the first `scan_rows` that best reads as one template's header.
-
-    A template's score is the share of its columns the row names (required columns count
-    double) times the share of the row's recognised headers it explains, so that "Data,
-    Histórico, Conta débito, Valor" reads as a ledger missing a column rather than as a bank
-    statement with an odd extra one. The best score wins, then the template whose sheet name
-    the sheet has, then the higher row. `first_row` is the sheet row number of rows[0].
-    """
-    candidates = tuple(templates)
-    named = normalize_header(sheet)
-    best: HeaderMatch | None = None
-    best_rank: tuple[float, int, int] = (0.0, 0, 0)
-    for index, row in enumerate(islice(rows, scan_rows)):
-        cells = _header_cells(row)
-        if len(cells) < 2:
-            continue
-        matches = [(template, _match(template, cells)) for template in candidates]
-        known = set().union(*(columns.values() for _, columns in matches))
-        for template, columns in matches:
-            affinity = _affinity(template, named)
-            coverage = _coverage(template, columns, affinity > 0 or len(candidates) == 1)
-            score = coverage * len(columns) / len(known) if coverage else 0.0
-            rank = (score, affinity, -index)
-            if score and (best is None or rank > best_rank):
-                best_rank = rank
-                best = HeaderMatch(template, first_row + index, columns, score)
-    return best
 
 
 def read_table(
@@ -158,7 +104,7 @@ def read_table_columns(
     """
     templates = (template,) if template is not None else TEMPLATES.values()
     height = len(columns[0]) if len(columns) else 0
-    head = _head_rows(columns, min(height, _SCAN_ROWS))
+    head = _head_rows(columns, min(height, SCAN_ROWS))
     match = find_header(head, templates, sheet=sheet, first_row=first_row)
     if match is None:
         return None
@@ -300,19 +246,6 @@ def _report_formulas(table: Table, uncached: dict[str, dict[int, str]], keep: np
         table.issues += issues_from_mask("cell.formula_uncached", table, key, mask)
 
 
-def declared_templates(
-    sheets: Sequence[tuple[str, Sequence[Sequence[object]]]],
-) -> dict[str, Template]:
-    """Sheet name -> template, as the `_retaguarda` sheet records ("template", id, sheet)."""
-    meta = next((rows for name, rows in sheets if name == META_SHEET), None)
-    declared: dict[str, Template] = {}
-    for row in meta or ():
-        cells = [str(c).strip() if c is not None else "" for c in row[:3]]
-        if len(cells) == 3 and cells[0] == "template" and cells[1] in TEMPLATES:
-            declared[cells[2]] = TEMPLATES[cells[1]]
-    return declared
-
-
 _ID = normalize_header(ROW_ID_HEADER)
 
 
@@ -339,57 +272,6 @@ def _id_texts(values: Cells) -> np.ndarray:
         text = "" if empty else str(value).strip()
         out[i] = text or None
     return out
-
-
-@cache
-def _names(template: Template) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    return tuple((column.key, column.names) for column in template.columns)
-
-
-def _header_cells(row: Sequence[object]) -> dict[str, int]:
-    """Normalized header text -> its leftmost column index; numbers and dates are no header."""
-    cells: dict[str, int] = {}
-    for index, value in enumerate(row):
-        if isinstance(value, str) and value:
-            name = normalize_header(value)
-            if name:
-                cells.setdefault(name, index)
-    return cells
-
-
-def _match(template: Template, cells: dict[str, int]) -> dict[str, int]:
-    columns: dict[str, int] = {}
-    taken: set[int] = set()
-    for key, names in _names(template):
-        for name in names:
-            index = cells.get(name)
-            if index is not None and index not in taken:
-                columns[key] = index
-                taken.add(index)
-                break
-    return columns
-
-
-def _coverage(template: Template, columns: dict[str, int], named: bool) -> float:
-    """The weighted share of columns found, or 0 when the row is not this template's header."""
-    required = [c.key for c in template.columns if c.required]
-    found_required = sum(key in columns for key in required)
-    if len(columns) < 2:
-        return 0.0
-    if required:
-        if found_required < len(required) * (MIN_REQUIRED_NAMED if named else MIN_REQUIRED):
-            return 0.0
-    elif len(columns) * 2 < len(template.columns):
-        return 0.0
-    return (len(columns) + found_required) / (len(template.columns) + len(required))
-
-
-def _affinity(template: Template, named: str) -> int:
-    """2 when the sheet is named as the template's sheet, 1 when its name contains it."""
-    own = normalize_header(template.sheet)
-    if named == own:
-        return 2
-    return 1 if own and own in named else 0
 
 
 def _data_rows(
@@ -515,7 +397,7 @@ def _body(column: ColumnCells, start: int) -> Cells:
     if isinstance(column, pa.Array | pa.ChunkedArray):
         column = column[start:]
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            return _large(pc.fill_null(column, ""))
+            return large(pc.fill_null(column, ""))
         return _objects(column)
     values = np.asarray(column[start:], dtype=object)
     try:
@@ -523,12 +405,6 @@ def _body(column: ColumnCells, start: int) -> Cells:
     except (pa.ArrowException, TypeError, ValueError):  # not all text
         return values
     return text if text.null_count == 0 else values
-
-
-def _large(text: pa.Array | pa.ChunkedArray) -> pa.Array:
-    if isinstance(text, pa.ChunkedArray):
-        text = text.combine_chunks() if text.num_chunks else pa.array([], text.type)
-    return text.cast(pa.large_string())
 
 
 def _objects(values: ColumnCells) -> np.ndarray:
