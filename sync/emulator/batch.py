@@ -315,6 +315,21 @@ def insert_dimension(spreadsheet: Spreadsheet, request: dict) -> dict:
     return {}
 
 
+@handles("appendDimension")
+def append_dimension(spreadsheet: Spreadsheet, request: dict) -> dict:
+    """Rows or columns added at the end of the grid (the sync's id column, past the last)."""
+    sheet = sheet_of(spreadsheet, request.get("sheetId"))
+    dimension, length = request.get("dimension"), request.get("length", 0)
+    if dimension not in ("ROWS", "COLUMNS"):
+        raise InvalidRequest("dimension must be ROWS or COLUMNS.")
+    if not isinstance(length, int) or length < 1:
+        raise InvalidRequest("length must be greater than 0.")
+    rows = sheet.row_count + (length if dimension == "ROWS" else 0)
+    columns = sheet.column_count + (length if dimension == "COLUMNS" else 0)
+    spreadsheet.grow(sheet, rows, columns)
+    return {}
+
+
 @handles("deleteDimension")
 def delete_dimension(spreadsheet: Spreadsheet, request: dict) -> dict:
     sheet, dimension, start, end = dimension_range(spreadsheet, request)

@@ -161,6 +161,17 @@ def gspread_title(book: gspread.Spreadsheet) -> str:
     return book.fetch_sheet_metadata({"fields": "properties.title"})["properties"]["title"]
 
 
+def test_append_dimension_grows_the_grid(book: gspread.Spreadsheet) -> None:
+    sheet = book.sheet1  # 1000 × 26: the sync appends its id column past column Z
+    request = {"appendDimension": {"sheetId": sheet.id, "dimension": "COLUMNS", "length": 2}}
+    book.batch_update({"requests": [request]})
+    assert book.fetch_sheet_metadata()["sheets"][0]["properties"]["gridProperties"] == {
+        "rowCount": 1000,
+        "columnCount": 28,
+    }
+    assert book.values_get("Dados!AB1") == {"range": "Dados!AB1", "majorDimension": "ROWS"}
+
+
 def test_unimplemented_requests_are_refused_clearly(book: gspread.Spreadsheet) -> None:
     with pytest.raises(gspread.exceptions.APIError) as refused:
         book.batch_update({"requests": [{"addChart": {}}]})
