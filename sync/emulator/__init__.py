@@ -20,13 +20,13 @@ column groups, automatic column widths and copy/cut-paste are layout.py's.
 
 Where it differs from Google, knowingly: the formula engine is Excel's dialect (Google-only
 functions such as ARRAYFORMULA or QUERY answer `#NAME?`; an array result shows its first value
-only; a pasted formula keeps its references unshifted); protected ranges never refuse a write
-(the emulator's one service account owns every spreadsheet); inserted or deleted rows and
-columns move ranges (named, protected, merges, filter, groups) but not the references inside
-formulas; a filter's criteria are kept but hide no row; automatic widths count characters
-(about 7 pixels each); Drive exports CSV/TSV only, has no comments or permissions, and its v2
-upload answers a short File resource; other batchUpdate kinds (charts, conditional formats...)
-are answered 400 naming the request; automatic number formats follow Google's shape (10
+only); protected ranges never refuse a write (the emulator's one service account owns every
+spreadsheet); inserted or deleted rows and columns move ranges (named, protected, merges,
+filter, groups) and formula references, but a pasted formula keeps its references as they
+were; a filter's criteria are kept but hide no row; automatic widths count characters (about
+7 pixels each); Drive exports CSV/TSV only, has no comments or permissions, and its v2 upload
+answers a short File resource; other batchUpdate kinds (charts, conditional formats...) are
+answered 400 naming the request; automatic number formats follow Google's shape (10
 significant digits, the locale's decimal mark) without its exponent rules, and a formula's
 result takes no format from the cells it reads.
 """

@@ -1,4 +1,5 @@
-"""Ranges that follow inserted and deleted rows or columns, as Google moves them.
+"""Ranges and formula references that follow inserted and deleted rows or columns, as Google
+moves them.
 
 A merge, a protected range (the sync's protected id column), the basic filter, a row or column
 group and a named range keep covering the same cells: inserting before a range moves it,
@@ -8,7 +9,11 @@ Bounds a range leaves out (a whole column has no row bounds) stay out.
 
 from __future__ import annotations
 
+import re
+
+from retaguarda.sync.emulator.a1 import column_index, column_letter
 from retaguarda.sync.emulator.book import Sheet, Spreadsheet
+from retaguarda.sync.emulator.values import Formula
 
 GRID_KEYS = {
     "ROWS": ("startRowIndex", "endRowIndex"),
@@ -68,3 +73,93 @@ def shift_ranges(
         if n["range"].get("sheetId", 0) != sheet.sheet_id
         or shift_bounds(n["range"], keys, start, count)
     ]
+    shift_formulas(spreadsheet, sheet, dimension, start, count)
+
+
+# An A1 reference inside a formula, with its optional sheet: `B2`, `$B$2:C9`, `A:C`, `2:5`,
+# `'Filial SP'!A1`. Not a function name (`LOG10(`), not inside a longer name.
+REFERENCE = re.compile(
+    r"(?<![\w.$'])((?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?"
+    r"(\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?|\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}"
+    r"|\$?\d+:\$?\d+)(?![\w(!])"
+)
+STRING = re.compile(r'("(?:[^"]|"")*")')
+ENDPOINT = re.compile(r"^(\$?)([A-Za-z]*)(\$?)(\d*)$")
+
+
+def shift_formulas(
+    spreadsheet: Spreadsheet, sheet: Sheet, dimension: str, start: int, count: int
+) -> None:
+    """Rewrite the references to `sheet` in every formula of the spreadsheet, as Google does:
+    `=SUM(B2:B5)` becomes `=SUM(B2:B6)` when a row is inserted at row 3; a deleted cell
+    becomes `#REF!`."""
+    for home in spreadsheet.sheets:
+        if not home.has_formulas:
+            continue
+        for line in home.rows:
+            for index, value in enumerate(line):
+                if isinstance(value, Formula):
+                    text = shift_formula(
+                        str(value), home is sheet, sheet.title, dimension, start, count
+                    )
+                    line[index] = Formula(text)
+
+
+def shift_formula(
+    text: str, at_home: bool, title: str, dimension: str, start: int, count: int
+) -> str:
+    parts = STRING.split(text)  # odd parts are string literals, left alone
+    for index in range(0, len(parts), 2):
+        parts[index] = REFERENCE.sub(
+            lambda m: shift_reference(m, at_home, title, dimension, start, count), parts[index]
+        )
+    return "".join(parts)
+
+
+def shift_reference(
+    match: re.Match[str], at_home: bool, title: str, dimension: str, start: int, count: int
+) -> str:
+    prefix, cells = match.group(1) or "", match.group(2)
+    if prefix:
+        named = prefix[:-1]
+        named = named[1:-1].replace("''", "'") if named.startswith("'") else named
+        if named.upper() != title.upper():
+            return match.group(0)
+    elif not at_home:
+        return match.group(0)
+    first, colon, last = cells.partition(":")
+    rows = dimension == "ROWS"
+    ends = [ENDPOINT.match(first), ENDPOINT.match(last) if colon else None]
+    numbers = [position(e, rows) for e in ends]
+    if ends[0] is None or numbers[0] is None:
+        return match.group(0)  # a whole row or column that the change does not touch
+    if not colon:
+        index = numbers[0] - 1
+        if count < 0 and start <= index < start - count:
+            return prefix + "#REF!"
+        return prefix + endpoint(ends[0], moved(index, start, count, is_end=False) + 1, rows)
+    new_first = moved(numbers[0] - 1, start, count, is_end=False)
+    new_end = moved(numbers[1], start, count, is_end=True)
+    if new_first >= new_end:
+        return prefix + "#REF!"
+    return prefix + endpoint(ends[0], new_first + 1, rows) + ":" + endpoint(ends[1], new_end, rows)
+
+
+def position(match: re.Match[str] | None, rows: bool) -> int | None:
+    """The 1-based row (or column) an endpoint names; None when it names none (`A` of `A:C`)."""
+    if match is None:
+        return None
+    _, letters, _, digits = match.groups()
+    if rows:
+        return int(digits) if digits else None
+    return column_index(letters) + 1 if letters else None
+
+
+def endpoint(match: re.Match[str], number: int, rows: bool) -> str:
+    """One end of a reference with its row number (or column) replaced, `$` kept."""
+    dollar_column, letters, dollar_row, digits = match.groups()
+    if rows:
+        digits = str(number)
+    else:
+        letters = column_letter(number - 1)
+    return f"{dollar_column}{letters}{dollar_row}{digits}"

@@ -111,3 +111,19 @@ def test_sum_skips_text_in_a_range_but_a_cell_reference_converts_it(
         [["=SUM(A1:A3)", "=A1+1", "=COUNTA(A1:A3)"]], "B1", value_input_option="USER_ENTERED"
     )
     assert sheet.get("B1:D1", value_render_option="UNFORMATTED_VALUE") == [[1, 43, 3]]
+
+
+def test_references_follow_inserted_and_deleted_rows(
+    gc: gspread.Client, emulator: EmulatorState
+) -> None:
+    sheet = sheet_with_numbers(gc, emulator)  # Valor, 1, 2, 3.5 in A1:A4
+    sheet.update([["=SUM(A2:A4)", "=A4*2"]], "C1", value_input_option="USER_ENTERED")
+    other = sheet.spreadsheet.worksheet("Sheet 2")
+    other.update([["=Dados!A3"]], "B1", value_input_option="USER_ENTERED")
+    sheet.insert_row([4], 3)  # a new row 3, inside the total's rows
+    assert sheet.get("C1:D1", value_render_option="FORMULA") == [["=SUM(A2:A5)", "=A5*2"]]
+    assert sheet.get("C1:D1", value_render_option="UNFORMATTED_VALUE") == [[10.5, 7]]
+    assert other.get("B1", value_render_option="FORMULA") == [["=Dados!A4"]]
+    sheet.delete_rows(5)  # the 3.5
+    assert sheet.get("C1:D1", value_render_option="FORMULA") == [["=SUM(A2:A4)", "=#REF!*2"]]
+    assert sheet.get("C1:D1") == [["7", "#REF!"]]
