@@ -12,7 +12,7 @@ from collections.abc import Callable
 from retaguarda.sync.emulator.book import Box, Sheet, Spreadsheet, deep_copy
 from retaguarda.sync.emulator.errors import ApiError, InvalidRequest, invalid_argument
 from retaguarda.sync.emulator.fields import parse_mask
-from retaguarda.sync.emulator.shifting import shift_ranges
+from retaguarda.sync.emulator.shifting import rename_in_formulas, shift_ranges
 from retaguarda.sync.emulator.values import Formula, from_extended_value
 
 Handler = Callable[[Spreadsheet, dict], dict]
@@ -166,6 +166,8 @@ def update_sheet_properties(spreadsheet: Spreadsheet, request: dict) -> dict:
     if extra > 0:
         spreadsheet.check_cells(extra)
     sheet.resize(rows, columns)
+    if changed.get("title") != sheet.title:
+        rename_in_formulas(spreadsheet, sheet.title, changed["title"])
     sheet.properties.clear()
     sheet.properties.update(changed)
     spreadsheet.sheets.remove(sheet)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from retaguarda.sync.emulator.a1 import column_index, column_letter
+from retaguarda.sync.emulator.a1 import column_index, column_letter, quote_title
 from retaguarda.sync.emulator.book import Sheet, Spreadsheet
 from retaguarda.sync.emulator.values import Formula
 
@@ -163,3 +163,28 @@ def endpoint(match: re.Match[str], number: int, rows: bool) -> str:
     else:
         letters = column_letter(number - 1)
     return f"{dollar_column}{letters}{dollar_row}{digits}"
+
+
+def rename_in_formulas(spreadsheet: Spreadsheet, old: str, new: str) -> None:
+    """A renamed sheet's references follow the new name in every formula (`'Old'!A1` →
+    `New!A1`), as Google rewrites them."""
+    prefix = quote_title(new) + "!"
+
+    def rename(match: re.Match[str]) -> str:
+        found = match.group(1)
+        if not found:
+            return match.group(0)
+        named = found[:-1]
+        named = named[1:-1].replace("''", "'") if named.startswith("'") else named
+        return prefix + match.group(2) if named.upper() == old.upper() else match.group(0)
+
+    for sheet in spreadsheet.sheets:
+        if not sheet.has_formulas:
+            continue
+        for line in sheet.rows:
+            for index, value in enumerate(line):
+                if isinstance(value, Formula):
+                    parts = STRING.split(str(value))
+                    for part in range(0, len(parts), 2):
+                        parts[part] = REFERENCE.sub(rename, parts[part])
+                    line[index] = Formula("".join(parts))

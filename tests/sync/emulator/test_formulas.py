@@ -127,3 +127,11 @@ def test_references_follow_inserted_and_deleted_rows(
     sheet.delete_rows(5)  # the 3.5
     assert sheet.get("C1:D1", value_render_option="FORMULA") == [["=SUM(A2:A4)", "=#REF!*2"]]
     assert sheet.get("C1:D1") == [["7", "#REF!"]]
+
+
+def test_references_follow_a_renamed_sheet(gc: gspread.Client, emulator: EmulatorState) -> None:
+    sheet = sheet_with_numbers(gc, emulator)
+    sheet.update([["='Sheet 2'!A1+1"]], "C1", value_input_option="USER_ENTERED")
+    sheet.spreadsheet.worksheet("Sheet 2").update_title("Resumo")
+    assert sheet.get("C1", value_render_option="FORMULA") == [["=Resumo!A1+1"]]
+    assert sheet.get("C1", value_render_option="UNFORMATTED_VALUE") == [[11]]
