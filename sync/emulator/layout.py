@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from retaguarda.sync.emulator.batch import grid_box, handles, sheet_of
 from retaguarda.sync.emulator.book import Box, Sheet, Spreadsheet, grid_range_out
+from retaguarda.sync.emulator.compute import Calculator
 from retaguarda.sync.emulator.errors import InvalidRequest
 from retaguarda.sync.emulator.reading import shown_text
+from retaguarda.sync.emulator.shifting import offset_formula
+from retaguarda.sync.emulator.values import Formula
 
 MERGE_TYPES = ("MERGE_ALL", "MERGE_COLUMNS", "MERGE_ROWS")
 CHARACTER_PIXELS = 7  # Arial 10, the default font: about 7 pixels a character
@@ -250,9 +253,17 @@ def auto_resize_dimensions(spreadsheet: Spreadsheet, request: dict) -> dict:
 
 
 def paste(
-    spreadsheet: Spreadsheet, source: tuple[Sheet, Box], target: tuple[Sheet, int, int], kind: str
+    spreadsheet: Spreadsheet,
+    source: tuple[Sheet, Box],
+    target: tuple[Sheet, int, int],
+    kind: str,
+    *,
+    shift: bool = True,
 ) -> None:
-    """Values and/or formats of the source block written from the target's top-left cell."""
+    """Values and/or formats of the source block written from the target's top-left cell.
+
+    A copied formula's relative references move with it (`shift`); a cut one's stay, as in
+    Google; PASTE_VALUES pastes what formulas compute."""
     sheet, box = source
     to_sheet, top, left = target
     height, width = box.end_row - box.start_row, box.end_column - box.start_column
@@ -267,6 +278,18 @@ def paste(
         for r in range(box.start_row, box.end_row)
         for c in range(box.start_column, box.end_column)
     }
+    if kind == "PASTE_VALUES" and sheet.has_formulas:  # what the formulas show, not them
+        calculator = Calculator(spreadsheet)
+        values = [
+            [calculator.value(sheet, r, c) for c in range(box.start_column, box.end_column)]
+            for r in range(box.start_row, box.end_row)
+        ]
+    elif kind == "PASTE_NORMAL" and shift and sheet.has_formulas:
+        down, right = top - box.start_row, left - box.start_column
+        values = [
+            [Formula(offset_formula(v, down, right)) if isinstance(v, Formula) else v for v in row]
+            for row in values
+        ]
     if kind in ("PASTE_NORMAL", "PASTE_VALUES"):
         to_sheet.write(top, left, [["" if v is None else v for v in row] for row in values])
         to_sheet.has_formulas = to_sheet.has_formulas or sheet.has_formulas
@@ -280,10 +303,18 @@ def paste(
 
 @handles("copyPaste")
 def copy_paste(spreadsheet: Spreadsheet, request: dict) -> dict:
+    """The source repeated over the destination as many whole times as fit (at least once)."""
     source = grid_box(spreadsheet, request.get("source") or {})
     to_sheet, to_box = grid_box(spreadsheet, request.get("destination") or {})
     kind = request.get("pasteType") or "PASTE_NORMAL"
-    paste(spreadsheet, source, (to_sheet, to_box.start_row, to_box.start_column), kind)
+    height = source[1].end_row - source[1].start_row
+    width = source[1].end_column - source[1].start_column
+    down = max(1, (to_box.end_row - to_box.start_row) // max(height, 1))
+    across = max(1, (to_box.end_column - to_box.start_column) // max(width, 1))
+    for row in range(down):
+        for column in range(across):
+            top, left = to_box.start_row + row * height, to_box.start_column + column * width
+            paste(spreadsheet, source, (to_sheet, top, left), kind)
     return {}
 
 
@@ -299,5 +330,5 @@ def cut_paste(spreadsheet: Spreadsheet, request: dict) -> dict:
         for column in range(box.start_column, box.end_column):
             sheet.formats.pop((row, column), None)
     target = (to_sheet, where.get("rowIndex", 0), where.get("columnIndex", 0))
-    paste(spreadsheet, (snapshot, box), target, kind)
+    paste(spreadsheet, (snapshot, box), target, kind, shift=False)
     return {}

@@ -188,3 +188,35 @@ def rename_in_formulas(spreadsheet: Spreadsheet, old: str, new: str) -> None:
                     for part in range(0, len(parts), 2):
                         parts[part] = REFERENCE.sub(rename, parts[part])
                     line[index] = Formula("".join(parts))
+
+
+def offset_formula(text: str, rows: int, columns: int) -> str:
+    """A formula copied `rows` down and `columns` right: its relative references move with it
+    (`=A1*2` pasted one row down is `=A2*2`), `$` parts stay; one pushed off the grid is
+    `#REF!`."""
+
+    def offset(match: re.Match[str]) -> str:
+        prefix, cells = match.group(1) or "", match.group(2)
+        moved_ends = []
+        for part in cells.split(":"):
+            found = ENDPOINT.match(part)
+            if found is None:
+                return match.group(0)
+            dollar_column, letters, dollar_row, digits = found.groups()
+            if letters and not dollar_column:
+                index = column_index(letters) + columns
+                if index < 0:
+                    return prefix + "#REF!"
+                letters = column_letter(index)
+            if digits and not dollar_row:
+                number = int(digits) + rows
+                if number < 1:
+                    return prefix + "#REF!"
+                digits = str(number)
+            moved_ends.append(f"{dollar_column}{letters}{dollar_row}{digits}")
+        return prefix + ":".join(moved_ends)
+
+    parts = STRING.split(text)
+    for index in range(0, len(parts), 2):
+        parts[index] = REFERENCE.sub(offset, parts[index])
+    return "".join(parts)

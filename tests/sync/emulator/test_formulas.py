@@ -135,3 +135,19 @@ def test_references_follow_a_renamed_sheet(gc: gspread.Client, emulator: Emulato
     sheet.spreadsheet.worksheet("Sheet 2").update_title("Resumo")
     assert sheet.get("C1", value_render_option="FORMULA") == [["=Resumo!A1+1"]]
     assert sheet.get("C1", value_render_option="UNFORMATTED_VALUE") == [[11]]
+
+
+def test_a_copied_formula_moves_its_relative_references(
+    gc: gspread.Client, emulator: EmulatorState
+) -> None:
+    sheet = sheet_with_numbers(gc, emulator)  # Valor, 1, 2, 3.5 in A1:A4
+    sheet.update([["=A2*$A$2"]], "B2", value_input_option="USER_ENTERED")
+    sheet.copy_range("B2", "B3:B4")
+    assert sheet.get("B2:B4", value_render_option="FORMULA") == [
+        ["=A2*$A$2"],
+        ["=A3*$A$2"],
+        ["=A4*$A$2"],
+    ]
+    assert sheet.get("B2:B4", value_render_option="UNFORMATTED_VALUE") == [[1], [2], [3.5]]
+    sheet.cut_range("B4", "C1")
+    assert sheet.get("C1", value_render_option="FORMULA") == [["=A4*$A$2"]]
