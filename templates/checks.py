@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from retaguarda.templates.model import SCALE, Column, Kind
 from retaguarda.validators import rules
+from retaguarda.validators.identifiers import FAMILIES
 from retaguarda.validators.issues import Issue, issues_from_mask, make_issue
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ class TableCheck(Protocol):
 class Required:
     """An empty cell in a column that must be filled."""
 
-    codes: ClassVar[tuple[str, ...]] = ("required",)
+    codes: ClassVar[tuple[str, ...]] = ("cell.required",)
 
     def run(self, table: Table, key: str, context: Context) -> list[Issue]:
         return rules.required(table, key)
@@ -79,7 +80,10 @@ class Identifier:
     format (`kind` is a key of `validators.rules.IDENTIFIER_CHECKS`)."""
 
     kind: str
-    codes: ClassVar[tuple[str, ...]] = tuple(rules.IDENTIFIER_CHECKS)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return FAMILIES[self.kind].every_code()
 
     def run(self, table: Table, key: str, context: Context) -> list[Issue]:
         return rules.identifier(table, key, self.kind)
@@ -138,7 +142,7 @@ class Duplicates:
     points at the first key's cell)."""
 
     keys: tuple[str, ...]
-    codes: ClassVar[tuple[str, ...]] = ("duplicate",)
+    codes: ClassVar[tuple[str, ...]] = ("row.duplicate",)
 
     def run(self, table: Table, context: Context) -> list[Issue]:
         if not table.has(self.keys[0]):
@@ -158,7 +162,11 @@ class Accounts:
     code: str = "codigo"
     postable: str = "aceita_lancamento"
     postable_values: tuple[tuple[str, bool], ...] = (("Sim", True), ("Não", False))
-    codes: ClassVar[tuple[str, ...]] = ("account.unknown", "account.no_chart")
+    codes: ClassVar[tuple[str, ...]] = (
+        "account.unknown",
+        "account.not_postable",
+        "account.no_chart",
+    )
 
     def run(self, table: Table, context: Context) -> list[Issue]:
         keys = [

@@ -71,20 +71,20 @@ def _plant_matriz(sheets: dict[str, Sheet], rng: random.Random) -> list[Plant]:
     p: list[Plant] = []
     _set(sheets, p, "lancamentos", 10, "valor", "1.234,5O", "number.invalid")  # letter O
     _set(sheets, p, "lancamentos", 20, "conta_debito", "1.1.99", "account.unknown")
-    _set(sheets, p, "lancamentos", 30, "conta_credito", "1.1", "account.unknown")  # synthetic
+    _set(sheets, p, "lancamentos", 30, "conta_credito", "1.1", "account.not_postable")
     lc = sheets["lancamentos"]
     row = lc.rows[40]
     row[lc.index("conta_credito")] = row[lc.index("conta_debito")]
     p.append(Plant("lancamentos", 40, "conta_credito", "ledger.same_account"))
     _set(sheets, p, "lancamentos", 50, "data", "31/02/2026", "date.invalid")
-    _set(sheets, p, "lancamentos", 60, "historico", None, "required")
+    _set(sheets, p, "lancamentos", 60, "historico", None, "cell.required")
     _set(sheets, p, "lancamentos", 70, "data", date(2062, 3, 15), "date.future")  # 2026 typo
     _set(sheets, p, "lancamentos", 80, "data", date(2025, 12, 19), "date.closed_period")
     _set(sheets, p, "lancamentos", 90, "cpf_cnpj", "12.345.678/0001-00", "cpf_cnpj.check_digit")
     # the same invoice posted twice
     first = lc.rows[100]
     lc.rows[101] = list(first)
-    p.append(Plant("lancamentos", 101, "documento", "duplicate"))
+    p.append(Plant("lancamentos", 101, "documento", "row.duplicate"))
     _overpay(sheets, p, "contas_a_pagar", 5, Decimal("100.00"), "payable.overpaid")
     _set(
         sheets,
@@ -146,7 +146,7 @@ def _plant_rio(sheets: dict[str, Sheet], rng: random.Random) -> list[Plant]:
         _open_bill(sheets, "contas_a_pagar", 12),
         "emissao",
         None,
-        "required",
+        "cell.required",
     )
     _set(
         sheets,

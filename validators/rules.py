@@ -17,25 +17,25 @@ from retaguarda.validators import identifiers
 from retaguarda.validators.fields import format_brl, format_date_br, format_decimal_br
 from retaguarda.validators.issues import Issue, Located, issues_from_mask
 
-#: identifier check and issue code for each identifier kind (by the kind's value).
+#: identifier check and family code for each identifier kind (by the kind's value).
 IDENTIFIER_CHECKS = {
-    "cpf": (identifiers.check_cpf, "cpf.invalid"),
-    "cnpj": (identifiers.check_cnpj, "cnpj.invalid"),
-    "cpf_cnpj": (identifiers.check_cpf_cnpj, "cpf_cnpj.invalid"),
-    "pis": (identifiers.check_pis, "pis.invalid"),
-    "cep": (identifiers.check_cep, "cep.invalid"),
-    "ncm": (identifiers.check_ncm, "ncm.invalid"),
-    "pix": (identifiers.check_pix, "pix.invalid"),
-    "bank": (identifiers.check_bank, "bank.invalid"),
-    "agency": (identifiers.check_agency, "agency.invalid"),
-    "bank_account": (identifiers.check_bank_account, "bank_account.invalid"),
+    "cpf": (identifiers.check_cpf, identifiers.FAMILIES["cpf"].code),
+    "cnpj": (identifiers.check_cnpj, identifiers.FAMILIES["cnpj"].code),
+    "cpf_cnpj": (identifiers.check_cpf_cnpj, identifiers.FAMILIES["cpf_cnpj"].code),
+    "pis": (identifiers.check_pis, identifiers.FAMILIES["pis"].code),
+    "cep": (identifiers.check_cep, identifiers.FAMILIES["cep"].code),
+    "ncm": (identifiers.check_ncm, identifiers.FAMILIES["ncm"].code),
+    "pix": (identifiers.check_pix, identifiers.FAMILIES["pix"].code),
+    "bank": (identifiers.check_bank, identifiers.FAMILIES["bank"].code),
+    "agency": (identifiers.check_agency, identifiers.FAMILIES["agency"].code),
+    "bank_account": (identifiers.check_bank_account, identifiers.FAMILIES["bank_account"].code),
 }
 
 
 def required(table: Located, key: str) -> list[Issue]:
     """Empty cells of a required column (cells that failed to parse are reported as such)."""
     empty = table.raw[key].isna().to_numpy()
-    return issues_from_mask("required", table, key, empty)
+    return issues_from_mask("cell.required", table, key, empty)
 
 
 def identifier(table: Located, key: str, kind: str) -> list[Issue]:
@@ -135,7 +135,7 @@ def duplicates(table: Located, keys: Sequence[str]) -> list[Issue]:
     first_row[where] = table.rows[where][first_of_row]
     headers = ", ".join(table.header(k) for k in keys)
     return issues_from_mask(
-        "duplicate", table, keys[0], mask, params={"first_row": first_row, "key": headers}
+        "row.duplicate", table, keys[0], mask, params={"first_row": first_row, "key": headers}
     )
 
 
@@ -170,26 +170,8 @@ def accounts(
         present = values.notna().to_numpy()
         unknown = present & ~values.isin(known).to_numpy()
         closed = present & values.isin(synthetic).to_numpy()
-        issues += issues_from_mask(
-            "account.unknown",
-            table,
-            key,
-            unknown,
-            params={
-                "reason": "não existe no Plano de contas",
-                "reason_en": "is not in the chart of accounts",
-            },
-        )
-        issues += issues_from_mask(
-            "account.unknown",
-            table,
-            key,
-            closed,
-            params={
-                "reason": "é sintética (não aceita lançamento)",
-                "reason_en": "is a summary account (does not accept postings)",
-            },
-        )
+        issues += issues_from_mask("account.unknown", table, key, unknown)
+        issues += issues_from_mask("account.not_postable", table, key, closed)
     return issues
 
 

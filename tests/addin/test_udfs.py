@@ -197,7 +197,7 @@ def test_validar_spills_cell_code_and_message():
     assert spilled[0] == ["Célula", "Código", "Problema"]
     found = {(cell, code) for cell, code, _ in spilled[1:]}
     assert ("A3", "date.invalid") in found
-    assert ("F4", "required") in found
+    assert ("F4", "cell.required") in found
     assert all(len(row) == 3 for row in spilled)
     message = next(m for cell, code, m in spilled if cell == "A3")
     assert "31/02/2026" in message

@@ -203,7 +203,10 @@ def test_a_chart_in_another_file_checks_the_ledger_accounts(runner, tmp_path):
     result = runner.invoke(main, args)
     assert result.exit_code == 1, result.output
     found = [(i["file"], i["cell"], i["code"]) for i in json.loads(result.stdout)["issues"]]
-    assert found == [(str(ledger), "D3", "account.unknown"), (str(ledger), "E4", "account.unknown")]
+    assert found == [
+        (str(ledger), "D3", "account.unknown"),
+        (str(ledger), "E4", "account.not_postable"),
+    ]
     # alone, the ledger cannot be checked against a chart, and says so
     alone = runner.invoke(main, ["validate", str(ledger), "--format", "json"])
     assert [i["code"] for i in json.loads(alone.stdout)["issues"]] == ["account.no_chart"]

@@ -301,8 +301,8 @@ def test_a_formula_without_a_value_is_reported_as_such_not_as_a_blank_cell(tmp_p
     (table,) = read_tables(read_workbook(ledger_book(tmp_path, "formulas.xlsx")))
     found = {(i.code, i.cell) for i in validate_tables([table])}
     assert ("cell.formula_uncached", "F3") in found
-    assert ("required", "F3") not in found
-    assert ("required", "F4") in found  # a truly empty cell is still one
+    assert ("cell.required", "F3") not in found
+    assert ("cell.required", "F4") in found  # a truly empty cell is still one
     (warning,) = [i for i in table.issues if i.code == "cell.formula_uncached"]
     assert warning.severity == "warning"
     assert warning.value == "=F2*2"

@@ -47,7 +47,7 @@ def test_arrow_text_columns_are_read_with_true_positions():
     # R$ 1.234,56 and 10,50 in cents, read from the text as typed
     assert table.data["valor"].tolist()[:2] == [123456, 1050]
     assert table.data["data"].tolist()[0].date() == date(2026, 3, 5)
-    assert found(table) == [("F4", "cpf_cnpj.check_digit"), ("E6", "required")]
+    assert found(table) == [("F4", "cpf_cnpj.check_digit"), ("E6", "cell.required")]
 
 
 def test_columns_and_rows_of_the_same_sheet_give_the_same_findings():
@@ -64,7 +64,7 @@ def test_columns_and_rows_of_the_same_sheet_give_the_same_findings():
 def test_a_table_from_column_c_keeps_its_letters():
     table = read_table_columns(arrow_columns(ROWS), sheet="Lançamentos", first_col=3)
     assert table is not None
-    assert found(table) == [("H4", "cpf_cnpj.check_digit"), ("G6", "required")]
+    assert found(table) == [("H4", "cpf_cnpj.check_digit"), ("G6", "cell.required")]
 
 
 def test_a_null_is_an_empty_cell():
@@ -74,7 +74,7 @@ def test_a_null_is_an_empty_cell():
     columns[4] = pa.array(values, pa.string())
     table = read_table_columns(columns, sheet="Lançamentos")
     assert table is not None
-    assert ("E3", "required") in found(table)
+    assert ("E3", "cell.required") in found(table)
 
 
 def test_object_columns_beside_arrow_text():
@@ -91,7 +91,7 @@ def test_object_columns_beside_arrow_text():
     assert table.data["valor"].tolist()[:2] == [123456, 1050]
     assert table.raw["valor"].tolist()[0] == "R$ 1.234,56"  # as the sheet shows the number
     assert table.data["data"].tolist()[1].date() == date(2026, 3, 6)
-    assert found(table) == [("F4", "cpf_cnpj.check_digit"), ("E6", "required")]
+    assert found(table) == [("F4", "cpf_cnpj.check_digit"), ("E6", "cell.required")]
 
 
 def test_ragged_rows_are_read_as_if_padded_with_empty_cells():
@@ -102,7 +102,7 @@ def test_ragged_rows_are_read_as_if_padded_with_empty_cells():
     table = read_table(ragged, sheet="Lançamentos")
     assert table is not None
     assert table.rows.tolist() == [3, 4, 6]
-    assert found(table) == [("F4", "cpf_cnpj.check_digit"), ("E6", "required")]
+    assert found(table) == [("F4", "cpf_cnpj.check_digit"), ("E6", "cell.required")]
 
 
 def test_row_ids_in_a_text_column_are_trimmed_and_empty_ones_are_none():
@@ -121,7 +121,7 @@ def test_a_wide_sheet_is_read_like_a_narrow_one():
     table = read_table(wide, sheet="Lançamentos")
     assert table is not None
     assert table.rows.tolist() == [3, 4, 6]
-    assert found(table) == [("F4", "cpf_cnpj.check_digit"), ("E6", "required")]
+    assert found(table) == [("F4", "cpf_cnpj.check_digit"), ("E6", "cell.required")]
 
 
 def test_a_csv_is_read_into_tables_from_its_columns(tmp_path):
@@ -135,5 +135,5 @@ def test_a_csv_is_read_into_tables_from_its_columns(tmp_path):
     assert sheet.columns is not None  # read by pyarrow, not by the csv module
     (table,) = read_tables(workbook)
     assert table.rows.tolist() == [3, 4, 6]
-    assert found(table) == [("F4", "cpf_cnpj.check_digit"), ("E6", "required")]
+    assert found(table) == [("F4", "cpf_cnpj.check_digit"), ("E6", "cell.required")]
     assert sheet._rows is None  # ColumnSheet makes its rows only when asked

@@ -45,7 +45,7 @@ def test_the_plants_cover_every_kind_of_cell_finding(samples):
     manifest = json.loads((samples / "planted.json").read_text(encoding="utf-8"))
     codes = {p["code"] for p in manifest["planted"]}
     assert codes >= {
-        "required",
+        "cell.required",
         "date.invalid",
         "date.ambiguous",
         "date.future",
@@ -62,8 +62,9 @@ def test_the_plants_cover_every_kind_of_cell_finding(samples):
         "pix.email",
         "bank.length",
         "account.unknown",
+        "account.not_postable",
         "ledger.same_account",
-        "duplicate",
+        "row.duplicate",
         "payable.overpaid",
         "receivable.overpaid",
         "stock.negative",

@@ -59,16 +59,16 @@ def test_ledger_rules_point_at_the_offending_cell(chart):
         ledger_row(Data="31/02/2026", Documento="NF-11"),  # row 12
     )
     assert found(chart, ledger) == [
-        ("Lançamentos", "B3", "duplicate"),
+        ("Lançamentos", "B3", "row.duplicate"),
         ("Lançamentos", "D3", "account.unknown"),
-        ("Lançamentos", "B4", "duplicate"),
-        ("Lançamentos", "E4", "account.unknown"),
-        ("Lançamentos", "B5", "duplicate"),
+        ("Lançamentos", "B4", "row.duplicate"),
+        ("Lançamentos", "E4", "account.not_postable"),
+        ("Lançamentos", "B5", "row.duplicate"),
         ("Lançamentos", "E5", "ledger.same_account"),
         ("Lançamentos", "F6", "number.negative"),
         ("Lançamentos", "A7", "date.closed_period"),
         ("Lançamentos", "A8", "date.future"),
-        ("Lançamentos", "C9", "required"),
+        ("Lançamentos", "C9", "cell.required"),
         ("Lançamentos", "H10", "cpf_cnpj.check_digit"),
         ("Lançamentos", "F11", "number.invalid"),
         ("Lançamentos", "A12", "date.invalid"),
@@ -87,7 +87,7 @@ def test_messages_are_portuguese_first_and_carry_the_value(chart):
 
 def test_duplicate_points_at_the_first_row(chart):
     ledger = table_of("lancamentos", ledger_row(), ledger_row(), ledger_row())
-    issues = [i for i in validate_tables([chart, ledger], OPTIONS) if i.code == "duplicate"]
+    issues = [i for i in validate_tables([chart, ledger], OPTIONS) if i.code == "row.duplicate"]
     assert [i.cell for i in issues] == ["B3", "B4"]
     assert all("linha 2" in i.message for i in issues)
 
@@ -273,7 +273,7 @@ def test_a_new_template_with_a_new_check_runs_in_the_same_engine():
     issues = validate_tables([table], OPTIONS)
     assert [(i.cell, i.code, str(i.severity)) for i in issues] == [
         ("C3", "expense.over_limit", "warning"),
-        ("B4", "duplicate", "warning"),
+        ("B4", "row.duplicate", "warning"),
         ("A5", "date.future", "error"),
         ("C5", "number.negative", "error"),
     ]

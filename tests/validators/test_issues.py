@@ -56,7 +56,7 @@ def test_a_mask_may_be_a_pandas_series_and_is_read_by_position():
 
 def test_nothing_flagged_means_no_issue():
     table = sheet_of(["1", "2"], [2, 3])
-    assert issues_from_mask("required", table, "valor", np.zeros(2, dtype=bool)) == []
+    assert issues_from_mask("cell.required", table, "valor", np.zeros(2, dtype=bool)) == []
 
 
 def test_messages_in_portuguese_then_english():
@@ -68,8 +68,8 @@ def test_messages_in_portuguese_then_english():
 
 def test_severity_follows_the_code_as_docs_pendencias_lists_it():
     table = sheet_of([None], [2])
-    (error,) = issues_from_mask("required", table, "valor", np.array([True]))
-    (warning,) = issues_from_mask("duplicate", table, "valor", np.array([True]))
+    (error,) = issues_from_mask("cell.required", table, "valor", np.array([True]))
+    (warning,) = issues_from_mask("row.duplicate", table, "valor", np.array([True]))
     assert (error.severity, error.to_dict()["severity"]) == (Severity.ERROR, "error")
     assert (warning.severity, warning.to_dict()["severity"]) == (Severity.WARNING, "warning")
 
@@ -113,15 +113,16 @@ def test_a_sheet_name_with_braces_is_shown_as_named():
 
 
 def test_extra_fields_are_data_too():
-    issue = make_issue("account.unknown", sheet="L", column="Conta", value="9.9", reason="{x}")
-    assert issue.message == "Conta: a conta “9.9” {x}."
+    issue = make_issue("payable.overpaid", sheet="L", column="Pago", value="{y}", due="{x}")
+    assert "{x}" in issue.message
+    assert "{y}" in issue.message
 
 
 def test_per_row_fields_are_taken_from_the_flagged_rows_only():
     table = sheet_of(["NF 1", "NF 1", "NF 2", "NF 1"], [2, 3, 4, 5], header="Documento")
     first_row = np.array([0, 2, 0, 2])  # the earlier row each one repeats
     found = issues_from_mask(
-        "duplicate",
+        "row.duplicate",
         table,
         "valor",
         np.array([False, True, False, True]),

@@ -35,7 +35,7 @@ def test_no_issue_is_valid():
 def test_warnings_alone_do_not_make_it_invalid():
     """The README: exit code 0 without errors; warnings do not count."""
     report = report_of(
-        issue("duplicate", "matriz.xlsx", "Lançamentos", "F3"),
+        issue("row.duplicate", "matriz.xlsx", "Lançamentos", "F3"),
         issue("date.ambiguous", "matriz.xlsx", "Lançamentos", "A4"),
     )
     assert report.valid
@@ -45,7 +45,7 @@ def test_warnings_alone_do_not_make_it_invalid():
 
 def test_one_error_among_warnings_makes_it_invalid():
     report = report_of(
-        issue("duplicate", "matriz.xlsx", "Lançamentos", "F3"),
+        issue("row.duplicate", "matriz.xlsx", "Lançamentos", "F3"),
         issue("number.invalid", "filial.xlsx", "Lançamentos", "F9"),
     )
     assert not report.valid
@@ -55,17 +55,18 @@ def test_one_error_among_warnings_makes_it_invalid():
 
 def test_the_summary_counts_what_was_found_and_read():
     report = report_of(
-        issue("required", "matriz.xlsx", "Lançamentos", "A2"),
-        issue("required", "matriz.xlsx", "Extrato bancário", "A5"),
-        issue("duplicate", "matriz.xlsx", "Lançamentos", "F3"),
+        issue("cell.required", "matriz.xlsx", "Lançamentos", "A2"),
+        issue("cell.required", "matriz.xlsx", "Extrato bancário", "A5"),
+        issue("row.duplicate", "matriz.xlsx", "Lançamentos", "F3"),
         issue("number.invalid", "filial.xlsx", "Lançamentos", "F9"),
     )
     summary = report.summary()
     assert summary["valid"] is False
     assert (summary["errors"], summary["warnings"]) == (3, 1)
     assert summary["rows"] == 120 + 30 + 7
-    assert summary["by_code"] == {"duplicate": 1, "number.invalid": 1, "required": 2}
-    assert list(summary["by_code"]) == ["duplicate", "number.invalid", "required"]  # sorted
+    assert summary["by_code"] == {"row.duplicate": 1, "number.invalid": 1, "cell.required": 2}
+    # sorted by code
+    assert list(summary["by_code"]) == ["cell.required", "number.invalid", "row.duplicate"]
     assert summary["sheets"] == [
         {"file": "matriz.xlsx", "sheet": "Lançamentos", "template": "lancamentos", "rows": 120},
         {"file": "matriz.xlsx", "sheet": "Extrato bancário", "template": "extrato", "rows": 30},
@@ -106,7 +107,7 @@ def test_issues_read_back_from_the_json_count_as_what_they_are():
     """An integration that reloads the JSON gets severities as text: an error stays an error."""
     sent = report_of(
         issue("number.invalid", "filial.xlsx", "Lançamentos", "F9"),
-        issue("duplicate", "matriz.xlsx", "Lançamentos", "F3"),
+        issue("row.duplicate", "matriz.xlsx", "Lançamentos", "F3"),
     )
     data = json.loads(json.dumps(sent.to_dict(), ensure_ascii=False))
     again = Report(files=data["files"], issues=[Issue(**i) for i in data["issues"]])
@@ -117,10 +118,10 @@ def test_issues_read_back_from_the_json_count_as_what_they_are():
 def test_issues_are_grouped_by_file_and_sheet_in_reading_order():
     """Two files may both have a "Lançamentos" sheet: they are two groups."""
     report = report_of(
-        issue("required", "matriz.xlsx", "Lançamentos", "A2"),
-        issue("required", "filial.xlsx", "Lançamentos", "A7"),
-        issue("required", "matriz.xlsx", "Extrato bancário", "A5"),
-        issue("duplicate", "matriz.xlsx", "Lançamentos", "F3"),
+        issue("cell.required", "matriz.xlsx", "Lançamentos", "A2"),
+        issue("cell.required", "filial.xlsx", "Lançamentos", "A7"),
+        issue("cell.required", "matriz.xlsx", "Extrato bancário", "A5"),
+        issue("row.duplicate", "matriz.xlsx", "Lançamentos", "F3"),
     )
     groups = report.by_sheet()
     assert list(groups) == [

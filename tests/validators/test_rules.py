@@ -28,7 +28,11 @@ def test_required_flags_the_empty_cells_only():
         ["05/03/2026", "4", "  ", "1.1.01", "3.1.01", "10,00"],
     )
     issues = rules.required(table, "historico")
-    assert found(issues) == [("C3", "required"), ("C4", "required"), ("C5", "required")]
+    assert found(issues) == [
+        ("C3", "cell.required"),
+        ("C4", "cell.required"),
+        ("C5", "cell.required"),
+    ]
     assert issues[0].message == "Histórico: campo obrigatório está vazio."
 
 
@@ -132,7 +136,7 @@ def test_duplicates_point_at_the_first_row():
         ["08/03/2026", "NF 10", "e", "1.1.01", "3.1.01", "100,00"],
     )
     issues = rules.duplicates(table, ["documento", "valor"])
-    assert found(issues) == [("B4", "duplicate"), ("B6", "duplicate")]
+    assert found(issues) == [("B4", "row.duplicate"), ("B6", "row.duplicate")]
     assert (
         issues[0].message
         == "Documento: lançamento repetido; igual ao da linha 2 (Documento, Valor)."
@@ -212,7 +216,7 @@ def test_accounts_not_in_the_chart_or_not_accepting_postings():
         ["05/03/2026", "4", "d", "", "3.1.01", "1"],
     )
     issues = rules.accounts(table, ["conta_debito", "conta_credito"], codes, postable)
-    assert found(issues) == [("D3", "account.unknown"), ("E4", "account.unknown")]
+    assert found(issues) == [("D3", "account.unknown"), ("E4", "account.not_postable")]
     assert issues[0].message == "Conta débito: a conta “9.9.99” não existe no Plano de contas."
     assert issues[1].message == ("Conta crédito: a conta “1” é sintética (não aceita lançamento).")
     assert issues[1].message_en == (
