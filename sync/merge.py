@@ -266,20 +266,18 @@ def _raw_columns(table: SheetTable) -> dict[str, list[str | None]]:
     }
 
 
+#: what a quarantined row keeps of each of its findings (its sheet and row are the row's own)
+HELD_ISSUE_FIELDS = (
+    "code",
+    "severity",
+    "cell",
+    "column",
+    "value",
+    "message",
+    "message_en",
+    "suggestion",
+)
+
+
 def _issues_json(issues: Sequence[Issue]) -> str:
-    return json.dumps(
-        [
-            {
-                "code": issue.code,
-                "severity": str(issue.severity),
-                "cell": issue.cell,
-                "column": issue.column,
-                "value": issue.value,
-                "message": issue.message,
-                "message_en": issue.message_en,
-                "suggestion": issue.suggestion,
-            }
-            for issue in issues
-        ],
-        ensure_ascii=False,
-    )
+    return json.dumps([i.to_dict(HELD_ISSUE_FIELDS) for i in issues], ensure_ascii=False)
