@@ -20,8 +20,8 @@ column groups, automatic column widths and copy/cut-paste are layout.py's.
 
 Where it differs from Google, knowingly: the formula engine is Excel's dialect (Google-only
 functions such as ARRAYFORMULA or QUERY answer `#NAME?`; an array result shows its first value
-only); protected ranges never refuse a write (the emulator's one service account owns every
-spreadsheet); inserted or deleted rows and columns move ranges (named, protected, merges,
+only); a protected range refuses only values and cell writes (not row, column or sheet
+changes), and only on a spreadsheet given another owner (`set_owner`); inserted or deleted rows and columns move ranges (named, protected, merges,
 filter, groups) and formula references, and so do a renamed sheet and a copied formula, but
 other formulas do not follow cells moved by cutPaste; a filter's criteria are kept but hide no
 row; automatic widths count characters (about 7 pixels each); Drive exports CSV/TSV only, has

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from retaguarda.sync.emulator.book import Box, Sheet, Spreadsheet, deep_copy
 from retaguarda.sync.emulator.errors import ApiError, InvalidRequest, invalid_argument
 from retaguarda.sync.emulator.fields import parse_mask
+from retaguarda.sync.emulator.protection import check_writable
 from retaguarda.sync.emulator.shifting import rename_in_formulas, shift_ranges
 from retaguarda.sync.emulator.values import Formula, from_extended_value
 
@@ -27,7 +28,7 @@ def handles(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def batch_update(spreadsheet: Spreadsheet, body: dict) -> dict:
+def batch_update(spreadsheet: Spreadsheet, body: dict, *, caller: str | None = None) -> dict:
     requests = body.get("requests")
     if not isinstance(requests, list) or not requests:
         raise invalid_argument("Must specify at least one request.")
@@ -45,6 +46,8 @@ def batch_update(spreadsheet: Spreadsheet, body: dict) -> dict:
                     f"'requests[{index}]': the emulator does not implement this request."
                 )
             try:
+                for sheet, box in touched(spreadsheet, kind, payload or {}):
+                    check_writable(spreadsheet, sheet, box, caller)
                 replies.append(handler(spreadsheet, payload or {}))
             except InvalidRequest as error:
                 raise invalid_argument(
@@ -58,6 +61,28 @@ def batch_update(spreadsheet: Spreadsheet, body: dict) -> dict:
     if body.get("includeSpreadsheetInResponse"):
         answer["updatedSpreadsheet"] = spreadsheet.metadata()
     return answer
+
+
+def touched(spreadsheet: Spreadsheet, kind: str, request: dict) -> list[tuple[Sheet, Box]]:
+    """The cells a request changes, for the protected-range check (values and layout only)."""
+    if kind == "updateCells" and "start" in request:
+        start, rows = request["start"], request.get("rows") or []
+        top, left = start.get("rowIndex", 0), start.get("columnIndex", 0)
+        width = max((len(r.get("values") or []) for r in rows), default=0)
+        sheet = sheet_of(spreadsheet, start.get("sheetId"))
+        return [(sheet, Box(top, top + len(rows), left, left + width))]
+    if kind in ("updateCells", "repeatCell", "sortRange", "mergeCells", "setDataValidation"):
+        return [grid_box(spreadsheet, request.get("range") or {})]
+    if kind == "copyPaste":
+        return [grid_box(spreadsheet, request.get("destination") or {})]
+    if kind == "cutPaste":
+        sheet, box = grid_box(spreadsheet, request.get("source") or {})
+        where = request.get("destination") or {}
+        top, left = where.get("rowIndex", 0), where.get("columnIndex", 0)
+        height, width = box.end_row - box.start_row, box.end_column - box.start_column
+        target = Box(top, top + height, left, left + width)
+        return [(sheet, box), (sheet_of(spreadsheet, where.get("sheetId")), target)]
+    return []
 
 
 def sheet_of(spreadsheet: Spreadsheet, sheet_id: object) -> Sheet:

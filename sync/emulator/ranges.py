@@ -5,9 +5,8 @@ Named ranges belong to the spreadsheet (`namedRanges`), protected ranges to a sh
 digits for a named range, an integer for a protected range). A named range also works wherever
 an A1 range does (values.get `'Sheet1'!Total`, values.update) and in formulas (book.py).
 
-The sync protects its id column with `warningOnly`, which never blocks a write. The emulator
-serves one service account, the spreadsheet's owner and so an editor of every range: its writes
-are never refused either, as Google never refuses the owner's.
+The sync protects its id column with `warningOnly`, which never blocks a write. Which writes a
+protected range refuses is protection.py's.
 """
 
 from __future__ import annotations

@@ -24,6 +24,12 @@ def open_spreadsheet(spreadsheet_id: str, method: str, *, write: bool) -> Spread
     return state().find(spreadsheet_id, write=write)
 
 
+def open_for_writing(spreadsheet_id: str, method: str) -> tuple[Spreadsheet, str]:
+    """The spreadsheet and who writes to it (protected ranges refuse some callers)."""
+    grant = authorize("sheets", "write", method)
+    return state().find(spreadsheet_id, write=True), grant.client_email
+
+
 @blueprint.get("/<spec>")
 def get_spreadsheet(spec: str) -> Response:
     with state().lock:
@@ -64,8 +70,8 @@ def post_spreadsheet(spec: str) -> Response:
     if verb != "batchUpdate":
         raise not_found()
     with state().lock:
-        spreadsheet = open_spreadsheet(spreadsheet_id, "spreadsheets.batchUpdate", write=True)
-        return json_response(batch.batch_update(spreadsheet, body_json()))
+        spreadsheet, caller = open_for_writing(spreadsheet_id, "spreadsheets.batchUpdate")
+        return json_response(batch.batch_update(spreadsheet, body_json(), caller=caller))
 
 
 @blueprint.get("/<spreadsheet_id>/values:batchGet")
@@ -83,9 +89,7 @@ def batch_get(spreadsheet_id: str) -> Response:
 @blueprint.post("/<spreadsheet_id>/values:batchUpdate")
 def batch_update_values(spreadsheet_id: str) -> Response:
     with state().lock:
-        spreadsheet = open_spreadsheet(
-            spreadsheet_id, "spreadsheets.values.batchUpdate", write=True
-        )
+        spreadsheet, caller = open_for_writing(spreadsheet_id, "spreadsheets.values.batchUpdate")
         body = body_json()
         option = writing.input_option(body.get("valueInputOption"))
         data = body.get("data") or []
@@ -106,6 +110,7 @@ def batch_update_values(spreadsheet_id: str) -> Response:
                     (body.get("responseValueRenderOption") or "FORMATTED_VALUE")
                     if body.get("includeValuesInResponse")
                     else None,
+                    caller=caller,
                 )
                 for item, values in zip(data, checked, strict=True)
             ]
@@ -129,9 +134,15 @@ def batch_update_values(spreadsheet_id: str) -> Response:
 @blueprint.post("/<spreadsheet_id>/values:batchClear")
 def batch_clear(spreadsheet_id: str) -> Response:
     with state().lock:
-        spreadsheet = open_spreadsheet(spreadsheet_id, "spreadsheets.values.batchClear", write=True)
+        spreadsheet, caller = open_for_writing(spreadsheet_id, "spreadsheets.values.batchClear")
         ranges = body_json().get("ranges") or []
-        cleared = [writing.clear(spreadsheet, text) for text in ranges]
+        snapshot = spreadsheet.snapshot() if len(ranges) > 1 else None
+        try:
+            cleared = [writing.clear(spreadsheet, text, caller=caller) for text in ranges]
+        except ApiError:
+            if snapshot is not None:
+                spreadsheet.restore(snapshot)
+            raise
         return json_response({"spreadsheetId": spreadsheet.id, "clearedRanges": cleared})
 
 
@@ -145,7 +156,7 @@ def get_values(spreadsheet_id: str, text: str) -> Response:
 @blueprint.put("/<spreadsheet_id>/values/<path:text>")
 def update_values(spreadsheet_id: str, text: str) -> Response:
     with state().lock:
-        spreadsheet = open_spreadsheet(spreadsheet_id, "spreadsheets.values.update", write=True)
+        spreadsheet, caller = open_for_writing(spreadsheet_id, "spreadsheets.values.update")
         body = body_json()
         values = writing.checked_values(body.get("values"), "data.values")
         option = writing.input_option(request.args.get("valueInputOption"))
@@ -156,6 +167,7 @@ def update_values(spreadsheet_id: str, text: str) -> Response:
             option,
             body.get("majorDimension") or "ROWS",
             included_render(),
+            caller=caller,
         )
         return json_response(answer)
 
@@ -166,9 +178,9 @@ def post_values(spreadsheet_id: str, text: str) -> Response:
     if verb not in ("append", "clear"):
         raise not_found()
     with state().lock:
-        spreadsheet = open_spreadsheet(spreadsheet_id, f"spreadsheets.values.{verb}", write=True)
+        spreadsheet, caller = open_for_writing(spreadsheet_id, f"spreadsheets.values.{verb}")
         if verb == "clear":
-            cleared = writing.clear(spreadsheet, text)
+            cleared = writing.clear(spreadsheet, text, caller=caller)
             return json_response({"spreadsheetId": spreadsheet.id, "clearedRange": cleared})
         body = body_json()
         answer = writing.append(
@@ -179,6 +191,7 @@ def post_values(spreadsheet_id: str, text: str) -> Response:
             request.args.get("insertDataOption"),
             body.get("majorDimension") or "ROWS",
             included_render(),
+            caller=caller,
         )
         return json_response(answer)
 

@@ -101,6 +101,12 @@ class EmulatorState:
             self.spreadsheets[copy.id] = copy
             return copy
 
+    def set_owner(self, spreadsheet_id: str, owner: str) -> None:
+        """Someone else's spreadsheet, shared with the service account as an editor: its
+        protected ranges then refuse the service account's writes unless it is their editor."""
+        with self.lock:
+            self.spreadsheet(spreadsheet_id).owner = owner
+
     def set_read_only(self, spreadsheet_id: str, read_only: bool = True) -> None:
         """Shared with the service account as a viewer: reads work, writes get 403."""
         with self.lock:

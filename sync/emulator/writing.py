@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from retaguarda.sync.emulator.a1 import format_range
-from retaguarda.sync.emulator.book import Sheet, Spreadsheet
+from retaguarda.sync.emulator.book import Box, Sheet, Spreadsheet
 from retaguarda.sync.emulator.errors import invalid_argument, invalid_field_value
+from retaguarda.sync.emulator.protection import check_writable
 from retaguarda.sync.emulator.reading import value_range
 from retaguarda.sync.emulator.shifting import shift_ranges
 from retaguarda.sync.emulator.values import Formula, normalize_number, parse_user_entered
@@ -89,6 +90,8 @@ def update(
     option: str,
     major: str = "ROWS",
     include_values: str | None = None,
+    *,
+    caller: str | None = None,
 ) -> dict:
     """values.update: write from the range's top-left corner, never past its explicit ends.
 
@@ -110,7 +113,9 @@ def update(
             f"Requested writing within range [{text}], but tried writing to column "
             f"[{column_letter(parsed.end_column)}]"
         )
-    return write_block(spreadsheet, sheet, start_row, start_column, rows, option, include_values)
+    return write_block(
+        spreadsheet, sheet, start_row, start_column, rows, option, include_values, caller=caller
+    )
 
 
 def write_block(
@@ -121,11 +126,15 @@ def write_block(
     rows: list[list],
     option: str,
     include_values: str | None = None,
+    *,
+    caller: str | None = None,
 ) -> dict:
     height, width = len(rows), max((len(r) for r in rows), default=0)
     answer: dict = {"spreadsheetId": spreadsheet.id}
     if not height or not width:
         return answer
+    box = Box(start_row, start_row + height, start_column, start_column + width)
+    check_writable(spreadsheet, sheet, box, caller)
     spreadsheet.grow(sheet, start_row + height, start_column + width)
     cells = stored_values(sheet, start_row, start_column, rows, option, spreadsheet.locale)
     sheet.write(start_row, start_column, cells)
@@ -155,6 +164,8 @@ def append(
     insert_option: str | None,
     major: str = "ROWS",
     include_values: str | None = None,
+    *,
+    caller: str | None = None,
 ) -> dict:
     """values.append: find the table in the range, write on the rows after it.
 
@@ -179,13 +190,17 @@ def append(
         start_row, start_column = bottom, left
     else:
         start_row, start_column = first_row, first_column
+    width = max((len(r) for r in rows), default=0)
+    if rows and width:  # refused before any row goes in
+        target = Box(start_row, start_row + len(rows), start_column, start_column + width)
+        check_writable(spreadsheet, sheet, target, caller)
     if insert_option == "INSERT_ROWS" and rows:
         spreadsheet.grow(sheet, start_row, 0)
         spreadsheet.check_cells(len(rows) * sheet.column_count)
         sheet.insert("ROWS", start_row, start_row + len(rows))
         shift_ranges(spreadsheet, sheet, "ROWS", start_row, len(rows))
     answer["updates"] = write_block(
-        spreadsheet, sheet, start_row, start_column, rows, option, include_values
+        spreadsheet, sheet, start_row, start_column, rows, option, include_values, caller=caller
     )
     return answer
 
@@ -223,9 +238,10 @@ def find_table(
     return top, bottom, left, right
 
 
-def clear(spreadsheet: Spreadsheet, text: str) -> str:
+def clear(spreadsheet: Spreadsheet, text: str, *, caller: str | None = None) -> str:
     """values.clear: values go, formats and notes stay; answers the cleared range."""
     sheet, box = spreadsheet.box(text)
+    check_writable(spreadsheet, sheet, box, caller)
     sheet.clear(box)
     spreadsheet.touch()
     return format_range(sheet.title, box.start_row, box.end_row, box.start_column, box.end_column)

@@ -141,3 +141,23 @@ def test_ranges_follow_inserted_and_deleted_columns_and_rows(sheet: gspread.Work
     assert sheet.spreadsheet.list_named_ranges()[0]["range"]["endRowIndex"] == 5
     sheet.delete_rows(3)  # inside it again: it shrinks back
     assert sheet.spreadsheet.values_get("Valores")["values"] == [["10"], ["20"], ["12.5"]]
+
+
+def test_a_teams_protected_range_refuses_the_service_account(
+    sheet: gspread.Worksheet, emulator: EmulatorState
+) -> None:
+    sheet.add_protected_range("B1:B4")  # protected by the team, for the team only
+    sheet.add_protected_range("A1:A4", warning_only=True)
+    emulator.set_owner("r", "equipe@empresa.com.br")  # the service account is an editor now
+    with pytest.raises(gspread.exceptions.APIError) as refused:
+        sheet.update([["L-9", 99]], "A2")
+    assert refused.value.response.status_code == 400
+    assert "protected cell or object" in str(refused.value)
+    assert sheet.get("A2:B2") == [["L-1", "10"]]  # nothing written
+    sheet.update([["L-9"]], "A2")  # the warning-only range never refuses
+    ids = {"sheetId": sheet.id, "rowIndex": 2, "columnIndex": 1}
+    cell = {"userEnteredValue": {"numberValue": 5}}
+    request = {"updateCells": {"start": ids, "rows": [{"values": [cell]}], "fields": "*"}}
+    with pytest.raises(gspread.exceptions.APIError):
+        sheet.spreadsheet.batch_update({"requests": [request]})
+    assert sheet.get("A2:B3") == [["L-9", "10"], ["L-2", "20"]]
