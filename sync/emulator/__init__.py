@@ -18,18 +18,19 @@ Named and protected ranges are kept and answered as Google does (ranges.py); a n
 works as a range in values calls and in formulas. Merges, sorting, the basic filter, row and
 column groups, automatic column widths and copy/cut-paste are layout.py's.
 
-Where it differs from Google, knowingly: the formula engine is Excel's dialect (Google-only
-functions such as ARRAYFORMULA or QUERY answer `#NAME?`; an array result shows its first value
-only); a protected range refuses only values and cell writes (not row, column or sheet
-changes), and only on a spreadsheet given another owner (`set_owner`); inserted or deleted
-rows and columns move ranges (named, protected, merges, filter, groups) and formula
-references, and so do a renamed sheet and a copied formula, but other formulas do not follow
-cells moved by cutPaste; a filter's criteria are kept but hide no row; automatic widths count
-characters (about 7 pixels each); Drive exports CSV/TSV only, has no comments or permissions,
-and its v2 upload answers a short File resource; other batchUpdate kinds (charts, conditional
-formats...) are answered 400 naming the request; automatic number formats follow Google's
-shape (10 significant digits, the locale's decimal mark) without its exponent rules, and a
-formula's result takes no format from the cells it reads.
+Where it differs from Google, knowingly: the formula engine is Excel's dialect plus HYPERLINK
+and REGEXMATCH/EXTRACT/REPLACE (other Google-only functions such as ARRAYFORMULA or QUERY
+answer `#NAME?`; an array result shows its first value only); a protected range refuses only
+values and cell writes (not row, column or sheet changes), and only on a spreadsheet given
+another owner (`set_owner`); inserted or deleted rows and columns move ranges (named,
+protected, merges, filter, groups) and formula references, and so do a renamed sheet and a
+copied formula, but other formulas do not follow cells moved by cutPaste; a filter's criteria
+are kept but hide no row; automatic widths count characters (about 7 pixels each); Drive
+exports CSV/TSV only, has no comments or permissions, and its v2 upload answers a short File
+resource; other batchUpdate kinds (charts, conditional formats...) are answered 400 naming the
+request; automatic number formats follow Google's shape (10 significant digits, the locale's
+decimal mark) without its exponent rules, and a formula's result takes no format from the cells
+it reads.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ function or name, `#ERROR!` for a formula that does not parse).
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -140,9 +141,39 @@ class Engine:
         self.empty = schedula.EMPTY
         self.XlError = XlError
         self.known_errors = {str(e): e for e in Error.errors.values()}
+        add_google_functions(formulas.get_functions(), self.known_errors["#N/A"])
 
     def error(self, text: str) -> object:
         return self.known_errors.get(str(text), self.known_errors["#VALUE!"])
+
+
+def add_google_functions(functions: dict, not_available: object) -> None:
+    """Google Sheets functions the Excel engine lacks, which team sheets use: links
+    (HYPERLINK, which Retaguarda's own marks may write) and regular expressions."""
+    from formulas.functions import wrap_func
+
+    def text(value: object) -> str:
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+
+    def hyperlink(url: object, label: object = None) -> object:
+        return url if label is None else label
+
+    def regex_extract(value: object, pattern: object) -> object:
+        found = re.search(text(pattern), text(value))
+        if found is None:
+            return not_available
+        return found.group(1) if found.groups() else found.group(0)
+
+    def regex_replace(value: object, pattern: object, replacement: object) -> str:
+        template = re.sub(r"\$(\d+)", r"\\g<\1>", text(replacement))  # $1 → \g<1>
+        return re.sub(text(pattern), template, text(value))
+
+    functions["HYPERLINK"] = wrap_func(hyperlink)
+    functions["REGEXMATCH"] = wrap_func(lambda v, p: re.search(text(p), text(v)) is not None)
+    functions["REGEXEXTRACT"] = wrap_func(regex_extract)
+    functions["REGEXREPLACE"] = wrap_func(regex_replace)
 
 
 @functools.cache

@@ -151,3 +151,21 @@ def test_a_copied_formula_moves_its_relative_references(
     assert sheet.get("B2:B4", value_render_option="UNFORMATTED_VALUE") == [[1], [2], [3.5]]
     sheet.cut_range("B4", "C1")
     assert sheet.get("C1", value_render_option="FORMULA") == [["=A4*$A$2"]]
+
+
+def test_google_functions_the_engine_lacks(gc: gspread.Client, emulator: EmulatorState) -> None:
+    sheet = sheet_with_numbers(gc, emulator)
+    cells = [
+        [
+            '=HYPERLINK("#gid=0&range=A2","A2")',
+            '=HYPERLINK("https://exemplo.com.br")',
+            '=REGEXMATCH("NF-123","^NF-[0-9]+$")',
+            '=REGEXEXTRACT("NF-123","[0-9]+")',
+            '=REGEXREPLACE("NF-123","NF-([0-9]+)","nota $1")',
+            '=REGEXEXTRACT("abc","[0-9]+")',
+        ]
+    ]
+    sheet.update(cells, "B1", value_input_option="USER_ENTERED")
+    assert sheet.get("B1:G1") == [
+        ["A2", "https://exemplo.com.br", "TRUE", "123", "nota 123", "#N/A"]
+    ]
