@@ -17,6 +17,16 @@ ENDPOINT = re.compile(r"^\$?([A-Za-z]{0,3})\$?(\d{0,7})$")
 PLAIN_TITLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 LOOKS_LIKE_CELL = re.compile(r"^([A-Za-z]{1,3}\d+|[Rr]\d*[Cc]\d*)$")
 
+# An A1 reference inside a formula, with its optional sheet (formula text split by
+# FORMULA_STRING first, so that string literals are left alone): `B2`, `$B$2:C9`, `A:C`, `2:5`,
+# `'Filial SP'!A1`. Not a function name (`LOG10(`), not inside a longer name.
+FORMULA_REFERENCE = re.compile(
+    r"(?<![\w.$'])((?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?"
+    r"(\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?|\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}"
+    r"|\$?\d+:\$?\d+)(?![\w(!])"
+)
+FORMULA_STRING = re.compile(r'("(?:[^"]|"")*")')
+
 
 @dataclass(frozen=True)
 class A1Range:

@@ -19,11 +19,12 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from retaguarda.sync.emulator.a1 import FORMULA_REFERENCE, FORMULA_STRING, cell_name
 from retaguarda.sync.emulator.errors import ApiError
 from retaguarda.sync.emulator.values import Formula, normalize_number
 
 if TYPE_CHECKING:
-    from retaguarda.sync.emulator.book import Sheet, Spreadsheet
+    from retaguarda.sync.emulator.book import Box, Sheet, Spreadsheet
 
 # Google's ErrorValue.type for each error a cell can show, and the message it gives with it.
 ERROR_TYPES = {
@@ -57,34 +58,71 @@ class Calculator:
     def __init__(self, spreadsheet: Spreadsheet) -> None:
         self.spreadsheet = spreadsheet
         self.done: dict[Key, object] = {}
-        self.busy: set[Key] = set()
 
     def value(self, sheet: Sheet, row: int, column: int) -> object:
         """The value a cell shows: its stored value, or its formula's result."""
-        line = sheet.rows[row] if row < len(sheet.rows) else []
-        stored = line[column] if column < len(line) else None
+        stored = stored_at(sheet, row, column)
         if not isinstance(stored, Formula):
             return stored
         key = (sheet.sheet_id, row, column)
-        if key in self.done:
-            return self.done[key]
-        if key in self.busy:
-            return CellError("#REF!")  # a circular dependency, as Google reports it
-        self.busy.add(key)
+        if key not in self.done:
+            self.evaluate(sheet, key)
+        return self.done[key]
+
+    def evaluate(self, sheet: Sheet, key: Key) -> None:
+        """Compute a formula after the formulas it reads, with a stack rather than recursion:
+        a running balance down 50,000 rows (`=D2+B3-C3`) is one long chain. A formula that
+        reads itself, directly or not, is `#REF!`, as Google reports a circular dependency."""
+        stack = [(sheet, key)]
+        active = {key}
+        while stack:
+            home, top = stack[-1]
+            if top in self.done:
+                stack.pop()
+                active.discard(top)
+                continue
+            waiting = [(s, k) for s, k in self.formula_inputs(home, top) if k not in self.done]
+            for _, cycle in (item for item in waiting if item[1] in active):
+                self.done[cycle] = CellError("#REF!")
+            fresh = [item for item in waiting if item[1] not in active]
+            if fresh:
+                stack.extend(fresh)
+                active.update(k for _, k in fresh)
+                continue
+            if top not in self.done:
+                self.done[top] = self.compute(home, stored_at(home, top[1], top[2]))
+            stack.pop()
+            active.discard(top)
+
+    def formula_inputs(self, sheet: Sheet, key: Key) -> list[tuple[Sheet, Key]]:
+        """The formula cells the formula at `key` reads (deduplicated, in reading order)."""
         try:
-            result = self.compute(sheet, stored)
-        finally:
-            self.busy.discard(key)
-        self.done[key] = result
-        return result
+            names = references(str(stored_at(sheet, key[1], key[2])))
+        except engine_module().errors.FormulaError:  # one that does not parse reads nothing
+            return []
+        found: dict[Key, Sheet] = {}
+        for name in names:
+            try:
+                target, box = self.spreadsheet.reference(name, sheet)
+            except ApiError:
+                continue
+            if not target.has_formulas:
+                continue
+            for row in range(box.start_row, min(box.end_row, len(target.rows))):
+                line = target.rows[row]
+                for column in range(box.start_column, min(box.end_column, len(line))):
+                    if isinstance(line[column], Formula):
+                        found.setdefault((target.sheet_id, row, column), target)
+        return [(target, k) for k, target in found.items()]
 
     def compute(self, sheet: Sheet, text: str) -> object:
         engine = engine_module()
         try:
-            function = compiled(str(text))
+            function = compiled(canonical(str(text))[0])
+            names = references(str(text))
         except engine.errors.FormulaError:
             return CellError("#ERROR!")
-        arguments = [self.argument(sheet, name) for name in function.inputs]
+        arguments = [self.argument(sheet, name) for name in names]
         try:
             return plain(function(*arguments))
         except Exception as error:  # the engine's failure is the cell's error
@@ -113,7 +151,10 @@ class Calculator:
                 elif isinstance(value, str) and not scalar:
                     value = Text(value)
                 block[row - box.start_row, column - box.start_column] = value
-        return block[0, 0] if scalar else block
+        try:  # with its place, so that ROW(A5) and ROWS(A1:B2) know where they point
+            return engine.formulas.Ranges().push(grid_reference(box), block)
+        except Exception:  # a place the engine cannot name: the values alone
+            return block[0, 0] if scalar else block
 
 
 class Text(str):
@@ -123,6 +164,11 @@ class Text(str):
 
     def __float__(self) -> float:
         raise ValueError("text")
+
+
+def stored_at(sheet: Sheet, row: int, column: int) -> object:
+    line = sheet.rows[row] if row < len(sheet.rows) else []
+    return line[column] if column < len(line) else None
 
 
 class Engine:
@@ -183,9 +229,47 @@ def engine_module() -> Engine:
 
 @functools.lru_cache(maxsize=4096)
 def compiled(text: str) -> Callable:
-    """The formula compiled to a function of its inputs (the engine's slow step, ~1 ms)."""
+    """The formula compiled to a function of its inputs (the engine's slow step, ~1.4 ms)."""
     engine = engine_module()
     return engine.formulas.Parser().ast(text)[1].compile()
+
+
+@functools.lru_cache(maxsize=65536)
+def canonical(text: str) -> tuple[str, tuple[str, ...]]:
+    """The formula with its A1 references numbered (`=A1+B2` → `=XFC1+XFC2`, and the
+    references), so that a column of formulas that differ only in their rows (a running
+    balance, `=D2+B3-C3` down 50,000 rows) is compiled once."""
+    found: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        found.append(match.group(0))
+        slot = f"XFC{len(found)}"
+        return f"{slot}:{slot}" if ":" in match.group(2) else slot
+
+    parts = FORMULA_STRING.split(text)
+    for index in range(0, len(parts), 2):
+        parts[index] = FORMULA_REFERENCE.sub(number, parts[index])
+    return "".join(parts), tuple(found)
+
+
+SLOT = re.compile(r"^XFC(\d+)$")
+
+
+def references(text: str) -> list[str]:
+    """The formula's inputs as written (`B2:B5`, `'Filial SP'!A1`, a named range), in the
+    order of the compiled function's arguments."""
+    shape, found = canonical(text)
+    names = []
+    for name in compiled(shape).inputs:
+        slot = SLOT.match(name.split(":")[0])
+        names.append(found[int(slot.group(1)) - 1] if slot else name)
+    return names
+
+
+def grid_reference(box: Box) -> str:
+    first = cell_name(box.start_row, box.start_column)
+    last = cell_name(box.end_row - 1, box.end_column - 1)
+    return first if first == last else f"{first}:{last}"
 
 
 def plain(result: object) -> object:

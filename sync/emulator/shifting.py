@@ -11,7 +11,13 @@ from __future__ import annotations
 
 import re
 
-from retaguarda.sync.emulator.a1 import column_index, column_letter, quote_title
+from retaguarda.sync.emulator.a1 import (
+    FORMULA_REFERENCE,
+    FORMULA_STRING,
+    column_index,
+    column_letter,
+    quote_title,
+)
 from retaguarda.sync.emulator.book import Sheet, Spreadsheet
 from retaguarda.sync.emulator.values import Formula
 
@@ -76,14 +82,6 @@ def shift_ranges(
     shift_formulas(spreadsheet, sheet, dimension, start, count)
 
 
-# An A1 reference inside a formula, with its optional sheet: `B2`, `$B$2:C9`, `A:C`, `2:5`,
-# `'Filial SP'!A1`. Not a function name (`LOG10(`), not inside a longer name.
-REFERENCE = re.compile(
-    r"(?<![\w.$'])((?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?"
-    r"(\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?|\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}"
-    r"|\$?\d+:\$?\d+)(?![\w(!])"
-)
-STRING = re.compile(r'("(?:[^"]|"")*")')
 ENDPOINT = re.compile(r"^(\$?)([A-Za-z]*)(\$?)(\d*)$")
 
 
@@ -108,9 +106,9 @@ def shift_formulas(
 def shift_formula(
     text: str, at_home: bool, title: str, dimension: str, start: int, count: int
 ) -> str:
-    parts = STRING.split(text)  # odd parts are string literals, left alone
+    parts = FORMULA_STRING.split(text)  # odd parts are string literals, left alone
     for index in range(0, len(parts), 2):
-        parts[index] = REFERENCE.sub(
+        parts[index] = FORMULA_REFERENCE.sub(
             lambda m: shift_reference(m, at_home, title, dimension, start, count), parts[index]
         )
     return "".join(parts)
@@ -184,9 +182,9 @@ def rename_in_formulas(spreadsheet: Spreadsheet, old: str, new: str) -> None:
         for line in sheet.rows:
             for index, value in enumerate(line):
                 if isinstance(value, Formula):
-                    parts = STRING.split(str(value))
+                    parts = FORMULA_STRING.split(str(value))
                     for part in range(0, len(parts), 2):
-                        parts[part] = REFERENCE.sub(rename, parts[part])
+                        parts[part] = FORMULA_REFERENCE.sub(rename, parts[part])
                     line[index] = Formula("".join(parts))
 
 
@@ -216,7 +214,7 @@ def offset_formula(text: str, rows: int, columns: int) -> str:
             moved_ends.append(f"{dollar_column}{letters}{dollar_row}{digits}")
         return prefix + ":".join(moved_ends)
 
-    parts = STRING.split(text)
+    parts = FORMULA_STRING.split(text)
     for index in range(0, len(parts), 2):
-        parts[index] = REFERENCE.sub(offset, parts[index])
+        parts[index] = FORMULA_REFERENCE.sub(offset, parts[index])
     return "".join(parts)

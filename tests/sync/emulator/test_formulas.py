@@ -40,6 +40,8 @@ def test_whole_numbers_and_text_results(gc: gspread.Client, emulator: EmulatorSt
         [4, "Valor total", "alto", False]
     ]
     assert sheet.get("B1:E1") == [["4", "Valor total", "alto", "FALSE"]]
+    sheet.update([["=ROW(A5)+ROWS(A1:B2)"]], "F1", value_input_option="USER_ENTERED")
+    assert sheet.get("F1") == [["7"]]
 
 
 def test_errors_are_answered_as_google_shows_them(
@@ -169,3 +171,13 @@ def test_google_functions_the_engine_lacks(gc: gspread.Client, emulator: Emulato
     assert sheet.get("B1:G1") == [
         ["A2", "https://exemplo.com.br", "TRUE", "123", "nota 123", "#N/A"]
     ]
+
+
+def test_a_long_running_balance_is_computed(gc: gspread.Client, emulator: EmulatorState) -> None:
+    """A bank statement's balance column: each row's formula reads the row above."""
+    rows = [["Saldo", 100]] + [[f"=A{n - 1}+B{n}", 1] for n in range(2, 5002)]
+    emulator.add_spreadsheet("s", "Extrato", {"S": []}, locale="en_US")
+    sheet = gc.open_by_key("s").sheet1
+    sheet.update([[100, 0]], "A1")
+    sheet.update([row for row in rows[1:]], "A2", value_input_option="USER_ENTERED")
+    assert sheet.get("A5001", value_render_option="UNFORMATTED_VALUE") == [[5100]]
