@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import gspread
+from pathlib import Path
 
+import gspread
+from openpyxl import Workbook
+
+from retaguarda.sync.emulator import create_emulator, serving
 from retaguarda.sync.emulator.state import EmulatorState
+from retaguarda.sync.google_api import gspread_client
 
 pytest_plugins = ["emulator_fixtures"]
 
@@ -181,3 +186,21 @@ def test_a_long_running_balance_is_computed(gc: gspread.Client, emulator: Emulat
     sheet.update([[100, 0]], "A1")
     sheet.update([row for row in rows[1:]], "A2", value_input_option="USER_ENTERED")
     assert sheet.get("A5001", value_render_option="UNFORMATTED_VALUE") == [[5100]]
+
+
+def test_a_seeded_workbook_keeps_its_formulas(tmp_path: Path) -> None:
+    """openpyxl saves no computed values: the totals exist only as formulas."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Lançamentos"
+    for row in (["Valor"], [1], [2], [3.5]):
+        sheet.append(row)
+    sheet["A5"] = "=SUM(A2:A4)"
+    seed = tmp_path / "seed"
+    seed.mkdir()
+    book.save(seed / "equipe.xlsx")
+    key = tmp_path / "key.json"
+    with serving(create_emulator(seed=seed, key_out=key)) as url:
+        seeded = gspread_client(key, url).open_by_key("equipe").sheet1
+        assert seeded.get("A5", value_render_option="FORMULA") == [["=SUM(A2:A4)"]]
+        assert seeded.get("A5", value_render_option="UNFORMATTED_VALUE") == [[6.5]]
