@@ -1,7 +1,9 @@
-"""Validate template tables: per-column checks from the declarations, then the table rules.
+"""The engine: run the checks each template declares (`templates.checks`) over its tables.
 
-`validate_tables` takes every table of one workbook together, because some rules look across
-sheets (ledger accounts against the "Plano de contas", stock counts against the movements).
+`validate_tables` takes every table of one workbook together, because some checks look across
+sheets (ledger accounts against the "Plano de contas", stock counts against the movements);
+`validate_paths`, the call behind `retaguarda validate`, reads files and lends each workbook
+the tables of the others of the same call. Nothing here knows any template.
 """
 
 from __future__ import annotations
