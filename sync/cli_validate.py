@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from retaguarda.addin.marks import visible
 from retaguarda.sync.console import format_option, json_text, line, print_report, progress_bar
 from retaguarda.templates.files import RawWorkbook, UnreadableFile, read_workbook
 from retaguarda.templates.validate import Options, validate_paths
@@ -75,7 +76,7 @@ def validate(
     options = _options(_day(closed_until), _day(today), select, ignore)
     if unknown := unknown_patterns((*options.select, *options.ignore)):
         raise click.UsageError(
-            f"código(s) desconhecido(s) em --select/--ignore: {', '.join(unknown)} "
+            f"código(s) desconhecido(s) em --select/--ignore: {visible(', '.join(unknown))} "
             "(veja docs/pendencias.md)."
         )
     if write_back:

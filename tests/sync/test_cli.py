@@ -267,3 +267,12 @@ def test_a_code_that_does_not_exist_in_select_or_ignore_is_refused(runner, tmp_p
     assert result.exit_code == 2
     assert "cnpj.chek_digit" in result.output
     assert "desconhecido" in result.output
+
+
+def test_a_code_pattern_with_control_characters_is_shown_not_obeyed(runner, tmp_path, monkeypatch):
+    path = ledger_workbook(tmp_path / "l.xlsx", GOOD)
+    monkeypatch.setenv("RETAGUARDA_IGNORE", "date.future,\x1b[31m{0}")
+    result = runner.invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert "\x1b" not in result.output
+    assert "␛[31m{0}" in result.output
