@@ -45,6 +45,15 @@ class Box:
     start_column: int
     end_column: int
 
+    def overlaps(self, other: Box) -> bool:
+        """Whether the two blocks share a cell."""
+        return (
+            self.start_row < other.end_row
+            and other.start_row < self.end_row
+            and self.start_column < other.end_column
+            and other.start_column < self.end_column
+        )
+
 
 class Sheet:
     """One tab: Google's `SheetProperties` dict plus the grid."""

@@ -42,15 +42,6 @@ def box_of(grid: dict) -> Box:
     )
 
 
-def overlaps(one: Box, other: Box) -> bool:
-    return (
-        one.start_row < other.end_row
-        and other.start_row < one.end_row
-        and one.start_column < other.end_column
-        and other.start_column < one.end_column
-    )
-
-
 def cell_at(sheet: Sheet, row: int, column: int) -> object:
     line = sheet.rows[row] if row < len(sheet.rows) else []
     return line[column] if column < len(line) else None
@@ -75,7 +66,7 @@ def merge_cells(spreadsheet: Spreadsheet, request: dict) -> dict:
         ]
     else:
         parts = [box]
-    merges = [m for m in sheet.objects.get("merges", []) if not overlaps(box_of(m), box)]
+    merges = [m for m in sheet.objects.get("merges", []) if not box_of(m).overlaps(box)]
     for part in parts:
         if part.end_row - part.start_row == 1 and part.end_column - part.start_column == 1:
             continue
@@ -92,7 +83,7 @@ def merge_cells(spreadsheet: Spreadsheet, request: dict) -> dict:
 def unmerge_cells(spreadsheet: Spreadsheet, request: dict) -> dict:
     sheet, box = grid_box(spreadsheet, request.get("range") or {})
     merges = sheet.objects.get("merges", [])
-    sheet.objects["merges"] = [m for m in merges if not overlaps(box_of(m), box)]
+    sheet.objects["merges"] = [m for m in merges if not box_of(m).overlaps(box)]
     return {}
 
 

@@ -60,13 +60,7 @@ def bounds(sheet: Sheet, grid: dict) -> Box:
 
 
 def meets(sheet: Sheet, grid: dict, box: Box) -> bool:
-    area = bounds(sheet, grid)
-    return (
-        area.start_row < box.end_row
-        and box.start_row < area.end_row
-        and area.start_column < box.end_column
-        and box.start_column < area.end_column
-    )
+    return bounds(sheet, grid).overlaps(box)
 
 
 def inside(sheet: Sheet, box: Box, grid: dict) -> bool:
