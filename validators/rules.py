@@ -111,24 +111,30 @@ def duplicates(table: Located, keys: Sequence[str]) -> list[Issue]:
     """Rows equal to an earlier row on every key, the first key being present.
 
     Reported on the later rows, pointing at the first one, so that deleting the flagged rows
-    leaves one of each. Each key column is factorized once and the codes combined into one
-    integer per row, so the cost is a few passes over the columns, whatever their type.
+    leaves one of each. Keys are compared one at a time, cheapest first, and after each only
+    the rows that still share their values with another row go on: hashing a million distinct
+    document numbers costs 0.3 s, hashing the few rows whose amount and party repeat nothing.
+    Each key column is factorized and its codes folded into one integer per row.
     """
     present = table.data[keys[0]].notna().to_numpy()
-    if not present.any():
-        return []
     where = np.flatnonzero(present)
     combined = np.zeros(where.size, dtype=np.int64)
-    for key in keys:
+    for key in sorted(keys, key=lambda k: _hashing_cost(table.data[k].iloc[where[:1000]])):
+        if where.size == 0:
+            return []
         codes, uniques = pd.factorize(table.data[key].iloc[where], use_na_sentinel=False)
         if combined.max() >= 2**62 // (len(uniques) + 1):  # renumber before it could overflow
             combined = pd.factorize(combined)[0].astype(np.int64)
         combined = combined * (len(uniques) + 1) + codes
+        if combined.max() >= 4 * combined.size:  # keep the codes small enough to count
+            combined = pd.factorize(combined)[0].astype(np.int64)
+        shared = np.bincount(combined)[combined] > 1
+        where, combined = where[shared], combined[shared]
+    if where.size == 0:
+        return []
     _, first, group = np.unique(combined, return_index=True, return_inverse=True)
     first_of_row = first[group]
     later = first_of_row != np.arange(where.size)
-    if not later.any():
-        return []
     mask = np.zeros(len(present), dtype=bool)
     mask[where[later]] = True
     first_row = np.zeros(len(present), dtype=np.int64)
@@ -137,6 +143,12 @@ def duplicates(table: Located, keys: Sequence[str]) -> list[Issue]:
     return issues_from_mask(
         "row.duplicate", table, keys[0], mask, params={"first_row": first_row, "key": headers}
     )
+
+
+def _hashing_cost(sample: pd.Series) -> tuple[bool, int]:
+    """How dear a column is to factorize, from a sample: text costs more than numbers, and
+    many distinct values more than few."""
+    return pd.api.types.is_string_dtype(sample.dtype), sample.nunique(dropna=False)
 
 
 def same_account(
