@@ -7,8 +7,11 @@ zip bomb into a clear error instead of an exhausted machine.
 
 from __future__ import annotations
 
+import contextlib
+import queue
 import re
 import struct
+import threading
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -88,6 +91,45 @@ def inflate(path: Path, file: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes
     unfinished = inflater is not None and info.compress_size and not inflater.eof
     if produced != info.file_size or unfinished:
         raise corrupt(path)
+
+
+def inflate_ahead(path: Path, file: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """`inflate`'s pieces, inflated by a second thread while the caller works on earlier ones.
+
+    zlib lets go of the interpreter lock while it inflates, so a scan of a big sheet uses
+    both cores. Close the iterator (or exhaust it) before using `file` again: closing stops
+    and waits for the thread.
+    """
+    ahead: queue.Queue[bytes | BaseException | None] = queue.Queue(_AHEAD)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for piece in inflate(path, file, info):
+                ahead.put(piece)
+                if stop.is_set():
+                    return
+            ahead.put(None)
+        except BaseException as error:  # handed to the caller, raised there
+            ahead.put(error)
+
+    thread = threading.Thread(target=produce, name="inflate", daemon=True)
+    thread.start()
+    try:
+        while (item := ahead.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # a put may wait on a full queue: make room until it ends
+            with contextlib.suppress(queue.Empty):
+                ahead.get(timeout=0.01)
+        thread.join()
+
+
+#: Pieces inflated ahead of the caller at most (each at most `PIECE` bytes).
+_AHEAD = 4
 
 
 def tag_pieces(path: Path, chunks: Iterable[bytes]) -> Iterator[bytes]:
