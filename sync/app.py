@@ -17,21 +17,25 @@ from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 from werkzeug.exceptions import HTTPException
 
 from retaguarda.addin.protocol import configure_server
-from retaguarda.sync import xlwings_server
+from retaguarda.sync import extensions, webhooks, xlwings_server
+from retaguarda.sync.extensions import Clock, utc_now
 from retaguarda.sync.settings import SettingsError, load_settings
 
 
-def create_app(**settings: object) -> Flask:
+def create_app(*, clock: Clock = utc_now, **settings: object) -> Flask:
     """An application configured from `RETAGUARDA_*` variables, overridden by `settings`.
 
-    Raises `SettingsError` naming every bad setting.
+    `clock` tells the service the time (tests give a fixed one). Raises `SettingsError`
+    naming every bad setting.
     """
     # `retaguarda` is a namespace package, where Flask cannot guess an instance folder
     app = Flask(__name__, instance_path=str(Path(__file__).parent / "instance"))
     app.config["RETAGUARDA"] = load_settings(**settings)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    extensions.setup(app, clock)
     _setup_limits(app)
     _setup_excel(app)
+    _setup_webhooks(app)
     return app
 
 
@@ -79,3 +83,8 @@ def _setup_excel(app: Flask) -> None:
     app.register_blueprint(xlwings_server.xlwings_api)
     app.register_blueprint(xlwings_server.clients)
     app.register_error_handler(HTTPException, xlwings_server.http_error)
+
+
+def _setup_webhooks(app: Flask) -> None:
+    """`POST /webhooks/google-sheets`: signed by each source's secret, so it needs no login."""
+    app.register_blueprint(webhooks.webhooks)

@@ -3,7 +3,8 @@
 store's SQLAlchemy and Alembic are for these commands alone).
 
 Exit codes of `sync`: 0 every source synced (quarantined rows included: they are kept, not
-lost), 1 at least one source could not be synced (the others still were).
+lost; marks that could not be written into a Google Sheet are a warning), 1 at least one
+source could not be synced (the others still were).
 """
 
 from __future__ import annotations
@@ -24,11 +25,13 @@ from retaguarda.sync.settings import Settings, SettingsError, load_settings
 from retaguarda.sync.sources import (
     GOOGLE,
     INBOX,
+    Source,
     SourceError,
     add_source,
     find_sources,
     list_sources,
     remove_source,
+    rotate_secret,
 )
 from retaguarda.sync.store.database import Store, StoreError
 
@@ -43,6 +46,7 @@ COLUMNS = {
     "released": "Liberadas",
     "unchanged": "Sem mudança",
     "ids_written": "IDs gravados",
+    "marked": "Células marcadas",
 }
 
 
@@ -83,19 +87,51 @@ def sources_group() -> None:
     help=f"Pasta de pastas de trabalho do time (sem valor: {INBOX}/).",
 )
 @click.option("--name", help="Nome da fonte (padrão: o nome do time, sem acentos).")
+@format_option
 def sources_add(
-    team: str, google: str | None, file: Path | None, folder: Path | None, name: str | None
+    team: str,
+    google: str | None,
+    file: Path | None,
+    folder: Path | None,
+    name: str | None,
+    output_format: str,
 ) -> None:
     """Cadastra uma planilha (ou uma pasta de planilhas) como fonte.
 
-    Exemplo: retaguarda sources add --team "Filial SP" --google 1AbC…
+    Mostra o segredo com que o Apps Script da planilha assina os webhooks
+    (docs/google.md); guarde-o nas propriedades do script.
+
+    Exemplo: retaguarda sources add --team "Filial SP" --google 1AbC… --format json
     """
     store = _store(_settings())
     try:
         source = add_source(store, team=team, google=google, file=file, folder=folder, name=name)
     except SourceError as error:
         raise click.UsageError(str(error)) from None
-    click.echo(f"fonte cadastrada: {visible(source.label)}")
+    _print_secret(source, output_format, "fonte cadastrada")
+
+
+@sources_group.command("rotate-secret")
+@click.argument("name")
+@format_option
+def sources_rotate_secret(name: str, output_format: str) -> None:
+    """Troca o segredo dos webhooks de uma fonte (o antigo vale por mais 24 horas).
+
+    Exemplo: retaguarda sources rotate-secret filial-sp --format json
+    """
+    try:
+        source = rotate_secret(_store(_settings()), name)
+    except SourceError as error:
+        raise click.UsageError(str(error)) from None
+    _print_secret(source, output_format, "segredo trocado")
+
+
+def _print_secret(source: Source, output_format: str, done: str) -> None:
+    if output_format == "json":
+        click.echo(json_text(source.as_dict(secret=True)))
+        return
+    click.echo(f"{done}: {visible(source.label)}")
+    click.echo(f"segredo dos webhooks (webhook_secret): {source.webhook_secret}")
 
 
 @sources_group.command("list")
@@ -104,7 +140,7 @@ def sources_list(output_format: str) -> None:
     """Lista as fontes cadastradas."""
     found = list_sources(_store(_settings()))
     if output_format == "json":
-        click.echo(json_text([s.__dict__ for s in found]))
+        click.echo(json_text([s.as_dict() for s in found]))
         return
     if not found:
         click.echo("nenhuma fonte; cadastre com: retaguarda sources add --team … --google …")
@@ -169,6 +205,9 @@ def sync_command(names: tuple[str, ...], output_format: str) -> None:
         click.echo(json_text(data))
     else:
         _print_summary(results)
+    for result in results:
+        if result.marks_error:  # synced all the same: a warning, not a failure
+            err.print(line(f"aviso em {result.source.name}:", "bold yellow", result.marks_error))
     for name, reason in failed:
         err.print(line(f"erro em {name}:", "bold red", reason))
     if failed:
@@ -185,30 +224,19 @@ def _print_summary(results: list[SyncResult]) -> None:
         table.add_column(shown(result.source.name))
     data = [r.as_dict() for r in results]
     for key, label in COLUMNS.items():
-        table.add_row(label, *(str(d[key]) for d in data))
+        table.add_row(label, *("—" if d[key] is None else str(d[key]) for d in data))
     table.add_row("Tempo", *(f"{r.seconds:.1f} s" for r in results))
     Console().print(table)
 
 
 def _google_pull(settings: Settings) -> Callable[[str], Pulled]:
     """Reads Google sources with the service account's key (imported only when needed)."""
-    from retaguarda.sync.google_api import gspread_client
-    from retaguarda.sync.google_source import pull_google
+    from retaguarda.sync.google_source import GoogleError, google_pull
 
-    if settings.google_credentials is None:
-        raise click.UsageError(
-            "há fontes do Google: defina GOOGLE_APPLICATION_CREDENTIALS (ou "
-            "RETAGUARDA_GOOGLE_CREDENTIALS) com o arquivo da chave da conta de serviço; "
-            "veja docs/google.md."
-        )
     try:
-        client = gspread_client(settings.google_credentials, settings.google_api_url)
-    except (OSError, ValueError, KeyError) as error:
-        raise click.UsageError(
-            f"a chave da conta de serviço em {settings.google_credentials} não pôde ser lida: "
-            f"{error}"
-        ) from None
-    return lambda spreadsheet_id: pull_google(client, spreadsheet_id)
+        return google_pull(settings)
+    except GoogleError as error:
+        raise click.UsageError(str(error)) from None
 
 
 def _reason(error: Exception) -> str:

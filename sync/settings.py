@@ -24,6 +24,8 @@ MAX_REQUEST_BYTES = 16 * 1024 * 1024
 #: (2 cores, 2026-12): 450,000 cells of a ledger where every row is wrong take 12 s and 0.9 GB
 #: to validate and mark; 300,000 cells (33,000 rows of nine columns) stay near 0.6 GB per request
 MAX_WORKBOOK_CELLS = 300_000
+#: the largest webhook body: the Apps Script sends the edits it queued in one request
+MAX_WEBHOOK_BYTES = 256 * 1024
 
 
 class Settings(CompanySettings):
@@ -48,10 +50,22 @@ class Settings(CompanySettings):
     #: emulator (`retaguarda emulator`). Nothing else changes between the two. The access
     #: token goes there too, so plain http is for this machine only.
     google_api_url: str | None = None
+    #: after a sync of a Google spreadsheet, mark its mistakes in it (fills, notes, the
+    #: Pendências sheet) and protect its ID column; off, the service writes nothing but ids
+    write_back: bool = True
     #: the largest request body, in bytes (the service answers 413 beyond it)
     max_request_bytes: int = Field(default=MAX_REQUEST_BYTES, gt=0)
     #: the most cells a workbook sent by the Excel add-in may hold (413 beyond it)
     max_workbook_cells: int = Field(default=MAX_WORKBOOK_CELLS, gt=0)
+    #: the largest webhook body, in bytes (413 beyond it): an event is a few hundred bytes,
+    #: a batch of the Apps Script's queued events a few hundred of those
+    max_webhook_bytes: int = Field(default=MAX_WEBHOOK_BYTES, gt=0)
+    #: how far a webhook's X-Retaguarda-Timestamp may be from the service's clock, in
+    #: seconds: an older (or later) request is refused, so a captured one cannot be replayed
+    webhook_tolerance: int = Field(default=300, gt=0)
+    #: how long the service waits after a webhook for more edits of the same spreadsheet
+    #: before syncing it, in seconds (a burst of edits becomes one sync); 0 syncs at once
+    debounce: float = Field(default=10.0, ge=0)
 
     @field_validator("google_api_url")
     @classmethod

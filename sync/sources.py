@@ -9,8 +9,9 @@ source keeps its rows and history: it only stops being synced.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import UTC, datetime
+import secrets
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +27,9 @@ _SHEETS_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 _SPREADSHEET_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 #: how many times `add_source` looks again after losing a race to another process
 _ATTEMPTS = 20
+#: how long a replaced webhook secret keeps working, so that the Apps Script of every sheet
+#: can be given the new one without losing an edit
+SECRET_GRACE = timedelta(hours=24)
 
 
 class SourceError(ValueError):
@@ -39,6 +43,21 @@ class Source:
     team: str
     kind: str
     location: str
+    #: the key its webhooks are signed with: only `add_source` and `rotate_secret` give it
+    webhook_secret: str | None = field(default=None, repr=False, compare=False)
+
+    def as_dict(self, *, secret: bool = False) -> dict[str, object]:
+        """As `--format json` prints it; the webhook secret only where asked for."""
+        shown: dict[str, object] = {
+            "id": self.id,
+            "name": self.name,
+            "team": self.team,
+            "kind": self.kind,
+            "location": self.location,
+        }
+        if secret:
+            shown["webhook_secret"] = self.webhook_secret
+        return shown
 
     @property
     def kind_label(self) -> str:
@@ -102,16 +121,18 @@ def add_source(
             with store.atomic():
                 unique = _free_name(store, slug(name or team), given=name is not None)
                 _not_registered(store, kind, location)
+                secret = new_secret()
                 new_id = store.insert_source(
                     name=unique,
                     team=team.strip(),
                     kind=kind,
                     location=location,
                     at=datetime.now(UTC),
+                    webhook_secret=secret,
                 )
         except IntegrityError:
             continue
-        return Source(new_id, unique, team.strip(), kind, location)
+        return Source(new_id, unique, team.strip(), kind, location, secret)
     raise SourceError(
         "outros cadastros de fontes aconteciam ao mesmo tempo; tente de novo em instantes."
     )
@@ -150,6 +171,23 @@ def find_sources(store: Store, names: list[str] | tuple[str, ...] = ()) -> list[
         known = ", ".join(by_name) or "nenhuma; use retaguarda sources add"
         raise SourceError(f"fonte desconhecida: {', '.join(unknown)} (fontes: {known}).")
     return [by_name[n] for n in names]
+
+
+def new_secret() -> str:
+    """A webhook secret: 256 random bits, as hex (what Apps Script's Script Properties hold)."""
+    return secrets.token_hex(32)
+
+
+def rotate_secret(
+    store: Store, name: str, *, grace: timedelta = SECRET_GRACE, at: datetime | None = None
+) -> Source:
+    """Give a source a new webhook secret; the old one is still accepted for `grace` from
+    `at` (now)."""
+    (source,) = find_sources(store, [name])
+    secret = new_secret()
+    start = at or datetime.now(UTC)
+    store.replace_secret(source.id, secret, keep_old_until=start + grace)
+    return replace(source, webhook_secret=secret)
 
 
 def remove_source(store: Store, name: str) -> Source:

@@ -46,7 +46,10 @@ class Store(StoreOperations):
     @classmethod
     def open(cls, url: str | URL | None = None, *, migrate: bool = True) -> Store:
         """The store at `url` (default: `data/retaguarda.db`), its schema brought up to date."""
-        engine = create_store_engine(url or DEFAULT_URL)
+        try:
+            engine = create_store_engine(url or DEFAULT_URL)
+        except OSError as error:  # the SQLite file's folder cannot be made
+            raise StoreError(f"não foi possível abrir o banco de dados: {error}") from error
         store = cls(engine)
         if migrate:
             store.migrate()

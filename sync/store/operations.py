@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from retaguarda.sync.diff import HELD, STORED
 from retaguarda.sync.store.bulk import insert_rows
-from retaguarda.sync.store.schema import TEMPLATE_TABLES, audit, sources, sync_runs
+from retaguarda.sync.store.schema import TEMPLATE_TABLES, audit, events, sources, sync_runs
 from retaguarda.sync.store.schema import quarantine as held_table
 
 #: the quarantine's key: a row of one template of one source
@@ -43,20 +43,28 @@ class StoreOperations:
 
     # --- sources -------------------------------------------------------------------------
 
-    def insert_source(self, *, name: str, team: str, kind: str, location: str, at: datetime) -> int:
+    def insert_source(
+        self, *, name: str, team: str, kind: str, location: str, at: datetime, webhook_secret: str
+    ) -> int:
         """Register a source; its id.
 
         :param name: unique among all sources, removed ones included
         :param kind: "google", "file" or "folder"
         :param location: the spreadsheet id, or the workbook's or folder's path
         :param at: when it was added
+        :param webhook_secret: the key its webhooks are signed with
         :raises sqlalchemy.exc.IntegrityError: the name is taken, or the spreadsheet is
             already an active source (the database decides: another process may have won)
         """
         with self.atomic() as connection:
             return connection.execute(
                 insert(sources).values(
-                    name=name, team=team, kind=kind, location=location, added_at=at
+                    name=name,
+                    team=team,
+                    kind=kind,
+                    location=location,
+                    added_at=at,
+                    webhook_secret=webhook_secret,
                 )
             ).inserted_primary_key[0]
 
@@ -99,6 +107,85 @@ class StoreOperations:
             connection.execute(
                 update(sources).where(sources.c.id == source_id).values(removed_at=at)
             )
+
+    def webhook_secrets(self, kind: str, location: str, *, at: datetime) -> tuple[int, list[str]]:
+        """The active source reading this spreadsheet and the secrets its webhooks may be
+        signed with at `at`: the current one, and the one it replaced while its grace lasts.
+
+        :raises LookupError: no active source reads it
+        """
+        with self.read() as connection:
+            row = connection.execute(
+                select(
+                    sources.c.id,
+                    sources.c.webhook_secret,
+                    sources.c.previous_secret,
+                    sources.c.previous_secret_until,
+                ).where(
+                    sources.c.kind == kind,
+                    sources.c.location == location,
+                    sources.c.removed_at.is_(None),
+                )
+            ).first()
+        if row is None:
+            raise LookupError(location)
+        source_id, current, previous, until = row
+        valid = [current] if current else []
+        if previous and until is not None and _aware(until) > at:
+            valid.append(previous)
+        return source_id, valid
+
+    def replace_secret(self, source_id: int, secret: str, *, keep_old_until: datetime) -> None:
+        """Sign the source's webhooks with `secret` from now on; the old secret is still
+        accepted until `keep_old_until`."""
+        with self.atomic() as connection:
+            connection.execute(
+                update(sources)
+                .where(sources.c.id == source_id)
+                .values(
+                    previous_secret=sources.c.webhook_secret,
+                    previous_secret_until=keep_old_until,
+                    webhook_secret=secret,
+                )
+            )
+
+    def source_secret(self, source_id: int) -> str | None:
+        """The key the source's webhooks are signed with now."""
+        with self.read() as connection:
+            return connection.scalar(
+                select(sources.c.webhook_secret).where(sources.c.id == source_id)
+            )
+
+    # --- webhook events ------------------------------------------------------------------
+
+    def record_event(
+        self,
+        source_id: int,
+        *,
+        event_id: str,
+        sheet: str,
+        range_: str,
+        at: datetime | None,
+        received_at: datetime,
+    ) -> int | None:
+        """Commit a webhook's event; its id, or None when this source already sent `event_id`
+        (the sender retried: the event is taken once)."""
+        dialect_insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        statement = (
+            dialect_insert(events)
+            .values(
+                source_id=source_id,
+                event_id=event_id,
+                sheet=sheet,
+                range=range_,
+                at=at,
+                received_at=received_at,
+            )
+            .on_conflict_do_nothing(index_elements=["source_id", "event_id"])
+            .returning(events.c.id)
+        )
+        with self.atomic() as connection:
+            return connection.execute(statement).scalar()
 
     # --- sync runs -----------------------------------------------------------------------
 
@@ -290,3 +377,8 @@ class StoreOperations:
         ]
         with self.atomic() as connection:
             connection.execute(statement, values)
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives back the UTC time it was given, without its zone."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

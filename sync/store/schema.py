@@ -4,8 +4,9 @@ One table per template, named after it (`lancamentos`, `folha`, ...), with the t
 columns and the lineage every row carries: which team, source, sheet and sheet row it came
 from, its identity, the hash of its content, when it was first seen and last changed, by which
 sync run, and whether it has since disappeared from the sheet (a tombstone, never a delete).
-Around them: the sources, the sync runs, the quarantine of rows that failed validation, and the
-audit trail of every insert, update, tombstone, quarantine and release.
+Around them: the sources, the sync runs, the quarantine of rows that failed validation, the
+audit trail of every insert, update, tombstone, quarantine and release; and for the service,
+its users, the webhook events it was sent and the sync jobs it queued.
 
 Money and other decimals are NUMERIC on PostgreSQL and exact scaled integers on SQLite
 (`Scaled`), Decimal in Python on both; dates and competências are DATE.
@@ -98,6 +99,14 @@ sources = Table(
     Column("location", Text, nullable=False),  # spreadsheet id, or the workbook's/folder's path
     Column("added_at", Timestamp, nullable=False),
     Column("removed_at", Timestamp),
+    # the key the source's webhooks are signed with (HMAC-SHA256); kept as it is, since the
+    # service must compute the same signature. The one it replaced keeps working until
+    # `previous_secret_until` (`retaguarda sources rotate-secret`).
+    Column("webhook_secret", Text),
+    Column("previous_secret", Text),
+    Column("previous_secret_until", Timestamp),
+    # Drive's modifiedTime of the spreadsheet when it was last synced (the poll's backstop)
+    Column("modified_time", Text),
 )
 #: a spreadsheet is one active source at most: twice, its rows would be consolidated twice.
 #: An index, not a check in code, because two processes can both check before either writes.
@@ -161,6 +170,59 @@ audit = Table(
     Column("before_hash", Text),
     Column("after_hash", Text),
     Column("at", Timestamp, nullable=False),
+)
+
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False, unique=True),
+    Column("role", Text, nullable=False),  # "leitura", "financeiro" or "admin"
+    Column("team", Text),  # set: the user sees this team's data only (unless admin)
+    # SHA-256 of the API token: the token is 256 random bits, so a fast hash is enough to
+    # look it up and a stolen table gives no usable token
+    Column("token_hash", Text, nullable=False, unique=True),
+    Column("password_hash", Text),  # for the dashboard's login; a slow, salted hash
+    Column("created_at", Timestamp, nullable=False),
+    Column("disabled_at", Timestamp),
+)
+
+#: what the webhooks said, committed before the service answers 202 (durable intake): the
+#: queue is told afterwards, and a job it loses is re-derived from the events not yet done
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", ForeignKey("sources.id"), nullable=False),
+    Column("event_id", Text, nullable=False),  # the sender's id: a repeat is taken once
+    Column("sheet", Text, nullable=False),
+    Column("range", Text, nullable=False),
+    Column("at", Timestamp),  # when the edit happened, as the sender says
+    Column("received_at", Timestamp, nullable=False),
+    Column("processed_at", Timestamp),  # set in the transaction of the sync that covered it
+    Column("sync_run", ForeignKey("sync_runs.id")),
+    UniqueConstraint("source_id", "event_id"),
+    Index(None, "processed_at", "source_id"),
+)
+
+#: one sync the queue was asked for, with its attempts: "queued", "running", "done", or
+#: "dead" after the last attempt failed (the dashboard's dead letters, with their error)
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", ForeignKey("sources.id"), nullable=False, index=True),
+    Column("reason", Text, nullable=False),  # "webhook", "poll", "manual", "recovery"
+    Column("state", Text, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("not_before", Timestamp, nullable=False),  # debounce and backoff
+    Column("enqueued_at", Timestamp, nullable=False),
+    Column("started_at", Timestamp),
+    Column("finished_at", Timestamp),
+    Column("last_error", Text),
+    Column("sync_run", ForeignKey("sync_runs.id")),
+    Index(None, "state", "not_before"),
 )
 
 
