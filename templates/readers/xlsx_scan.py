@@ -115,7 +115,6 @@ _PREFIXED = re.compile(rb":c[\s/>]")
 #: `<c r="A1" r="XFD1048576">` is a cell at XFD1048576) and one finds the `_x0001_` escapes
 #: and `&#1;` references that calamine decodes into control characters.
 _SQUEEZE = bytes.maketrans(b"'&", b'"_'), b" \t\r\n"
-_LATER_R = re.compile(rb'"r=')
 _ESCAPE = re.compile(rb"_(?:x[0-9A-Fa-f]{4}_|#)")
 
 
@@ -181,8 +180,8 @@ def _scan_regular(
         if not escapes:
             escapes = b"\r" in piece or b"\x7f" in piece
             escapes = escapes or (b"\xc2" in piece and bool(_C1_CONTROL.search(piece)))
-        squeezed = piece.translate(*_SQUEEZE)
-        if _LATER_R.search(squeezed):
+        squeezed = _squeezed(piece)
+        if b'"r=' in squeezed:
             return None
         if not escapes:
             escapes = b"_" in squeezed and bool(_ESCAPE.search(squeezed))
@@ -192,6 +191,14 @@ def _scan_regular(
                 position = int(cell[2]) - 1, column_number(cell[1].decode()) - 1
                 formulas[position] = _formula_text(html.unescape(utf8_text(cell[3] or b"")))
     return columns, _row_bound(digits, lead), escapes, formulas
+
+
+def _squeezed(piece: bytes) -> bytes:
+    """The piece through `_SQUEEZE`; when spaces are its only whitespace and it has no quote
+    or ampersand to map, by `replace`, which skips translate's loop over every byte."""
+    if any(byte in piece for byte in (b"\t", b"\r", b"\n", b"'", b"&")):
+        return piece.translate(*_SQUEEZE)
+    return piece.replace(b" ", b"")
 
 
 #: C1 control characters written raw (UTF-8): XML allows them, terminals obey them. Like
