@@ -7,6 +7,10 @@ where a sheet has none (hidden, and the grid widened if needed), the ids of the 
 one. A 403 on that write means the spreadsheet is shared read-only with the service account:
 the pull then falls back to content hashes. 429 and 5xx answers (and dropped connections) are
 retried with exponential backoff and full jitter.
+
+The pull hands the sync a writer for the marks (`Pulled.mark`, see `google_workbook`), which
+the sync calls once the merge is committed: it reuses the metadata read here, so marking a
+spreadsheet costs one batchUpdate more (and a read of the add-in's record and of the notes).
 """
 
 from __future__ import annotations
@@ -21,10 +25,13 @@ import gspread
 import requests
 from google.auth.exceptions import GoogleAuthError
 
+from retaguarda.sync.google_api import gspread_client
+from retaguarda.sync.google_workbook import write_marks
 from retaguarda.sync.pull import Pulled, identify, tables_from_values
+from retaguarda.sync.settings import Settings
 from retaguarda.templates.model import ROW_ID_HEADER
 from retaguarda.templates.table import Table
-from retaguarda.validators.issues import sheet_reference
+from retaguarda.validators.issues import Issue, sheet_reference
 
 T = TypeVar("T")
 _RETRIED = frozenset({408, 429, 500, 502, 503, 504})
@@ -59,15 +66,46 @@ class Retry:
         raise AssertionError("unreachable")
 
 
-def pull_google(client: gspread.Client, spreadsheet_id: str, retry: Retry | None = None) -> Pulled:
-    """The template sheets of one spreadsheet, every row identified (see module docstring)."""
+def google_pull(settings: Settings) -> Callable[[str], Pulled]:
+    """Reads Google sources with the service account's key, and marks them back unless
+    `settings.write_back` is off: what `sync_source` is given wherever it runs (the
+    `retaguarda sync` command, the service's queue). Raises GoogleError (in Portuguese) when
+    the key is not configured or cannot be read."""
+    if settings.google_credentials is None:
+        raise GoogleError(
+            "há fontes do Google: defina GOOGLE_APPLICATION_CREDENTIALS (ou "
+            "RETAGUARDA_GOOGLE_CREDENTIALS) com o arquivo da chave da conta de serviço; "
+            "veja docs/google.md."
+        )
+    try:
+        client = gspread_client(settings.google_credentials, settings.google_api_url)
+    except (OSError, ValueError, KeyError) as error:
+        raise GoogleError(
+            f"a chave da conta de serviço em {settings.google_credentials} não pôde ser lida: "
+            f"{error}"
+        ) from None
+    return lambda spreadsheet_id: pull_google(
+        client, spreadsheet_id, write_back=settings.write_back
+    )
+
+
+def pull_google(
+    client: gspread.Client,
+    spreadsheet_id: str,
+    retry: Retry | None = None,
+    *,
+    write_back: bool = True,
+) -> Pulled:
+    """The template sheets of one spreadsheet, every row identified (see module docstring);
+    with `write_back`, and where the spreadsheet lets the service account edit it, a writer
+    of the sync's marks comes along (`Pulled.mark`)."""
     retry = retry or Retry()
     http = client.http_client
     try:
         meta = retry.call(
             "metadados",
             lambda: http.fetch_sheet_metadata(
-                spreadsheet_id, params={"fields": "sheets.properties"}
+                spreadsheet_id, params={"fields": "sheets(properties,protectedRanges)"}
             ),
         )
         sheets = [s["properties"] for s in meta.get("sheets", [])]
@@ -107,7 +145,24 @@ def pull_google(client: gspread.Client, spreadsheet_id: str, retry: Retry | None
             raise GoogleError(_message(error, spreadsheet_id)) from None
         return True
 
-    return identify(tables, writer=write)
+    pulled = identify(tables, writer=write)
+    if write_back and not pulled.read_only:
+        described = meta.get("sheets", [])
+
+        def mark(issues: Sequence[Issue]) -> int:
+            try:
+                written = write_marks(http, spreadsheet_id, described, tables, issues, retry.call)
+            except gspread.exceptions.APIError as error:
+                if error.code == 403:
+                    raise GoogleError(
+                        f"a conta de serviço só pode ler a planilha {spreadsheet_id}: para ver "
+                        "as pendências marcadas nela, compartilhe-a como editor."
+                    ) from None
+                raise GoogleError(_message(error, spreadsheet_id)) from None
+            return written.marked
+
+        pulled.mark = mark
+    return pulled
 
 
 def _id_requests(

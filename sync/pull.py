@@ -20,9 +20,13 @@ import numpy as np
 from retaguarda.templates.files import read_workbook
 from retaguarda.templates.reader import read_sheets, read_tables
 from retaguarda.templates.table import Table
+from retaguarda.validators.issues import Issue
 
 #: prefix of an identity made from the content (a read-only source)
 HASHED = "h:"
+
+#: writes a sync's issues into the source it pulled: fills, notes, the Pendências sheet
+MarkWriter = Callable[[Sequence[Issue]], int]
 
 
 @dataclass
@@ -38,6 +42,8 @@ class Pulled:
     #: the tables of each workbook (indexes into `tables`): validated together, since
     #: cross-sheet rules only look within one workbook; one group unless a folder was read
     workbooks: list[list[int]] | None = None
+    #: where Retaguarda may write to the source (a Google spreadsheet, `google_workbook`)
+    mark: MarkWriter | None = None
 
     def groups(self) -> list[list[int]]:
         return self.workbooks if self.workbooks is not None else [list(range(len(self.tables)))]

@@ -6,6 +6,10 @@ the same on one machine), so two syncs of one source never interleave: the secon
 then finds nothing left to do. The pull happens under the lock too, so two syncs cannot give
 the same new row two different ids. A crash at any point (kill -9 included) rolls the
 transaction back: the store is as before the sync, or as after it, never half.
+
+Once committed, the issues go back into the source as marks where the pull says it can take
+them (`Pulled.mark`: a Google spreadsheet): a failure there is reported with the result and
+leaves the committed sync as it is; the next sync marks the sheet again.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from retaguarda.templates.validate import Options, validate_tables
 GooglePull = Callable[[str], Pulled]
 #: told how far a sync has come: (steps done, steps in all, what is being done now)
 Progress = Callable[[int, int, str], None]
+#: the steps `Progress` counts: wait, read, check, store, mark the sheet
+STEPS = 5
 
 
 @dataclass
@@ -37,6 +43,10 @@ class SyncResult:
     ids_written: int
     rows: int
     seconds: float
+    #: cells marked in the source (None: no marks were written, as for an Excel file)
+    marked: int | None = None
+    #: why the marks could not be written (Portuguese); the sync itself went in
+    marks_error: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -47,6 +57,8 @@ class SyncResult:
             "rows": self.rows,
             "ids_written": self.ids_written,
             "read_only": self.read_only,
+            "marked": self.marked,
+            "marks_error": self.marks_error,
             "seconds": round(self.seconds, 3),
         }
 
@@ -59,23 +71,24 @@ def sync_source(
     google: GooglePull | None = None,
     progress: Progress | None = None,
 ) -> SyncResult:
-    """Pull `source`, validate its sheets together, and merge them into the store."""
+    """Pull `source`, validate its sheets together, merge them into the store, and mark the
+    source with what was found where it can be marked."""
     step = progress or (lambda done, total, what: None)
     clock = time.perf_counter()
     with store.atomic():
-        step(0, 4, "aguardando a vez")
+        step(0, STEPS, "aguardando a vez")
         store.lock_source(source.id)
         started = datetime.now(UTC)
         run = store.start_run(source.id, at=started)
-        step(1, 4, "lendo a planilha")
+        step(1, STEPS, "lendo a planilha")
         pulled = _pull(source, google)
-        step(2, 4, "conferindo")
+        step(2, STEPS, "conferindo")
         issues = [
             issue
             for group in pulled.groups()
             for issue in validate_tables([pulled.tables[i] for i in group], options)
         ]
-        step(3, 4, "gravando")
+        step(3, STEPS, "gravando")
         counts = merge(store, source, run, pulled, issues, started)
         store.finish_run(
             run,
@@ -84,7 +97,14 @@ def sync_source(
             ids_written=pulled.ids_written,
             counts=counts.as_dict(),
         )
-    step(4, 4, "pronto")
+    marked, marks_error = None, None
+    if pulled.mark is not None:
+        step(4, STEPS, "marcando a planilha")
+        try:
+            marked = pulled.mark(issues)
+        except Exception as error:  # the sync is committed: the marks wait for the next one
+            marks_error = f"as pendências não foram marcadas na planilha: {_reason(error)}"
+    step(STEPS, STEPS, "pronto")
     return SyncResult(
         source=source,
         run=run,
@@ -93,6 +113,8 @@ def sync_source(
         ids_written=pulled.ids_written,
         rows=sum(len(t) for t in pulled.tables),
         seconds=time.perf_counter() - clock,
+        marked=marked,
+        marks_error=marks_error,
     )
 
 
@@ -104,3 +126,7 @@ def _pull(source: Source, google: GooglePull | None) -> Pulled:
     if google is None:
         raise ValueError("a Google source needs a Google client (see sync.google_api)")
     return google(source.location)
+
+
+def _reason(error: Exception) -> str:
+    return str(error) or type(error).__name__

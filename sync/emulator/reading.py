@@ -170,6 +170,10 @@ def cell_data(calculator: Calculator, sheet: Sheet, key: tuple[int, int], value:
         cell["formattedValue"] = format_value(shown, number_format, locale)
     if cell_format:
         cell["userEnteredFormat"] = cell_format
+        # read-only in Google's CellData: the link of the whole cell, as the web UI follows it
+        link = (cell_format.get("textFormat") or {}).get("link") or {}
+        if link.get("uri"):
+            cell["hyperlink"] = link["uri"]
     if key in sheet.notes:
         cell["note"] = sheet.notes[key]
     if key in sheet.validations:
