@@ -39,6 +39,8 @@ ID_PROTECTION = (
     "Retaguarda: identificador de cada linha, gravado pela sincronização. Não edite nem apague "
     "(Retaguarda: row identifiers written by the sync; do not edit)."
 )
+#: the fields of a cell's fill (Google keeps the colour twice)
+FILL_FIELDS = "userEnteredFormat.backgroundColor,userEnteredFormat.backgroundColorStyle"
 #: a sheet Google adds without a size given
 NEW_SHEET_ROWS, NEW_SHEET_COLUMNS = 1000, 26
 
@@ -197,7 +199,10 @@ class GoogleWorkbook:
                 params={"valueRenderOption": "UNFORMATTED_VALUE"},
             ),
         )
-        return SheetValues(answer.get("values", []))
+        rows = answer.get("values", [])
+        width = max((len(r) for r in rows), default=0)
+        # Google leaves out each row's trailing empty cells; the port hands over a grid
+        return SheetValues([[*r, *[""] * (width - len(r))] for r in rows])
 
     def write(self, sheet: str, cell: str, rows: Sequence[Sequence[object]]) -> None:
         if not rows:
@@ -245,8 +250,14 @@ class GoogleWorkbook:
         self.requests.append({"deleteSheet": {"sheetId": found.sheet_id}})
 
     def paint(self, sheet: str, cell: str, color: str | None) -> None:
-        fill = _rgb(color) if color else None
-        self._set(sheet, cell, "userEnteredFormat.backgroundColor", fill)
+        # both of Google's fields for the colour, so no older one is left to show through
+        fill = None
+        if color:
+            fill = {
+                "backgroundColor": _rgb(color),
+                "backgroundColorStyle": {"rgbColor": _rgb(color)},
+            }
+        self._set(sheet, cell, FILL_FIELDS, fill)
 
     def has_note(self, sheet: str, cell: str) -> bool:
         if self._notes is None or sheet not in self._notes:
@@ -297,15 +308,13 @@ class GoogleWorkbook:
             found.added = None
 
     def _set(self, sheet: str, cell: str, field: str, value: Any) -> None:
-        """One part of one cell (a fill, a note), joined to a request for that cell if any."""
+        """One part of one cell (a fill, a note; None removes it), joined to the request for
+        that cell if there is one."""
         data: dict[str, Any] = {}
         if value is not None:
-            if field == "note":
-                data["note"] = value
-            else:
-                data["userEnteredFormat"] = {"backgroundColor": value}
+            data["note" if field == "note" else "userEnteredFormat"] = value
         joined = self._cells.get((sheet, cell))
-        if joined is not None and field not in joined[0]["fields"].split(","):
+        if joined is not None and not set(field.split(",")) & set(joined[0]["fields"].split(",")):
             request, current = joined
             current.update(data)
             request["fields"] += f",{field}"
