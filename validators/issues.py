@@ -237,9 +237,13 @@ def _pick(values: object, positions: np.ndarray) -> np.ndarray:
         return np.full(len(positions), "", dtype=object)
     if isinstance(values, pd.Series):
         picked = values.iloc[positions]
+    elif isinstance(values, np.ndarray):  # picked before conversion: a row per finding
+        picked = pd.Series(values[positions].astype(object), dtype=object)
     else:
         picked = pd.Series(np.asarray(values, dtype=object)[positions], dtype=object)
     text = picked.astype(object).where(picked.notna(), "")
+    if isinstance(picked.dtype, pd.StringDtype):  # text already: no look at each value
+        return text.to_numpy(dtype=object)
     return np.array([v if isinstance(v, str) else _display(v) for v in text], dtype=object)
 
 
