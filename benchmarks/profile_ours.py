@@ -6,9 +6,11 @@
     .venv/bin/python benchmarks/profile_ours.py rules --rows 200000 --sort tottime
     .venv/bin/python benchmarks/profile_ours.py validate-csv --rows 500000   # targets.py line 1
     .venv/bin/python benchmarks/profile_ours.py validate-xlsx --rows 200000  # targets.py line 2
+    .venv/bin/python benchmarks/profile_ours.py validate-csv --format table  # as a person runs it
 
 Uses the data `run.py` and `targets.py` make (and makes it when missing). The validate-* steps
-run the command `targets.py` times, `retaguarda validate ... --format json`, in this process:
+run the command `targets.py` times, `retaguarda validate ... --format json` (or, with `--format
+table`, the terminal table `whole.py` times), in this process:
 its imports are done before the profile starts (`python -X importtime` shows those). Profiling
 slows Python-level code more than vectorized code, so read the shares, not the seconds.
 """
@@ -38,11 +40,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--sort", default="cumtime", help="a pstats sort key (tottime...)")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--format", choices=("json", "table"), default="json", help="validate-*")
     args = parser.parse_args()
 
     profile = cProfile.Profile()
     if args.step.startswith("validate-"):
-        profile_validate(profile, args.step, args.rows)
+        profile_validate(profile, args.step, args.rows, args.format)
         pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
         return
     data = ledger_data.ensure_data(max(args.rows, 1_000_000))
@@ -62,7 +65,7 @@ def main() -> None:
     pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
 
 
-def profile_validate(profile: cProfile.Profile, step: str, rows: int) -> None:
+def profile_validate(profile: cProfile.Profile, step: str, rows: int, output: str) -> None:
     from retaguarda.sync.cli import main as cli
 
     if step == "validate-csv":
@@ -70,7 +73,7 @@ def profile_validate(profile: cProfile.Profile, step: str, rows: int) -> None:
     else:
         files = [str(ledger_data.ensure_xlsx(rows, ledger_data.ensure_data(rows)))]
     options = ["--today", str(ledger_data.TODAY), "--closed-until", str(ledger_data.CLOSED_UNTIL)]
-    argv = ["validate", *files, "--format", "json", *options]
+    argv = ["validate", *files, "--format", output, *options]
     with (
         open(os.devnull, "w") as devnull,
         contextlib.redirect_stdout(devnull),
