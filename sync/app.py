@@ -17,7 +17,7 @@ from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 from werkzeug.exceptions import HTTPException
 
 from retaguarda.addin.protocol import configure_server
-from retaguarda.sync import extensions, webhooks, xlwings_server
+from retaguarda.sync import auth, extensions, webhooks, xlwings_server
 from retaguarda.sync.extensions import Clock, utc_now
 from retaguarda.sync.settings import SettingsError, load_settings
 
@@ -34,6 +34,7 @@ def create_app(*, clock: Clock = utc_now, **settings: object) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     extensions.setup(app, clock)
     _setup_limits(app)
+    _setup_auth(app)
     _setup_excel(app)
     _setup_webhooks(app)
     return app
@@ -88,3 +89,11 @@ def _setup_excel(app: Flask) -> None:
 def _setup_webhooks(app: Flask) -> None:
     """`POST /webhooks/google-sheets`: signed by each source's secret, so it needs no login."""
     app.register_blueprint(webhooks.webhooks)
+
+
+def _setup_auth(app: Flask) -> None:
+    """Who is asking (`sync.auth`): the `auth` blueprint's login and logout for the dashboard,
+    sessions and CSRF tokens for its forms; the API and the add-in check tokens themselves,
+    and the webhooks stay signed only."""
+    auth.setup(app)
+    app.register_blueprint(auth.auth)

@@ -38,6 +38,10 @@ COMMANDS = {
         "Traz as planilhas das fontes para o banco consolidado (todas, se nenhuma for dada).",
     ),
     "templates": ("retaguarda.sync.cli_workbooks:templates", "Modelos de planilha (templates)."),
+    "users": (
+        "retaguarda.sync.cli_users:users_group",
+        "Usuários do serviço: quem usa a API, o suplemento do Excel e o painel.",
+    ),
     "validate": (
         "retaguarda.sync.cli_validate:validate",
         "Confere as planilhas e lista as pendências, agrupadas por aba.",

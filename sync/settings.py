@@ -11,7 +11,7 @@ from ipaddress import ip_address
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 
 from retaguarda.templates.settings import CompanySettings, SettingsError, load_settings_of
 
@@ -36,6 +36,12 @@ class Settings(CompanySettings):
     #: where the task pane loads xlwings' Office.js client from; unset, jsDelivr's copy of
     #: the version installed here (the client must match the server's xlwings)
     xlwings_js_url: str | None = None
+    #: the key that signs the dashboard's session cookies and form tokens: the same for every
+    #: process serving the dashboard (`secrets.token_hex(32)` makes one). Unset, one is made
+    #: once and kept in the file `secret-key` beside the SQLite store (mode 0600), which every
+    #: process of this machine reads; dashboards on several machines need it set. At least
+    #: 32 characters, checked when the app is built (so that a bad one is not printed)
+    secret_key: SecretStr | None = None
     #: the consolidated store: SQLAlchemy URL ("postgresql://user@host/db"); unset, the
     #: SQLite file data/retaguarda.db
     database_url: str | None = None

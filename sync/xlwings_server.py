@@ -9,6 +9,11 @@ the HTTP status that fits, never as a traceback page; routing errors (404, 405) 
 `/xlwings/` too, through `http_error`, which the app factory registers for the whole app (a
 blueprint cannot see a URL that matched none of its routes).
 
+Every `/xlwings/` route takes the user's API token (`Authorization: Bearer <token>`, which the
+task pane sends; `sync.auth`): checking one's own workbook is for every role, finance's macros
+(`FINANCE_SCRIPTS`) for `financeiro` and above. The alert dialog is the exception: xlwings'
+client opens it as a page, which carries no header, and it only shows the text in its URL.
+
 `/addin/` serves what Excel loads: the manifest to sideload and the task pane.
 """
 
@@ -26,6 +31,8 @@ from werkzeug.exceptions import HTTPException
 from retaguarda.addin import protocol
 from retaguarda.addin.service import XLWINGS_JS_URL, ProtocolError
 from retaguarda.sync import workbook_payload as workbook
+from retaguarda.sync.auth import token_required
+from retaguarda.sync.users import FINANCEIRO, LEITURA
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +41,16 @@ clients = Blueprint("addin_clients", __name__, url_prefix="/addin")
 
 #: the task pane's JavaScript; static, so sent as it is
 _STATIC = {"taskpane.js": "text/javascript; charset=utf-8"}
+#: the macros that work on the company's finances rather than check a workbook
+FINANCE_SCRIPTS = frozenset({"reconcile", "reports", "payroll"})
+
+
+def _role_needed() -> str:
+    script = (request.view_args or {}).get("script")
+    return FINANCEIRO if script in FINANCE_SCRIPTS else LEITURA
+
+
+xlwings_api.before_request(token_required(_role_needed, exempt=frozenset({"xlwings.alert"})))
 
 
 def _payload() -> dict[str, Any]:

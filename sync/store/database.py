@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
 
 from retaguarda.sync.store.operations import StoreOperations
+from retaguarda.sync.store.users import UserOperations
 
 #: where the store lives when `RETAGUARDA_DATABASE_URL` is not set
 DEFAULT_URL = "sqlite:///data/retaguarda.db"
@@ -35,7 +36,7 @@ class StoreError(Exception):
     """The store cannot be opened or used; the message says why, in Portuguese."""
 
 
-class Store(StoreOperations):
+class Store(StoreOperations, UserOperations):
     """One database, SQLite or PostgreSQL. Library first: the CLI and the service call this."""
 
     def __init__(self, engine: Engine) -> None:

@@ -36,7 +36,17 @@ HEAVY = {
     "xlsxwriter",
 }
 #: every command `retaguarda --help` lists, as README.md names them
-COMMANDS = ["addin", "emulator", "samples", "serve", "sources", "sync", "templates", "validate"]
+COMMANDS = [
+    "addin",
+    "emulator",
+    "samples",
+    "serve",
+    "sources",
+    "sync",
+    "templates",
+    "users",
+    "validate",
+]
 
 #: runs the console script's `main` with the given arguments, then records the exit code and
 #: every module the interpreter loaded on the way
