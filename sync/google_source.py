@@ -151,7 +151,7 @@ def pull_google(
 
         def mark(issues: Sequence[Issue]) -> int:
             try:
-                written = write_marks(http, spreadsheet_id, described, tables, issues, retry.call)
+                return write_marks(http, spreadsheet_id, described, tables, issues, retry.call)
             except gspread.exceptions.APIError as error:
                 if error.code == 403:
                     raise GoogleError(
@@ -159,7 +159,6 @@ def pull_google(
                         "as pendências marcadas nela, compartilhe-a como editor."
                     ) from None
                 raise GoogleError(_message(error, spreadsheet_id)) from None
-            return written.marked
 
         pulled.mark = mark
     return pulled

@@ -48,14 +48,6 @@ NEW_SHEET_ROWS, NEW_SHEET_COLUMNS = 1000, 26
 Call = Callable[[str, Callable[[], Any]], Any]
 
 
-@dataclass(frozen=True)
-class Written:
-    """What one write-back did: cells marked now, and requests in its one batchUpdate."""
-
-    marked: int
-    requests: int
-
-
 def write_marks(
     http: gspread.HTTPClient,
     spreadsheet_id: str,
@@ -63,9 +55,10 @@ def write_marks(
     tables: Sequence[Table],
     issues: Sequence[Issue],
     call: Call,
-) -> Written:
+) -> int:
     """Mark the spreadsheet with a sync's issues, undo the marks of what was fixed, list every
-    issue in the Pendências sheet, and protect each template sheet's ID column (warning only).
+    issue in the Pendências sheet, and protect each template sheet's ID column (warning only);
+    how many cells are marked now.
 
     `sheets` is the spreadsheet's metadata as the pull read it (`sheets(properties,
     protectedRanges)`), `tables` the template sheets it found, `call` the sync's `Retry.call`.
@@ -83,12 +76,8 @@ def write_marks(
     )
     mark_workbook(workbook, report, found_templates=bool(tables))
     workbook.requests += id_protection(sheets, tables)
-    names = set(workbook.sheet_names())
     workbook.flush()
-    return Written(
-        marked=sum(1 for m in cell_marks(report.issues) if m.sheet in names),
-        requests=workbook.sent,
-    )
+    return sum(1 for m in cell_marks(report.issues) if m.sheet in workbook.sheets)
 
 
 def id_protection(
@@ -178,7 +167,6 @@ class GoogleWorkbook:
                 grid.get("columnCount", NEW_SHEET_COLUMNS),
             )
         self.requests: list[dict[str, Any]] = []
-        self.sent = 0
         self._note_cells = list(note_cells)
         self._notes: dict[str, set[str]] | None = None
         # what this batch writes into each cell, by (sheet, cell), with the request holding it:
@@ -253,10 +241,8 @@ class GoogleWorkbook:
         # both of Google's fields for the colour, so no older one is left to show through
         fill = None
         if color:
-            fill = {
-                "backgroundColor": _rgb(color),
-                "backgroundColorStyle": {"rgbColor": _rgb(color)},
-            }
+            rgb = _rgb(color)
+            fill = {"backgroundColor": rgb, "backgroundColorStyle": {"rgbColor": rgb}}
         self._set(sheet, cell, FILL_FIELDS, fill)
 
     def has_note(self, sheet: str, cell: str) -> bool:
@@ -300,7 +286,6 @@ class GoogleWorkbook:
             return
         body = {"requests": self.requests}
         self.call("gravar marcações", lambda: self.http.batch_update(self.spreadsheet_id, body))
-        self.sent += len(self.requests)
         self.requests = []
         self._blocks.clear()
         self._cells.clear()
