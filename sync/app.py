@@ -19,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 from retaguarda.addin.protocol import configure_server
 from retaguarda.sync import auth, extensions, webhooks, xlwings_server
 from retaguarda.sync.extensions import Clock, utc_now
+from retaguarda.sync.queue import SyncQueue
 from retaguarda.sync.settings import SettingsError, load_settings
 
 
@@ -37,6 +38,7 @@ def create_app(*, clock: Clock = utc_now, **settings: object) -> Flask:
     _setup_auth(app)
     _setup_excel(app)
     _setup_webhooks(app)
+    _setup_queue(app)
     return app
 
 
@@ -89,6 +91,15 @@ def _setup_excel(app: Flask) -> None:
 def _setup_webhooks(app: Flask) -> None:
     """`POST /webhooks/google-sheets`: signed by each source's secret, so it needs no login."""
     app.register_blueprint(webhooks.webhooks)
+
+
+def _setup_queue(app: Flask) -> None:
+    """Webhooks ring the sync queue (`sync.queue`, opened on first use); `retaguarda serve`
+    also runs its workers, found at `app.extensions["retaguarda_queue"]`."""
+    shared = app.extensions["retaguarda"]
+    queue = SyncQueue(app.config["RETAGUARDA"], clock=shared.clock)
+    shared.notify = queue.notify
+    app.extensions["retaguarda_queue"] = queue
 
 
 def _setup_auth(app: Flask) -> None:

@@ -46,6 +46,10 @@ COMMANDS = {
         "retaguarda.sync.cli_validate:validate",
         "Confere as planilhas e lista as pendências, agrupadas por aba.",
     ),
+    "worker": (
+        "retaguarda.sync.cli_worker:worker",
+        "Executa as sincronizações da fila (webhooks, consulta ao Drive, novas tentativas).",
+    ),
 }
 
 

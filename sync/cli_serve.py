@@ -1,4 +1,5 @@
-"""`retaguarda serve`: the Excel add-in's service, behind waitress."""
+"""`retaguarda serve`: the service behind waitress, with the sync queue's workers as threads
+of the same process (the embedded default; at scale, `retaguarda worker` processes)."""
 
 from __future__ import annotations
 
@@ -29,4 +30,12 @@ def serve(host: str, port: int) -> None:
         raise click.ClickException(f"não foi possível escutar em {host}:{port}: {error}") from None
     public = app.config["RETAGUARDA"].public_url
     click.echo(f"manifesto do suplemento: {public}/addin/manifest.xml")
-    server.run()
+    queue = app.extensions["retaguarda_queue"]
+    consumer = queue.consumer(embedded=True)
+    consumer.start()
+    queue.housekeeping()
+    try:
+        server.run()
+    finally:
+        queue.stopping.set()
+        consumer.stop(graceful=True)

@@ -72,6 +72,30 @@ class Settings(CompanySettings):
     #: how long the service waits after a webhook for more edits of the same spreadsheet
     #: before syncing it, in seconds (a burst of edits becomes one sync); 0 syncs at once
     debounce: float = Field(default=10.0, ge=0)
+    #: where the sync queue keeps its messages: `redis://host:6379/0` (several machines),
+    #: or unset for a SQLite file beside the store (`data/queue.db`), or `sqlite:///path`
+    queue_url: str | None = None
+    #: the queue's name in that storage: services sharing one Redis need different names
+    queue_name: str = Field(default="retaguarda", min_length=1, pattern=r"^[A-Za-z0-9_.:-]+$")
+    #: worker threads syncing in `retaguarda serve` and in each `retaguarda worker`
+    workers: int = Field(default=2, gt=0)
+    #: attempts of one sync before its job is dead (kept with its error for the dashboard)
+    max_attempts: int = Field(default=5, gt=0)
+    #: the wait before a failed sync's next attempt is drawn below base·2ⁿ seconds (n the
+    #: attempts so far), capped at `retry_cap`: full jitter, so syncs refused together by
+    #: Google's quota do not come back together
+    retry_base: float = Field(default=5.0, gt=0)
+    retry_cap: float = Field(default=600.0, gt=0)
+    #: every how many seconds Drive is asked (one files.list) which spreadsheets changed:
+    #: the backstop for edits that fire no webhook (API, scripts, IMPORTRANGE); 0 = never
+    poll_interval: float = Field(default=60.0, ge=0)
+    #: every how many seconds the store is checked for work the queue lost: events not
+    #: synced after `recovery_after` seconds, syncs left running by a process that died
+    recovery_interval: float = Field(default=30.0, gt=0)
+    recovery_after: float = Field(default=120.0, gt=0)
+    #: a sync running longer than this (seconds) is taken as lost with its machine and
+    #: started again (the store's lock keeps the two from interleaving)
+    job_timeout: float = Field(default=3600.0, gt=0)
 
     @field_validator("google_api_url")
     @classmethod

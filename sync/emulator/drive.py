@@ -1,9 +1,10 @@
 """The Drive calls gspread and the sync service make about spreadsheets.
 
 Create (a new spreadsheet), get (name, modifiedTime, capabilities.canEdit: what the sync's poll
-for changes reads), list by name (gspread's `open(title)`), copy (with no comments to copy:
-nobody comments here), export as CSV/TSV (the first
-sheet, as Google exports it), delete, and the Drive v2 upload that gspread's `import_csv` uses
+for changes reads), list by name (gspread's `open(title)`) or by `modifiedTime > '...'` (the
+service's Drive poll; other terms of `q` are ignored: every file is a spreadsheet), copy (with
+no comments to copy: nobody comments here), export as CSV/TSV (the first sheet, as Google
+exports it), delete, and the Drive v2 upload that gspread's `import_csv` uses
 (the spreadsheet becomes one sheet holding the CSV, typed as if entered by hand). Drive answers
 errors with `errors[]` and no `status`; clients read `code` and `message`.
 """
@@ -31,6 +32,7 @@ EXPORT_DELIMITERS = {"text/csv": ",", "text/tab-separated-values": "\t"}
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 DEFAULT_FIELDS = "kind,id,name,mimeType"
 NAME_QUERY = re.compile(r"name\s*=\s*(['\"])((?:\\.|(?!\1).)*)\1")
+MODIFIED_QUERY = re.compile(r"modifiedTime\s*>\s*'([^']+)'")
 
 
 class DriveError(ApiError):
@@ -93,10 +95,12 @@ def list_files() -> Response:
         query = request.args.get("q") or ""
         match = NAME_QUERY.search(query)
         name = match.group(2).replace("\\'", "'").replace('\\"', '"') if match else None
+        after = MODIFIED_QUERY.search(query)
         files = [
             file_resource(s)
             for s in state().spreadsheets.values()
-            if name is None or s.title == name
+            if (name is None or s.title == name)
+            and (after is None or rfc3339(s.modified) > after.group(1))
         ]
         fields = request.args.get("fields") or f"kind,incompleteSearch,files({DEFAULT_FIELDS})"
         answer = {"kind": "drive#fileList", "incompleteSearch": False, "files": files}

@@ -8,7 +8,7 @@ A lock serializes requests: the threaded server may run several at once.
 from __future__ import annotations
 
 import threading
-from collections import Counter
+from collections import Counter, deque
 from pathlib import Path
 
 from retaguarda.sync.emulator.auth import TokenIssuer, load_or_create_key, write_key
@@ -30,6 +30,8 @@ class EmulatorState:
         self.lock = threading.RLock()
         self.spreadsheets: dict[str, Spreadsheet] = {}
         self.request_count: Counter[str] = Counter()
+        #: what the next Sheets requests answer instead of their result (`fail_next`)
+        self.failures: deque[int] = deque()
         self.quota = QuotaMeter(quota) if quota else None
         self.tokens = TokenIssuer()
         self.key_out = key_out
@@ -111,6 +113,12 @@ class EmulatorState:
         """Shared with the service account as a viewer: reads work, writes get 403."""
         with self.lock:
             self.spreadsheet(spreadsheet_id).read_only = read_only
+
+    def fail_next(self, *codes: int) -> None:
+        """The next Sheets requests answer these codes, in order (429 as the quota's refusal,
+        500 and 503 as Google's passing failures): how a test plays a bad minute of Google."""
+        with self.lock:
+            self.failures.extend(codes)
 
     def spreadsheet(self, spreadsheet_id: str) -> Spreadsheet:
         return self.spreadsheets[spreadsheet_id]

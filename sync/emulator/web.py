@@ -7,10 +7,16 @@ import json
 from flask import Response, current_app, request
 
 from retaguarda.sync.emulator.auth import Grant
-from retaguarda.sync.emulator.errors import invalid_argument
+from retaguarda.sync.emulator.errors import ApiError, invalid_argument
+from retaguarda.sync.emulator.quota import exhausted
 from retaguarda.sync.emulator.state import EmulatorState
 
 JSON = "application/json; charset=UTF-8"
+#: Google's messages for the failures a test asks for (`EmulatorState.fail_next`)
+FAILURES = {
+    500: "Internal error encountered.",
+    503: "The service is currently unavailable.",
+}
 
 
 def state() -> EmulatorState:
@@ -42,6 +48,11 @@ def authorize(api: str, kind: str, method: str) -> Grant:
     emulator = state()
     grant = emulator.tokens.check(request.headers.get("Authorization"))
     with emulator.lock:
+        if api == "sheets" and emulator.failures:
+            code = emulator.failures.popleft()
+            if code == 429:
+                raise exhausted(kind, "per minute per user", grant.project_id)
+            raise ApiError(code, FAILURES.get(code, "Internal error encountered."))
         if api == "sheets" and emulator.quota is not None:
             emulator.quota.charge(kind, grant.project_id, grant.client_email)
         emulator.request_count[kind] += 1

@@ -21,6 +21,7 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
 
+from retaguarda.sync.store.jobs import JobOperations
 from retaguarda.sync.store.operations import StoreOperations
 from retaguarda.sync.store.users import UserOperations
 
@@ -36,7 +37,7 @@ class StoreError(Exception):
     """The store cannot be opened or used; the message says why, in Portuguese."""
 
 
-class Store(StoreOperations, UserOperations):
+class Store(StoreOperations, JobOperations, UserOperations):
     """One database, SQLite or PostgreSQL. Library first: the CLI and the service call this."""
 
     def __init__(self, engine: Engine) -> None:

@@ -34,6 +34,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
@@ -222,7 +223,17 @@ jobs = Table(
     Column("finished_at", Timestamp),
     Column("last_error", Text),
     Column("sync_run", ForeignKey("sync_runs.id")),
+    Column("worker", Text),  # "host:pid" of the process running it (recovery asks if alive)
     Index(None, "state", "not_before"),
+    # one waiting job per source at most: a burst of webhooks coalesces into it, even when
+    # two service processes are told at once (the database decides, not a check in code)
+    Index(
+        "uq_jobs_queued_source",
+        "source_id",
+        unique=True,
+        sqlite_where=text("state = 'queued'"),
+        postgresql_where=text("state = 'queued'"),
+    ),
 )
 
 

@@ -46,6 +46,7 @@ COMMANDS = [
     "templates",
     "users",
     "validate",
+    "worker",
 ]
 
 #: runs the console script's `main` with the given arguments, then records the exit code and

@@ -91,6 +91,7 @@ def upgrade() -> None:
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("sync_run", sa.Integer(), nullable=True),
+        sa.Column("worker", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["source_id"], ["sources.id"], name=op.f("fk_jobs_source_id_sources")
         ),
@@ -103,6 +104,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_jobs_source_id"), ["source_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_jobs_state_not_before"), ["state", "not_before"], unique=False
+        )
+        batch_op.create_index(
+            "uq_jobs_queued_source",
+            ["source_id"],
+            unique=True,
+            sqlite_where=sa.text("state = 'queued'"),
+            postgresql_where=sa.text("state = 'queued'"),
         )
 
 

@@ -1,0 +1,47 @@
+"""`retaguarda worker`: a process that runs the sync queue's jobs (see `sync.queue`).
+
+At scale, one or more per machine beside gunicorn, all on the same store (PostgreSQL) and
+queue (`RETAGUARDA_QUEUE_URL=redis://...`); `retaguarda serve` runs the same workers as
+threads of its own for the embedded default. Stopped by Ctrl-C or SIGTERM once its running
+syncs end; kill -9 loses nothing: the next worker to start finds the store's truth.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from retaguarda.sync.queue import SyncQueue
+from retaguarda.sync.settings import SettingsError, load_settings
+
+
+@click.command("worker")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Sincronizações ao mesmo tempo neste processo (padrão: RETAGUARDA_WORKERS, 2).",
+)
+def worker(workers: int | None) -> None:
+    """Executa as sincronizações da fila (webhooks, consulta ao Drive, novas tentativas).
+
+    Vários processos, em uma ou mais máquinas, dividem o trabalho sem sincronizar a mesma
+    fonte ao mesmo tempo. Precisa do mesmo banco (RETAGUARDA_DATABASE_URL) e da mesma fila
+    (RETAGUARDA_QUEUE_URL) do serviço; veja docs/deploy.md.
+
+    Exemplo: RETAGUARDA_QUEUE_URL=redis://127.0.0.1:6379/0 retaguarda worker --workers 4
+    """
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        raise click.UsageError(str(error)) from None
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    queue = SyncQueue(settings)
+    consumer = queue.consumer(workers)
+    queue.housekeeping()
+    try:
+        consumer.run()
+    finally:
+        queue.stopping.set()
