@@ -53,7 +53,9 @@ def check_declared_sizes(path: Path, parts: list[zipfile.ZipInfo]) -> None:
         raise bomb(path)
 
 
-def inflate(path: Path, file: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
+def inflate(
+    path: Path, file: BinaryIO, info: zipfile.ZipInfo, read: int = _READ
+) -> Iterator[bytes]:
     """The member's bytes, inflated from the raw stream and never beyond its declared size.
 
     Reading the raw stream (not `ZipFile.open`) is what calamine's zip reader sees too, and
@@ -68,7 +70,7 @@ def inflate(path: Path, file: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes
     left, produced = info.compress_size, 0
     inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
     while left:
-        data = file.read(min(_READ, left))
+        data = file.read(min(read, left))
         if not data:
             raise corrupt(path)
         left -= len(data)
@@ -105,7 +107,7 @@ def inflate_ahead(path: Path, file: BinaryIO, info: zipfile.ZipInfo) -> Iterator
 
     def produce() -> None:
         try:
-            for piece in inflate(path, file, info):
+            for piece in inflate(path, file, info, _AHEAD_READ):
                 ahead.put(piece)
                 if stop.is_set():
                     return
@@ -130,6 +132,9 @@ def inflate_ahead(path: Path, file: BinaryIO, info: zipfile.ZipInfo) -> Iterator
 
 #: Pieces inflated ahead of the caller at most (each at most `PIECE` bytes).
 _AHEAD = 4
+#: Compressed bytes inflated at a time ahead: each piece hands the interpreter lock from one
+#: thread to the other, and on a busy machine every hand-over waits for the scheduler.
+_AHEAD_READ = 512 * 1024
 
 
 def tag_pieces(path: Path, chunks: Iterable[bytes]) -> Iterator[bytes]:
