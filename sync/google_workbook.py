@@ -67,17 +67,13 @@ def write_marks(
         issues=list(issues),
         sheets=[SheetSummary("", t.sheet, t.template.id, len(t)) for t in tables],
     )
-    workbook = GoogleWorkbook(
-        http,
-        spreadsheet_id,
-        [s["properties"] for s in sheets],
-        call,
-        note_cells=[(m.sheet, m.cell) for m in cell_marks(report.issues)],
-    )
+    cells = {(m.sheet, m.cell) for m in cell_marks(report.issues)}
+    properties = [s["properties"] for s in sheets]
+    workbook = GoogleWorkbook(http, spreadsheet_id, properties, call, note_cells=list(cells))
     mark_workbook(workbook, report, found_templates=bool(tables))
     workbook.requests += id_protection(sheets, tables)
     workbook.flush()
-    return sum(1 for m in cell_marks(report.issues) if m.sheet in workbook.sheets)
+    return sum(1 for sheet, _cell in cells if sheet in workbook.sheets)
 
 
 def id_protection(
@@ -169,9 +165,10 @@ class GoogleWorkbook:
         self.requests: list[dict[str, Any]] = []
         self._note_cells = list(note_cells)
         self._notes: dict[str, set[str]] | None = None
-        # what this batch writes into each cell, by (sheet, cell), with the request holding it:
-        # a link joins the block its cell was written in, a note the request of the cell's fill
-        self._blocks: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]] = {}
+        # what this batch writes, so that a link joins the block its cell was written in and a
+        # note the request of its cell's fill: blocks by sheet (top row, left column, request,
+        # CellData rows), single cells by (sheet, cell) with their request and CellData
+        self._blocks: dict[str, list[tuple[int, int, dict[str, Any], list[list[dict]]]]] = {}
         self._cells: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]] = {}
 
     def sheet_names(self) -> list[str]:
@@ -207,10 +204,7 @@ class GoogleWorkbook:
             }
         }
         self.requests.append(request)
-        for i, values in enumerate(grid):
-            for j, data in enumerate(values):
-                address = f"{get_column_letter(left + j)}{top + i}"
-                self._blocks[(sheet, address)] = (request["updateCells"], data)
+        self._blocks.setdefault(sheet, []).append((top, left, request["updateCells"], grid))
 
     def replace_sheet(self, sheet: str, *, first: bool = False) -> None:
         found = self.sheets.get(sheet)
@@ -259,9 +253,12 @@ class GoogleWorkbook:
         reference, _, address = target.rpartition("!")
         title = reference[1:-1].replace("''", "'") if reference.startswith("'") else reference
         uri = f"#gid={self.sheets[title].sheet_id}&range={address}"
-        if (sheet, cell) not in self._blocks:
+        written = self._written(sheet, cell)
+        if written is None:
             self.write(sheet, cell, [[text]])
-        request, data = self._blocks[(sheet, cell)]
+            written = self._written(sheet, cell)
+            assert written is not None
+        request, data = written
         data["userEnteredFormat"] = {"textFormat": {"link": {"uri": uri}}}
         field = "userEnteredFormat.textFormat.link"
         if field not in request["fields"].split(","):
@@ -349,6 +346,14 @@ class GoogleWorkbook:
             notes[title] = noted
         self._notes = {**(self._notes or {}), **notes}
 
+    def _written(self, sheet: str, cell: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """The request and CellData of a block this batch writes into `cell`, the latest."""
+        row, column = coordinate_to_tuple(cell)
+        for top, left, request, grid in reversed(self._blocks.get(sheet, [])):
+            if 0 <= row - top < len(grid) and 0 <= column - left < len(grid[row - top]):
+                return request, grid[row - top][column - left]
+        return None
+
     def _fit(self, sheet: str, rows: int, columns: int) -> None:
         """Grow the sheet's grid to hold a block: Google refuses a write past its edge."""
         found = self.sheets[sheet]
@@ -377,9 +382,9 @@ class GoogleWorkbook:
         return {"sheetId": self.sheets[sheet].sheet_id, "rowIndex": row, "columnIndex": column}
 
     def _forget(self, sheet: str) -> None:
-        for kept in (self._blocks, self._cells):
-            for key in [k for k in kept if k[0] == sheet]:
-                del kept[key]
+        self._blocks.pop(sheet, None)
+        for key in [k for k in self._cells if k[0] == sheet]:
+            del self._cells[key]
 
     def _new_sheet_id(self) -> int:
         taken = {s.sheet_id for s in self.sheets.values()}
@@ -390,11 +395,13 @@ class GoogleWorkbook:
 
 def _cell_data(value: object) -> dict[str, Any]:
     """A value as Google's CellData; text is always a string value, so never a formula."""
-    if value is None or value == "":
+    if isinstance(value, str):  # most of what the macros write: tested first
+        return {"userEnteredValue": {"stringValue": _unquoted(visible(value))}} if value else {}
+    if value is None:
         return {}
     if isinstance(value, bool):
         return {"userEnteredValue": {"boolValue": value}}
-    if isinstance(value, int | float | Decimal):
+    if isinstance(value, (int, float, Decimal)):
         return {"userEnteredValue": {"numberValue": float(value)}}
     return {"userEnteredValue": {"stringValue": _unquoted(visible(str(value)))}}
 
