@@ -282,6 +282,25 @@ def test_a_quota_answer_on_the_marks_is_retried_with_backoff(tmp_path, sqlite):
     )
 
 
+def test_google_failing_for_a_moment_while_marking_is_retried(google, sqlite):
+    google.add_spreadsheet("loja", "Loja", book(posting(1), posting(2, "12,3,4")))
+    slept: list[float] = []
+
+    def pull_then_fail(spreadsheet: str):
+        pulled = pull_google(google.client, spreadsheet, Retry(sleep=slept.append))
+        google.fail_next(500, 503)  # the write-back's first requests meet them
+        return pulled
+
+    source = add_source(sqlite, team="Loja", google="loja")
+    result = sync_source(sqlite, source, OPTIONS, google=pull_then_fail)
+    assert (result.marked, result.marks_error) == (1, None)
+    assert len(slept) == 2  # one wait for each failure, within the back-off's bounds
+    assert 0 <= slept[0] <= 1
+    assert 0 <= slept[1] <= 2
+    wrong = cell(sheets(google)[LEDGER.sheet], "F3")
+    assert wrong["userEnteredFormat"]["backgroundColor"] == pytest.approx(RED)
+
+
 def test_a_spreadsheet_shared_read_only_is_synced_and_the_marks_reported(google, sqlite):
     google.add_spreadsheet("loja", "Loja", book(posting(1), posting(2, "12,3,4")))
     sync(sqlite, google)
