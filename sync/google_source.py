@@ -27,7 +27,7 @@ from google.auth.exceptions import GoogleAuthError
 
 from retaguarda.sync.google_api import gspread_client
 from retaguarda.sync.google_workbook import write_marks
-from retaguarda.sync.pull import Pulled, identify, tables_from_values
+from retaguarda.sync.pull import MarkWriter, Pulled, identify, tables_from_values
 from retaguarda.sync.settings import Settings
 from retaguarda.templates.model import ROW_ID_HEADER
 from retaguarda.templates.table import Table
@@ -146,22 +146,41 @@ def pull_google(
         return True
 
     pulled = identify(tables, writer=write)
-    if write_back and not pulled.read_only:
+    if write_back:
         described = meta.get("sheets", [])
-
-        def mark(issues: Sequence[Issue]) -> int:
-            try:
-                return write_marks(http, spreadsheet_id, described, tables, issues, retry.call)
-            except gspread.exceptions.APIError as error:
-                if error.code == 403:
-                    raise GoogleError(
-                        f"a conta de serviço só pode ler a planilha {spreadsheet_id}: para ver "
-                        "as pendências marcadas nela, compartilhe-a como editor."
-                    ) from None
-                raise GoogleError(_message(error, spreadsheet_id)) from None
-
-        pulled.mark = mark
+        pulled.mark = _marker(http, spreadsheet_id, described, tables, retry, pulled.read_only)
     return pulled
+
+
+def _marker(
+    http: gspread.HTTPClient,
+    spreadsheet_id: str,
+    described: Sequence[dict[str, Any]],
+    tables: Sequence[Table],
+    retry: Retry,
+    read_only: bool,
+) -> MarkWriter:
+    """The sync's marks writer for this spreadsheet (see `google_workbook.write_marks`). A
+    spreadsheet that refused the ids is not asked again: the writer says why at once."""
+
+    def mark(issues: Sequence[Issue]) -> int:
+        if read_only:
+            raise GoogleError(_read_only(spreadsheet_id))
+        try:
+            return write_marks(http, spreadsheet_id, described, tables, issues, retry.call)
+        except gspread.exceptions.APIError as error:
+            if error.code == 403:
+                raise GoogleError(_read_only(spreadsheet_id)) from None
+            raise GoogleError(_message(error, spreadsheet_id)) from None
+
+    return mark
+
+
+def _read_only(spreadsheet_id: str) -> str:
+    return (
+        f"a conta de serviço só pode ler a planilha {spreadsheet_id}: para ver as pendências "
+        "marcadas nela, compartilhe-a como editor."
+    )
 
 
 def _id_requests(

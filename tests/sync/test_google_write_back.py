@@ -308,10 +308,22 @@ def test_a_spreadsheet_shared_read_only_is_synced_and_the_marks_reported(google,
     google.set_read_only("loja")
     result = sync(sqlite, google)
     assert result.counts.released == 1  # the fix reached the store
-    assert result.marks_error == (
-        "as pendências não foram marcadas na planilha: a conta de serviço só pode ler a "
-        "planilha loja: para ver as pendências marcadas nela, compartilhe-a como editor."
-    )
+    assert result.marks_error == READ_ONLY
+
+    # a new row: its id is refused, and the marks are not tried again (nothing more is sent)
+    google.add_spreadsheet("nova", "Nova", book(posting(1, "12,3,4")))
+    google.set_read_only("nova")
+    before = dict(google.request_count)
+    refused = sync(sqlite, google, "nova")
+    assert (refused.read_only, refused.counts.quarantined) == (True, 1)
+    assert refused.marks_error == READ_ONLY.replace("planilha loja", "planilha nova")
+    assert spent(google, before)["spreadsheets.batchUpdate"] == 1  # the ids' only
+
+
+READ_ONLY = (
+    "as pendências não foram marcadas na planilha: a conta de serviço só pode ler a "
+    "planilha loja: para ver as pendências marcadas nela, compartilhe-a como editor."
+)
 
 
 @pytest.fixture
