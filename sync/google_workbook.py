@@ -164,7 +164,10 @@ class GoogleWorkbook:
             )
         self.requests: list[dict[str, Any]] = []
         self._note_cells = list(note_cells)
-        self._notes: dict[str, set[str]] | None = None
+        # the blocks whose notes were read (top, bottom, left, right; 1-based), by sheet, and
+        # the cells found with a note
+        self._read_boxes: dict[str, list[tuple[int, ...]]] = {}
+        self._noted: set[tuple[str, str]] = set()
         # what this batch writes, so that a link joins the block its cell was written in and a
         # note the request of its cell's fill: blocks by sheet (top row, left column, request,
         # CellData rows), single cells by (sheet, cell) with their request and CellData
@@ -240,10 +243,9 @@ class GoogleWorkbook:
         self._set(sheet, cell, FILL_FIELDS, fill)
 
     def has_note(self, sheet: str, cell: str) -> bool:
-        if self._notes is None or sheet not in self._notes:
-            self._read_notes(sheet)
-        assert self._notes is not None
-        return cell in self._notes.get(sheet, set())
+        if not self._known(sheet, cell):
+            self._read_notes([(sheet, cell), *self._note_cells])
+        return (sheet, cell) in self._noted
 
     def set_note(self, sheet: str, cell: str, text: str | None) -> None:
         self._set(sheet, cell, "note", visible(text) if text else None)
@@ -310,17 +312,18 @@ class GoogleWorkbook:
         self.requests.append({"updateCells": request})
         self._cells[(sheet, cell)] = (request, data)
 
-    def _read_notes(self, sheet: str) -> None:
-        """The notes on the cells about to be noted, for every sheet at once (one read):
-        a block per sheet from its first to its last such cell."""
-        wanted = [(s, c) for s, c in self._note_cells if s in self.sheets]
-        if sheet not in {s for s, _ in wanted}:
-            wanted.append((sheet, "A1"))
+    def _read_notes(self, cells: Sequence[tuple[str, str]]) -> None:
+        """The notes on these cells (those not read yet), for every sheet at once: one read,
+        of a block per sheet from its first to its last such cell."""
         boxes: dict[str, list[int]] = {}
-        for name, cell in wanted:
+        for name, cell in cells:
+            if name not in self.sheets or self._known(name, cell):
+                continue
             row, column = coordinate_to_tuple(cell)
             box = boxes.setdefault(name, [row, row, column, column])
             box[:] = [min(box[0], row), max(box[1], row), min(box[2], column), max(box[3], column)]
+        if not boxes:
+            return
         ranges = [
             f"{sheet_reference(name, always_quote=True)}!{get_column_letter(b[2])}{b[0]}:"
             f"{get_column_letter(b[3])}{b[1]}"
@@ -333,18 +336,26 @@ class GoogleWorkbook:
                 self.spreadsheet_id, params={"ranges": ranges, "fields": fields}
             ),
         )
-        notes: dict[str, set[str]] = {name: set() for name in boxes}
         for found in answer.get("sheets", []):
             title = found["properties"]["title"]
-            noted: set[str] = set()
             for data in found.get("data", []):
                 top, left = data.get("startRow", 0), data.get("startColumn", 0)
                 for i, row in enumerate(data.get("rowData", [])):
                     for j, value in enumerate(row.get("values", [])):
                         if value.get("note"):
-                            noted.add(f"{get_column_letter(left + j + 1)}{top + i + 1}")
-            notes[title] = noted
-        self._notes = {**(self._notes or {}), **notes}
+                            self._noted.add(
+                                (title, f"{get_column_letter(left + j + 1)}{top + i + 1}")
+                            )
+        for name, box in boxes.items():
+            self._read_boxes.setdefault(name, []).append(tuple(box))
+
+    def _known(self, sheet: str, cell: str) -> bool:
+        """Whether the notes read so far covered this cell."""
+        row, column = coordinate_to_tuple(cell)
+        return any(
+            top <= row <= bottom and left <= column <= right
+            for top, bottom, left, right in self._read_boxes.get(sheet, [])
+        )
 
     def _written(self, sheet: str, cell: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """The request and CellData of a block this batch writes into `cell`, the latest."""
