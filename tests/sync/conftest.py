@@ -25,7 +25,7 @@ def store_with_user(tmp_path_factory) -> tuple[str, str]:
 
 
 @pytest.fixture
-def token(store_with_user, monkeypatch) -> str:
+def addin_token(store_with_user, monkeypatch) -> str:
     """The token of that store's user; every app the test builds reads that store."""
     url, token = store_with_user
     monkeypatch.setenv("RETAGUARDA_DATABASE_URL", url)
@@ -33,12 +33,12 @@ def token(store_with_user, monkeypatch) -> str:
 
 
 @pytest.fixture
-def signed(token) -> Callable[[Flask], FlaskClient]:
+def signed_client(addin_token) -> Callable[[Flask], FlaskClient]:
     """Makes a test client of an app that sends the token, as the task pane does."""
 
     def client_of(app: Flask) -> FlaskClient:
         client = app.test_client()
-        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {addin_token}"
         return client
 
     return client_of

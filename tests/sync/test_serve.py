@@ -72,19 +72,19 @@ def raw_request(port: int, head: str, body: bytes = b"") -> tuple[int, bytes]:
     return status, answer.partition(b"\r\n\r\n")[2]
 
 
-def test_a_declared_body_over_the_limit_is_refused_before_it_is_sent(token):
+def test_a_declared_body_over_the_limit_is_refused_before_it_is_sent(addin_token):
     with running(create_app(max_request_bytes=LIMIT)) as port:
         # 200 MB announced, not one byte sent: the answer must not wait for them
         status, _ = raw_request(
             port,
             "POST /xlwings/custom-functions-call HTTP/1.1\nHost: x\n"
-            f"Authorization: Bearer {token}\n"
+            f"Authorization: Bearer {addin_token}\n"
             "Content-Type: application/json\nContent-Length: 200000000\nConnection: close\n",
         )
     assert status == 413
 
 
-def test_a_chunked_body_over_the_limit_is_cut_off(token):
+def test_a_chunked_body_over_the_limit_is_cut_off(addin_token):
     # a chunk that announces 10 MB, streamed up to the limit: the answer must not wait for
     # the rest (sending more than the server reads would only make it reset the connection)
     head = b"a00000\r\n"
@@ -93,20 +93,20 @@ def test_a_chunked_body_over_the_limit_is_cut_off(token):
         status, _ = raw_request(
             port,
             "POST /xlwings/custom-functions-call HTTP/1.1\nHost: x\n"
-            f"Authorization: Bearer {token}\n"
+            f"Authorization: Bearer {addin_token}\n"
             "Content-Type: application/json\nTransfer-Encoding: chunked\nConnection: close\n",
             body,
         )
     assert status == 413
 
 
-def test_a_body_within_the_limit_is_served(token):
+def test_a_body_within_the_limit_is_served(addin_token):
     body = json.dumps({"func_name": "nao_existe", "args": []}).encode()
     with running(create_app(max_request_bytes=LIMIT)) as port:
         status, answer = raw_request(
             port,
             "POST /xlwings/custom-functions-call HTTP/1.1\nHost: x\n"
-            f"Authorization: Bearer {token}\n"
+            f"Authorization: Bearer {addin_token}\n"
             f"Content-Type: application/json\nContent-Length: {len(body)}\nConnection: close\n",
             body,
         )
@@ -114,9 +114,9 @@ def test_a_body_within_the_limit_is_served(token):
     assert json.loads(answer) == {"error": "função desconhecida: 'nao_existe'."}
 
 
-def test_flask_refuses_an_oversized_body_in_portuguese_behind_any_server(signed):
+def test_flask_refuses_an_oversized_body_in_portuguese_behind_any_server(signed_client):
     """gunicorn does not limit bodies: the application itself does."""
-    client = signed(create_app(max_request_bytes=LIMIT))
+    client = signed_client(create_app(max_request_bytes=LIMIT))
     response = client.post(
         "/xlwings/custom-scripts-call/validate_workbook",
         data=b"x" * (LIMIT + 1),
@@ -129,8 +129,8 @@ def test_flask_refuses_an_oversized_body_in_portuguese_behind_any_server(signed)
     }
 
 
-def test_a_workbook_with_too_many_cells_is_refused_before_it_is_read(signed):
-    client = signed(create_app(max_workbook_cells=1000))
+def test_a_workbook_with_too_many_cells_is_refused_before_it_is_read(signed_client):
+    client = signed_client(create_app(max_workbook_cells=1000))
     # 40 rows × 30 columns = 1,200 cells, over the 1,000 allowed
     response = client.post("/xlwings/custom-scripts-call/validate_workbook", json=workbook(40, 30))
     assert response.status_code == 413
@@ -142,8 +142,8 @@ def test_a_workbook_with_too_many_cells_is_refused_before_it_is_read(signed):
     assert fine.status_code == 200, fine.get_json()
 
 
-def test_a_function_call_over_the_cell_limit_is_refused(signed):
-    client = signed(create_app(max_workbook_cells=1000))
+def test_a_function_call_over_the_cell_limit_is_refused(signed_client):
+    client = signed_client(create_app(max_workbook_cells=1000))
     call = {
         "client": "Office.js",
         "version": xw.__version__,
@@ -170,8 +170,8 @@ def test_a_function_call_over_the_cell_limit_is_refused(signed):
         ),
     ],
 )
-def test_a_workbook_of_the_wrong_shape_is_a_400_naming_the_field(body, field, signed):
-    client = signed(create_app())
+def test_a_workbook_of_the_wrong_shape_is_a_400_naming_the_field(body, field, signed_client):
+    client = signed_client(create_app())
     response = client.post(
         "/xlwings/custom-scripts-call/validate_workbook", json=workbook(1, 1) | body
     )
@@ -185,8 +185,8 @@ def test_a_workbook_of_the_wrong_shape_is_a_400_naming_the_field(body, field, si
 @pytest.mark.parametrize(
     "path", ["/xlwings/custom-scripts-call/validate_workbook", "/xlwings/custom-functions-call"]
 )
-def test_json_nested_too_deep_to_parse_is_a_400(path, signed):
-    client = signed(create_app())
+def test_json_nested_too_deep_to_parse_is_a_400(path, signed_client):
+    client = signed_client(create_app())
     body = "[" * 50_000 + "]" * 50_000  # valid JSON, 100 KB
     response = client.post(path, data=body, content_type="application/json")
     assert response.status_code == 400

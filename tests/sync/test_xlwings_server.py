@@ -18,13 +18,13 @@ SAMPLES = Path(__file__).parents[2] / "workbooks" / "samples"
 
 
 @pytest.fixture
-def app(token):
+def app(addin_token):
     return create_app()
 
 
 @pytest.fixture
-def client(app, signed):
-    return signed(app)
+def client(app, signed_client):
+    return signed_client(app)
 
 
 def excel_serial(value: dt.date) -> float:
@@ -192,19 +192,19 @@ def _notes(response) -> list[str]:
     return [a["args"][1] for a in response.get_json()["actions"] if a["func"] == "addNote"]
 
 
-def test_validate_workbook_applies_the_services_closed_period(monkeypatch, signed):
+def test_validate_workbook_applies_the_services_closed_period(monkeypatch, signed_client):
     payload = office_js_payload(SAMPLES / "matriz.xlsx")
     path = "/xlwings/custom-scripts-call/validate_workbook"
-    open_books = _notes(signed(create_app()).post(path, json=payload))
+    open_books = _notes(signed_client(create_app()).post(path, json=payload))
     assert open_books, "the sample's other planted mistakes get notes"
     assert not any("período já fechado" in note for note in open_books)
 
-    closed = signed(create_app(closed_until="2025-12-31")).post(path, json=payload)
+    closed = signed_client(create_app(closed_until="2025-12-31")).post(path, json=payload)
     assert any("período já fechado (fechado até 31/12/2025)" in n for n in _notes(closed))
 
     # the same setting from the environment, as an administrator sets it
     monkeypatch.setenv("RETAGUARDA_CLOSED_UNTIL", "2025-12-31")
-    from_env = signed(create_app()).post(path, json=payload)
+    from_env = signed_client(create_app()).post(path, json=payload)
     assert _notes(from_env) == _notes(closed)
 
 
@@ -306,7 +306,7 @@ def test_without_a_licence_key_the_service_says_what_to_set(client, monkeypatch)
     assert response.status_code == 503
 
 
-def test_the_service_starts_without_a_licence_key_and_explains(tmp_path, token):
+def test_the_service_starts_without_a_licence_key_and_explains(tmp_path, addin_token):
     """In a fresh process, where xlwings PRO would refuse to even be imported."""
     import os
     import subprocess
@@ -323,7 +323,7 @@ def test_the_service_starts_without_a_licence_key_and_explains(tmp_path, token):
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
     env["RETAGUARDA_PUBLIC_URL"] = "https://retaguarda.example.com"
-    env["TOKEN"] = token
+    env["TOKEN"] = addin_token
     done = subprocess.run(
         [sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True
     )
@@ -331,7 +331,7 @@ def test_the_service_starts_without_a_licence_key_and_explains(tmp_path, token):
     assert done.stdout.split() == ["503", "True", "200"]
 
 
-def test_the_app_factory_puts_xlwings_in_server_mode(tmp_path, token):
+def test_the_app_factory_puts_xlwings_in_server_mode(tmp_path, addin_token):
     """As gunicorn starts it (`create_app()`, no XLWINGS_ON_SERVER in the environment): the
     factory turns the mode on, so the functions are served and the macros run."""
     import os
@@ -350,7 +350,7 @@ def test_the_app_factory_puts_xlwings_in_server_mode(tmp_path, token):
     )
     env = {k: v for k, v in os.environ.items() if k != "XLWINGS_ON_SERVER"}
     env["XLWINGS_LICENSE_KEY"] = "noncommercial"
-    env["TOKEN"] = token
+    env["TOKEN"] = addin_token
     done = subprocess.run(
         [sys.executable, "-c", code],
         input=json.dumps(cnpj_call("11.222.333/0001-81")),
