@@ -97,7 +97,7 @@ def _setup_queue(app: Flask) -> None:
     """Webhooks ring the sync queue (`sync.queue`, opened on first use); `retaguarda serve`
     also runs its workers, found at `app.extensions["retaguarda_queue"]`."""
     shared = app.extensions["retaguarda"]
-    queue = SyncQueue(app.config["RETAGUARDA"], clock=shared.clock)
+    queue = SyncQueue(app.config["RETAGUARDA"], clock=shared.clock, store=shared.store)
     shared.notify = queue.notify
     app.extensions["retaguarda_queue"] = queue
 

@@ -74,11 +74,14 @@ class SyncQueue:
         settings: Settings,
         *,
         clock: Clock = utc_now,
-        store: Store | None = None,
+        store: Callable[[], Store] | None = None,
     ) -> None:
+        """`store` opens the store (the app's own, so that one process migrates it once);
+        by default the settings' database is opened on first use."""
         self.settings = settings
         self.clock = clock
-        self._store = store
+        self._open_store = store or (lambda: Store.open(settings.database_url))
+        self._store: Store | None = None
         self._huey: Huey | None = None
         self._task: TaskWrapper | None = None
         self._runner: JobRunner | None = None
@@ -93,7 +96,7 @@ class SyncQueue:
     def store(self) -> Store:
         with self._lock:
             if self._store is None:
-                self._store = Store.open(self.settings.database_url)
+                self._store = self._open_store()
             return self._store
 
     @property

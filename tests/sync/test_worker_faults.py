@@ -3,7 +3,8 @@
 The moment chosen is the worst one: Google has already written the new rows' ids into the
 spreadsheet, the store has not committed them. The other worker running beside it takes the
 job over (its recovery sees the first one's process gone), and every row is in the store
-exactly once, under the ids the sheet now holds, and the webhook's event is processed.
+exactly once, under the ids the sheet now holds, and the webhook's event is processed. On
+SQLite with huey's SQLite file, and on PostgreSQL with Redis.
 """
 
 from __future__ import annotations
@@ -81,7 +82,11 @@ def test_a_worker_killed_mid_sync_loses_nothing_and_duplicates_nothing(
 ):
     emulator, gate = google
     source = add_source(store, team="Filial SP", google=SPREADSHEET)
-    values = service_values(store_url, emulator, f"sqlite:///{tmp_path / 'queue.db'}")
+    # as deployed: the embedded store with the embedded queue, PostgreSQL with Redis
+    queue_url = f"sqlite:///{tmp_path / 'queue.db'}"
+    if store_url.startswith("postgresql"):
+        queue_url = "redis://127.0.0.1:6379/0"
+    values = service_values(store_url, emulator, queue_url)
     store.record_event(
         source.id, event_id="e1", sheet=LEDGER.sheet, range_="F2", at=NOW, received_at=NOW
     )
