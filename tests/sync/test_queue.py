@@ -33,6 +33,7 @@ from queue_setup import (
 
 from retaguarda.sync.app import create_app
 from retaguarda.sync.emulator import create_emulator
+from retaguarda.sync.emulator.quota import Quota, QuotaMeter
 from retaguarda.sync.emulator.server import serving as emulator_serving
 from retaguarda.sync.google_api import gspread_client
 from retaguarda.sync.jobs import Backoff
@@ -99,6 +100,10 @@ def test_a_burst_of_webhooks_on_one_spreadsheet_is_one_sync(
             assert answer.status_code == 202, answer.text
         body, headers = signed(source, edit("e0"))  # the script sent one again
         requests.post(f"{base_url}/webhooks/google-sheets", data=body, headers=headers)
+        forged = {**headers, "X-Retaguarda-Signature": "sha256=" + "0" * 64}
+        body = signed(source, edit("e9"))[0]
+        answer = requests.post(f"{base_url}/webhooks/google-sheets", data=body, headers=forged)
+        assert answer.status_code == 401
         queue = app.extensions["retaguarda_queue"]
         assert [job.state for job in store.jobs()] == ["queued"]
         running(queue)
@@ -111,6 +116,7 @@ def test_a_burst_of_webhooks_on_one_spreadsheet_is_one_sync(
 def test_google_s_bad_minute_is_waited_out(store, store_url, source, google, tmp_path, running):
     """Two refusals of the quota and two server errors, in bursts: the job is tried again
     after each, with growing waits, and the sync goes in on its fifth attempt."""
+    google.state.quota = QuotaMeter(Quota())  # Google's limits: 60 requests a minute per user
     google.state.fail_next(429, 429, 500, 503)
     queue = SyncQueue(service_settings(store_url, google, f"sqlite:///{tmp_path / 'q.db'}"))
     job = queue.request(source.id, "manual")
@@ -121,6 +127,8 @@ def test_google_s_bad_minute_is_waited_out(store, store_url, source, google, tmp
     assert runs(store) == 1
     assert len(set(ledger_ids(store))) == 3
     assert not google.state.failures
+    # the retries did not hammer Google: what it answered fits in one minute's allowance
+    assert google.state.request_count["read"] + google.state.request_count["write"] <= 60
 
 
 def test_the_backoff_doubles_up_to_its_cap_with_full_jitter():
