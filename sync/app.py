@@ -17,7 +17,7 @@ from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 from werkzeug.exceptions import HTTPException
 
 from retaguarda.addin.protocol import configure_server
-from retaguarda.sync import auth, extensions, webhooks, xlwings_server
+from retaguarda.sync import api, auth, extensions, webhooks, xlwings_server
 from retaguarda.sync.extensions import Clock, utc_now
 from retaguarda.sync.queue import SyncQueue
 from retaguarda.sync.settings import SettingsError, load_settings
@@ -38,6 +38,7 @@ def create_app(*, clock: Clock = utc_now, **settings: object) -> Flask:
     _setup_auth(app)
     _setup_excel(app)
     _setup_webhooks(app)
+    _setup_api(app)
     _setup_queue(app)
     return app
 
@@ -91,6 +92,11 @@ def _setup_excel(app: Flask) -> None:
 def _setup_webhooks(app: Flask) -> None:
     """`POST /webhooks/google-sheets`: signed by each source's secret, so it needs no login."""
     app.register_blueprint(webhooks.webhooks)
+
+
+def _setup_api(app: Flask) -> None:
+    """`/api/`, behind API tokens, and its OpenAPI document at `/api/docs/openapi.json`."""
+    api.register(app)
 
 
 def _setup_queue(app: Flask) -> None:

@@ -45,7 +45,9 @@ MAX_EVENTS = 1000
 #: seconds a client should wait before sending again when the store is down
 RETRY_AFTER = 30
 
-Text = Annotated[str, Field(min_length=1, max_length=500)]
+#: PostgreSQL refuses a NUL byte in text: such an event is a bad request, not a store failure
+_NO_NUL = r"^[^\x00]*$"
+Text = Annotated[str, Field(min_length=1, max_length=500, pattern=_NO_NUL)]
 
 
 class SheetEvent(BaseModel):
@@ -54,8 +56,8 @@ class SheetEvent(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     spreadsheetId: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_-]+$")]
-    sheet: Annotated[str, Field(max_length=500)] = ""
-    range: Annotated[str, Field(max_length=500)] = ""
+    sheet: Annotated[str, Field(max_length=500, pattern=_NO_NUL)] = ""
+    range: Annotated[str, Field(max_length=500, pattern=_NO_NUL)] = ""
     eventId: Text
     at: datetime | None = None
 

@@ -23,6 +23,7 @@ from sqlalchemy.engine import URL
 
 from retaguarda.sync.store.jobs import JobOperations
 from retaguarda.sync.store.operations import StoreOperations
+from retaguarda.sync.store.overview import OverviewOperations
 from retaguarda.sync.store.users import UserOperations
 
 #: where the store lives when `RETAGUARDA_DATABASE_URL` is not set
@@ -37,7 +38,7 @@ class StoreError(Exception):
     """The store cannot be opened or used; the message says why, in Portuguese."""
 
 
-class Store(StoreOperations, JobOperations, UserOperations):
+class Store(StoreOperations, JobOperations, UserOperations, OverviewOperations):
     """One database, SQLite or PostgreSQL. Library first: the CLI and the service call this."""
 
     def __init__(self, engine: Engine) -> None:

@@ -177,8 +177,9 @@ def test_a_body_over_the_limit_is_413_and_not_stored(service, store):
         b'{"spreadsheetId": "' + SPREADSHEET.encode() + b'"}',  # no eventId
         b'{"spreadsheetId": "../../etc", "eventId": "x"}',
         json.dumps([edit("a"), edit("b", spreadsheet="1OtherSheetId")]).encode(),
+        json.dumps({**edit(), "sheet": "Lan\x00camentos"}).encode(),
     ],
-    ids=["not-json", "empty-list", "no-event-id", "bad-spreadsheet-id", "two-spreadsheets"],
+    ids=["not-json", "empty-list", "no-event-id", "bad-spreadsheet-id", "two-spreadsheets", "nul"],
 )
 def test_a_body_that_is_not_an_edit_is_400(service, store, payload):
     client, source, _told = service
