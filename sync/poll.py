@@ -7,9 +7,10 @@ modifiedTime the store remembers) and queues a sync of each source whose spreads
 since its last sync. One request per cycle (a page holds 1,000 files) whatever the number of
 sources, so the poll stays far inside Drive's quota.
 
-After each sync the service reads the spreadsheet's modifiedTime again (`modified_time`), so
-the marks it wrote itself are not taken for an edit; an edit made in the moment between the
-sync's end and that read waits for the next one.
+Each sync reads the spreadsheet's modifiedTime once its own writes (ids, marks) are done and
+commits it with the sync, so those writes are not taken for an edit; the poll leaves a source
+alone while its sync runs. An edit made through the API during a sync is therefore seen only
+with the next change of the spreadsheet (an edit in the sheet itself sends its webhook).
 """
 
 from __future__ import annotations
@@ -96,9 +97,13 @@ def poll_drive(
     changed = modified_times(since)
     queued = []
     with store.atomic():
-        for spreadsheet, (source_id, before) in known.items():
+        for spreadsheet, (source_id, _) in known.items():
             now = changed.get(spreadsheet)
-            if now is None or now == before:
+            if now is None:
+                continue
+            # read again now: a sync may have ended (or begun) while Drive was asked
+            before, running = store.poll_state(source_id)
+            if now == before or running:
                 continue
             job = store.request_sync(source_id, reason="poll", at=at, not_before=not_before)
             store.set_modified_time(source_id, now)

@@ -244,6 +244,20 @@ class JobOperations:
         with self.read() as connection:
             return {location: (sid, seen) for location, sid, seen in connection.execute(query)}
 
+    def poll_state(self, source_id: int) -> tuple[str | None, bool]:
+        """The source's modifiedTime at its last sync, and whether a sync of it is running
+        now (which records the time after its own writes: the poll leaves it alone)."""
+        with self.read() as connection:
+            seen = connection.scalar(
+                select(sources.c.modified_time).where(sources.c.id == source_id)
+            )
+            running = connection.scalar(
+                select(func.count())
+                .select_from(jobs)
+                .where(jobs.c.source_id == source_id, jobs.c.state == RUNNING)
+            )
+        return seen, bool(running)
+
     def set_modified_time(self, source_id: int, modified_time: str) -> None:
         with self.atomic() as connection:
             connection.execute(

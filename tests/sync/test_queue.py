@@ -220,3 +220,15 @@ def test_two_workers_never_sync_one_source_at_once(store, store_url, source, goo
     assert queue.request(source.id, "webhook") is None  # coalesced into the waiting one
     assert queue.runner.run(second) is None  # its source is busy: not taken
     assert [j.state for j in store.jobs()] == ["running", "queued"]
+
+
+def test_the_workers_poll_drive_on_their_own(store, store_url, source, google, queue_url, running):
+    """Two workers on one queue: each cycle one of them asks Drive, once."""
+    settings = service_settings(store_url, google, queue_url, poll_interval=0.5)
+    for _ in range(2):
+        running(SyncQueue(settings), housekeeping=True)
+    wait_for(lambda: runs(store) == 1)
+    sheet = gspread_client(google.key, google.base_url).open_by_key(SPREADSHEET)
+    sheet.worksheet(LEDGER.sheet).update_acell("F3", "12,00")
+    wait_for(lambda: runs(store) == 2)
+    assert [j.reason for j in store.jobs()] == ["poll", "poll"]
