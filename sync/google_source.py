@@ -146,6 +146,7 @@ def pull_google(
         return True
 
     pulled = identify(tables, writer=write)
+    pulled.sheet_ids = {s["title"]: s["sheetId"] for s in sheets}
     if write_back:
         described = meta.get("sheets", [])
         pulled.mark = _marker(http, spreadsheet_id, described, tables, retry, pulled.read_only)

@@ -44,6 +44,8 @@ class Pulled:
     workbooks: list[list[int]] | None = None
     #: where Retaguarda may write to the source (a Google spreadsheet, `google_workbook`)
     mark: MarkWriter | None = None
+    #: Google's id of each sheet, by title (a Google spreadsheet: links to a cell need it)
+    sheet_ids: dict[str, int] | None = None
 
     def groups(self) -> list[list[int]]:
         return self.workbooks if self.workbooks is not None else [list(range(len(self.tables)))]

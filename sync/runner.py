@@ -70,9 +70,14 @@ def sync_source(
     *,
     google: GooglePull | None = None,
     progress: Progress | None = None,
+    within: Callable[[int], None] | None = None,
 ) -> SyncResult:
     """Pull `source`, validate its sheets together, merge them into the store, and mark the
-    source with what was found where it can be marked."""
+    source with what was found where it can be marked.
+
+    `within(run)` is more work committed with the sync, or not at all (the queue marks its
+    job done and the webhook events it covered); the marks are written after the commit.
+    """
     step = progress or (lambda done, total, what: None)
     clock = time.perf_counter()
     with store.atomic():
@@ -90,6 +95,8 @@ def sync_source(
         ]
         step(3, STEPS, "gravando")
         counts = merge(store, source, run, pulled, issues, started)
+        if pulled.sheet_ids is not None:
+            store.record_sheets(source.id, pulled.sheet_ids)
         store.finish_run(
             run,
             at=datetime.now(UTC),
@@ -97,6 +104,8 @@ def sync_source(
             ids_written=pulled.ids_written,
             counts=counts.as_dict(),
         )
+        if within is not None:
+            within(run)
     marked, marks_error = None, None
     if pulled.mark is not None:
         step(4, STEPS, "marcando a planilha")

@@ -16,12 +16,19 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Row, bindparam, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from retaguarda.sync.diff import HELD, STORED
 from retaguarda.sync.store.bulk import insert_rows
-from retaguarda.sync.store.schema import TEMPLATE_TABLES, audit, events, sources, sync_runs
+from retaguarda.sync.store.schema import (
+    TEMPLATE_TABLES,
+    audit,
+    events,
+    sheets,
+    sources,
+    sync_runs,
+)
 from retaguarda.sync.store.schema import quarantine as held_table
 
 #: the quarantine's key: a row of one template of one source
@@ -240,6 +247,20 @@ class StoreOperations:
                     **{name: counts[name] for name in RUN_COUNTS},
                 )
             )
+
+    def record_sheets(self, source_id: int, sheet_ids: Mapping[str, int]) -> None:
+        """Replace what the store knows of a Google source's sheets: title -> Google's id of
+        the sheet (the `gid` a link to one of its cells needs)."""
+        with self.atomic() as connection:
+            connection.execute(delete(sheets).where(sheets.c.source_id == source_id))
+            if sheet_ids:
+                connection.execute(
+                    insert(sheets),
+                    [
+                        {"source_id": source_id, "title": title, "sheet_id": sheet_id}
+                        for title, sheet_id in sheet_ids.items()
+                    ],
+                )
 
     # --- template rows, quarantine, audit -------------------------------------------------
 

@@ -22,6 +22,7 @@ from retaguarda.sync.store.schema import (
     events,
     jobs,
     quarantine,
+    sheets,
     sources,
     sync_runs,
 )
@@ -173,6 +174,7 @@ class OverviewOperations:
             select(
                 quarantine.c.id,
                 sources.c.name.label("source"),
+                quarantine.c.source_id,
                 sources.c.kind.label("source_kind"),
                 sources.c.location.label("source_location"),
                 quarantine.c.team,
@@ -198,6 +200,20 @@ class OverviewOperations:
             record["raw"] = json.loads(record["raw"])
             record["issues"] = json.loads(record["issues"])
         return records
+
+    def sheet_ids(self, *, teams: Teams = None) -> dict[tuple[int, str], int]:
+        """Google's id of each sheet of the visible Google sources, by (source id, title), as
+        their last sync found them: what a link to a cell needs besides the spreadsheet."""
+        query = select(sheets.c.source_id, sheets.c.title, sheets.c.sheet_id).join(
+            sources, sources.c.id == sheets.c.source_id
+        )
+        with self.read() as connection:
+            return {
+                (source_id, title): sheet_id
+                for source_id, title, sheet_id in connection.execute(
+                    _scoped(query, sources.c.team, teams)
+                )
+            }
 
     def table_page(
         self, template: str, *, teams: Teams = None, limit: int = 100, offset: int = 0

@@ -158,6 +158,16 @@ quarantine = Table(
     UniqueConstraint("source_id", "template", "row_id"),
 )
 
+#: each sheet of a Google source with Google's id of it (the `gid` of a link to one of its
+#: cells), as the last sync's metadata read found it: the dashboard's links open the cell
+sheets = Table(
+    "sheets",
+    metadata,
+    Column("source_id", ForeignKey("sources.id"), primary_key=True),
+    Column("title", Text, primary_key=True),
+    Column("sheet_id", BigInteger, nullable=False),
+)
+
 audit = Table(
     "audit",
     metadata,
