@@ -251,7 +251,12 @@ def test_operations_inside_atomic_are_one_transaction(store):
     def failing_sync() -> None:
         with store.atomic():
             store.insert_source(
-                name="a", team="A", kind="google", location="1AbCdEfGhIjK", at=moment
+                name="a",
+                team="A",
+                kind="google",
+                location="1AbCdEfGhIjK",
+                at=moment,
+                webhook_secret="s" * 64,
             )
             seen.append(store.source_names())  # the open transaction sees its own write...
             raise RuntimeError("a sync that fails half-way")
@@ -260,7 +265,9 @@ def test_operations_inside_atomic_are_one_transaction(store):
         failing_sync()
     assert seen == [{"a"}]
     assert list_sources(store) == []  # ...and nothing of it stays
-    store.insert_source(name="b", team="B", kind="google", location="1AbCdEfGhIjK", at=moment)
+    store.insert_source(
+        name="b", team="B", kind="google", location="1AbCdEfGhIjK", at=moment, webhook_secret="t"
+    )
     assert [s.name for s in list_sources(store)] == ["b"]  # alone, an operation commits
 
 
