@@ -99,7 +99,7 @@ def sources_add(
     """Cadastra uma planilha (ou uma pasta de planilhas) como fonte.
 
     Mostra o segredo com que o Apps Script da planilha assina os webhooks
-    (docs/google.md); guarde-o nas propriedades do script.
+    (docs/google-sheets.md); guarde-o nas propriedades do script.
 
     Exemplo: retaguarda sources add --team "Filial SP" --google 1AbC… --format json
     """

@@ -20,9 +20,10 @@ from requests.adapters import HTTPAdapter
 
 from retaguarda.sync.settings import private_url
 
-#: what the service asks Google for: reading the team's spreadsheets and writing the row ids
-#: back. Every call is to the Sheets API (values:batchGet, spreadsheets.get, batchUpdate);
-#: nothing goes to Drive, so no Drive scope, and a leaked token opens no one's files.
+#: what the service asks Google for to sync: reading the team's spreadsheets and writing the
+#: row ids and the marks back, all through the Sheets API (values:batchGet, spreadsheets.get,
+#: batchUpdate). The Drive poll (`sync.poll`) asks for Drive's metadata alone, with a token
+#: of its own: no token the service holds opens the content of a Drive file.
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 GOOGLE_HOSTS = (
     "https://sheets.googleapis.com/",

@@ -100,14 +100,22 @@ class JobRunner:
         try:
             if source is None:
                 raise LookupError("a fonte foi removida; nada a sincronizar.")
-            with self.store.atomic():
-                covered = self.store.last_event(source.id)
-                pull = self.google() if source.kind == GOOGLE else None
-                result = sync_source(self.store, source, self.settings.options(), google=pull)
-                self._remember_modified(source)
-                self.store.finish_job(job, run=result.run, at=self.clock(), covered=covered)
+            covered = self.store.last_event(source.id)
+            pull = self.google() if source.kind == GOOGLE else None
+            result = sync_source(
+                self.store,
+                source,
+                self.settings.options(),
+                google=pull,
+                within=lambda run: self.store.finish_job(
+                    job, run=run, at=self.clock(), covered=covered
+                ),
+            )
         except Exception as error:
             return self._failed(job, error)
+        if result.marks_error:  # the sync is in; the marks wait for the next one
+            logger.warning("%s: %s", source.name, result.marks_error)
+        self._remember_modified(source)
         logger.info("%s sincronizada (tarefa %s, execução %s)", source.name, job.id, result.run)
         return Outcome(job, DONE)
 
@@ -125,8 +133,9 @@ class JobRunner:
         return Outcome(job, QUEUED, retry_in)
 
     def _remember_modified(self, source: Source) -> None:
-        """Drive's modifiedTime after the sync's own writes (ids, marks), committed with the
-        sync: the poll does not take them for an edit."""
+        """Drive's modifiedTime after the sync's own writes (ids, marks): the poll does not
+        take them for an edit. Kept after the sync's commit; a worker stopped in between
+        costs one more sync of an unchanged sheet."""
         if source.kind != GOOGLE or self.modified_time is None:
             return
         try:

@@ -8,8 +8,8 @@ since its last sync. One request per cycle (a page holds 1,000 files) whatever t
 sources, so the poll stays far inside Drive's quota.
 
 Each sync reads the spreadsheet's modifiedTime once its own writes (ids, marks) are done and
-commits it with the sync, so those writes are not taken for an edit; the poll leaves a source
-alone while its sync runs. An edit made through the API during a sync is therefore seen only
+keeps it, so those writes are not taken for an edit; the poll leaves a source alone while its
+sync runs. An edit made through the API during a sync is therefore seen only
 with the next change of the spreadsheet (an edit in the sheet itself sends its webhook).
 """
 
