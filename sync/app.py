@@ -17,7 +17,7 @@ from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 from werkzeug.exceptions import HTTPException
 
 from retaguarda.addin.protocol import configure_server
-from retaguarda.sync import api, auth, extensions, webhooks, xlwings_server
+from retaguarda.sync import api, auth, dashboard, extensions, webhooks, xlwings_server
 from retaguarda.sync.extensions import Clock, utc_now
 from retaguarda.sync.queue import SyncQueue
 from retaguarda.sync.settings import SettingsError, load_settings
@@ -39,6 +39,7 @@ def create_app(*, clock: Clock = utc_now, **settings: object) -> Flask:
     _setup_excel(app)
     _setup_webhooks(app)
     _setup_api(app)
+    _setup_dashboard(app)
     _setup_queue(app)
     return app
 
@@ -97,6 +98,11 @@ def _setup_webhooks(app: Flask) -> None:
 def _setup_api(app: Flask) -> None:
     """`/api/`, behind API tokens, and its OpenAPI document at `/api/docs/openapi.json`."""
     api.register(app)
+
+
+def _setup_dashboard(app: Flask) -> None:
+    """`/painel/`: the pages finance reads, behind the login (`sync.dashboard`)."""
+    app.register_blueprint(dashboard.dashboard)
 
 
 def _setup_queue(app: Flask) -> None:
