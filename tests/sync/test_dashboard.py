@@ -19,6 +19,7 @@ from test_cli_sync import GOOD, ledger
 from test_google_write_back import book, posting
 from test_serve import running
 
+from retaguarda.sync import dashboard
 from retaguarda.sync.app import create_app
 from retaguarda.sync.emulator import create_emulator
 from retaguarda.sync.emulator.server import serving
@@ -148,6 +149,31 @@ def test_each_finding_links_to_its_cell(painel, google):
     # an Excel file: its name, sheet and cell, no link
     assert "Filial Recife › Lançamentos" in shown
     assert "recife.xlsx › Lançamentos › A3" in shown
+
+
+def test_before_its_sheets_are_known_the_link_opens_the_spreadsheet(painel, store):
+    """A source last synced before the store kept sheet ids (migration 0005) has none yet."""
+    (matriz,) = [s for s in store.sources_overview() if s["team"] == "Matriz"]
+    store.record_sheets(matriz["id"], {})
+    client = painel.test_client()
+    log_in(client, "ana")
+    html = client.get("/painel/pendencias").get_data(as_text=True)
+    link = f"https://docs.google.com/spreadsheets/d/{SPREADSHEET}/edit"
+    assert f'<a href="{link}"' in html
+
+
+def test_findings_come_a_page_at_a_time(painel, monkeypatch):
+    monkeypatch.setattr(dashboard, "PAGE", 1)  # one held row per page: Recife's, then Matriz's
+    client = painel.test_client()
+    log_in(client, "ana")
+    first = page(client, "/painel/pendencias")
+    assert "Filial Recife › Lançamentos" in first
+    assert "Matriz" not in first.split("Sair", 1)[1]
+    assert "página 1 próxima →" in first
+    second = page(client, "/painel/pendencias?pagina=2")
+    assert "Matriz › Lançamentos" in second
+    assert "← anterior página 2" in second
+    assert "próxima →" not in second
 
 
 def test_the_quarantine_shows_each_row_as_typed_and_why(painel):
