@@ -1,10 +1,13 @@
 """One sync job, run by whichever worker the task library hands it to.
 
 The job is claimed in the store (so two workers never run it, nor two jobs of one source),
-the source is synced, and, in the sync's own transaction, the job is marked done and the
-webhook events it covered processed: a worker killed half-way leaves all three as they were,
-for the recovery to find. A failure Google or the network may get over (429, 5xx, a dropped
-connection, the store briefly away) is tried again after an exponential backoff with full
+the source is synced and, in the sync's own transaction, the webhook events it covered are
+marked processed: a worker killed half-way leaves both as they were, for the recovery to find.
+The job is marked done once the sheet is marked and its Drive modifiedTime kept (a worker
+killed in between leaves it "running": the recovery syncs it once more, finding nothing new).
+
+A failure Google or the network may get over (429, 5xx, a dropped connection, the store
+briefly away) is tried again after an exponential backoff with full
 jitter, persisted as the job's `not_before`; after `max_attempts`, or at once for a failure
 that will not pass by waiting (a spreadsheet not shared, a missing key), the job is dead and
 keeps its error for the dashboard.
@@ -107,8 +110,8 @@ class JobRunner:
                 source,
                 self.settings.options(),
                 google=pull,
-                within=lambda run: self.store.finish_job(
-                    job, run=run, at=self.clock(), covered=covered
+                within=lambda run: self.store.process_events(
+                    source.id, run=run, at=self.clock(), covered=covered
                 ),
             )
         except Exception as error:
@@ -116,6 +119,7 @@ class JobRunner:
         if result.marks_error:  # the sync is in; the marks wait for the next one
             logger.warning("%s: %s", source.name, result.marks_error)
         self._remember_modified(source)
+        self.store.finish_job(job, run=result.run, at=self.clock())
         logger.info("%s sincronizada (tarefa %s, execução %s)", source.name, job.id, result.run)
         return Outcome(job, DONE)
 

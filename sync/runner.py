@@ -75,8 +75,8 @@ def sync_source(
     """Pull `source`, validate its sheets together, merge them into the store, and mark the
     source with what was found where it can be marked.
 
-    `within(run)` is more work committed with the sync, or not at all (the queue marks its
-    job done and the webhook events it covered); the marks are written after the commit.
+    `within(run)` is more work committed with the sync, or not at all (the queue marks the
+    webhook events it covered); the marks are written after the commit.
     """
     step = progress or (lambda done, total, what: None)
     clock = time.perf_counter()

@@ -110,23 +110,28 @@ class JobOperations:
             )
         return newest or 0
 
-    def finish_job(self, job: Job, *, run: int, at: datetime, covered: int) -> None:
-        """The job is done by sync run `run`, and so are the source's events up to `covered`.
-        Called inside the sync's transaction, so both commit with the sync or not at all."""
+    def process_events(self, source_id: int, *, run: int, at: datetime, covered: int) -> None:
+        """The source's events up to `covered` were covered by sync run `run`. Called inside
+        the sync's transaction, so they commit with the sync or not at all."""
+        with self.atomic() as connection:
+            connection.execute(
+                update(events)
+                .where(
+                    events.c.source_id == source_id,
+                    events.c.id <= covered,
+                    events.c.processed_at.is_(None),
+                )
+                .values(processed_at=at, sync_run=run)
+            )
+
+    def finish_job(self, job: Job, *, run: int, at: datetime) -> None:
+        """The job is done, by sync run `run` (once the sheet is marked: until then it stays
+        "running", so the Drive poll does not take the marks for an edit)."""
         with self.atomic() as connection:
             connection.execute(
                 update(jobs)
                 .where(jobs.c.id == job.id)
                 .values(state=DONE, finished_at=at, sync_run=run, last_error=None)
-            )
-            connection.execute(
-                update(events)
-                .where(
-                    events.c.source_id == job.source_id,
-                    events.c.id <= covered,
-                    events.c.processed_at.is_(None),
-                )
-                .values(processed_at=at, sync_run=run)
             )
 
     def fail_job(self, job: Job, *, at: datetime, error: str, retry_at: datetime | None) -> None:
