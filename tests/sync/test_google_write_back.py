@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from openpyxl.utils.cell import get_column_letter
+from test_google_source import CHART_ROWS, NO_RETRY, Clock
 
 from retaguarda.addin.marks import cell_marks
 from retaguarda.sync.cli import main
@@ -32,14 +33,8 @@ from retaguarda.templates.validate import Options, validate_paths
 OPTIONS = Options(today=date(2026, 11, 25), closed_until=date(2025, 12, 31))
 LEDGER = TEMPLATES["lancamentos"]
 CHART = TEMPLATES["plano_de_contas"]
-CHART_ROWS = [
-    [*CHART.headers],
-    ["1.1.02", "Bancos", "Ativo", "Devedora", "Sim"],
-    ["3.1.01", "Receita de vendas", "Receita", "Credora", "Sim"],
-]
 #: Excel's "bad" red, FFC7CE, as Google's Color (channels from 0 to 1)
 RED = {"red": 1.0, "green": 199 / 255, "blue": 206 / 255}
-NO_RETRY = Retry(attempts=1)
 
 
 def posting(n: int, value: object = "10,00") -> list[object]:
@@ -48,21 +43,6 @@ def posting(n: int, value: object = "10,00") -> list[object]:
 
 def book(*rows: list[object], ledger: str = LEDGER.sheet) -> dict[str, list[list[object]]]:
     return {CHART.sheet: CHART_ROWS, ledger: [[*LEDGER.headers], *rows]}
-
-
-class Clock:
-    """The emulator's quota clock, moved by the client's back-off instead of real sleeping."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += 61
 
 
 @pytest.fixture
