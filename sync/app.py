@@ -101,7 +101,7 @@ def _setup_api(app: Flask) -> None:
 
 
 def _setup_dashboard(app: Flask) -> None:
-    """`/painel/`: the pages finance reads, behind the login (`sync.dashboard`)."""
+    """The pages finance reads, from `/`, behind the login (`sync.dashboard`)."""
     app.register_blueprint(dashboard.dashboard)
 
 

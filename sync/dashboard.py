@@ -30,7 +30,7 @@ from retaguarda.templates.model import Kind
 from retaguarda.validators.fields.amounts import money
 from retaguarda.validators.fields.formatting import format_brl
 
-dashboard = Blueprint("dashboard", __name__, url_prefix="/painel")
+dashboard = Blueprint("dashboard", __name__)
 
 #: held rows per page of pendências and quarentena
 PAGE = 100

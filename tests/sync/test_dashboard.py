@@ -114,7 +114,7 @@ def text_of(html: str) -> str:
 
 def test_a_visitor_is_sent_to_the_login(painel):
     client = painel.test_client()
-    for path in ("/painel/", "/painel/pendencias", "/painel/quarentena", "/painel/fila"):
+    for path in ("/", "/pendencias", "/quarentena", "/fila"):
         answer = client.get(path)
         assert answer.status_code == 302
         assert answer.headers["Location"].startswith("/login?next=")
@@ -123,7 +123,7 @@ def test_a_visitor_is_sent_to_the_login(painel):
 def test_the_home_page_says_which_team_has_problems(painel):
     client = painel.test_client()
     log_in(client, "ana")
-    html = client.get("/painel/").get_data(as_text=True)
+    html = client.get("/").get_data(as_text=True)
     cards = re.findall(r'class="time time-(\w+)"[^>]*>\s*<span class="time-nome">([^<]+)', html)
     # worst first: a dead sync, then rows held, then the clean team
     assert cards == [("falhou", "Filial Recife"), ("pendente", "Matriz"), ("ok", "Filial Rio")]
@@ -139,7 +139,7 @@ def test_the_home_page_says_which_team_has_problems(painel):
 def test_each_finding_links_to_its_cell(painel, google):
     client = painel.test_client()
     log_in(client, "ana")
-    html = client.get("/painel/pendencias").get_data(as_text=True)
+    html = client.get("/pendencias").get_data(as_text=True)
     links = re.findall(r'<a href="(https://docs\.google\.com/[^"]+)"[^>]*>([^<]+)</a>', html)
     expected = f"https://docs.google.com/spreadsheets/d/{SPREADSHEET}/edit"
     assert links == [(f"{expected}#gid={ledger_gid(google)}&amp;range=F3", "F3")]
@@ -157,7 +157,7 @@ def test_before_its_sheets_are_known_the_link_opens_the_spreadsheet(painel, stor
     store.record_sheets(matriz["id"], {})
     client = painel.test_client()
     log_in(client, "ana")
-    html = client.get("/painel/pendencias").get_data(as_text=True)
+    html = client.get("/pendencias").get_data(as_text=True)
     link = f"https://docs.google.com/spreadsheets/d/{SPREADSHEET}/edit"
     assert f'<a href="{link}"' in html
 
@@ -166,11 +166,11 @@ def test_findings_come_a_page_at_a_time(painel, monkeypatch):
     monkeypatch.setattr(dashboard, "PAGE", 1)  # one held row per page: Recife's, then Matriz's
     client = painel.test_client()
     log_in(client, "ana")
-    first = page(client, "/painel/pendencias")
+    first = page(client, "/pendencias")
     assert "Filial Recife › Lançamentos" in first
     assert "Matriz" not in first.split("Sair", 1)[1]
     assert "página 1 próxima →" in first
-    second = page(client, "/painel/pendencias?pagina=2")
+    second = page(client, "/pendencias?pagina=2")
     assert "Matriz › Lançamentos" in second
     assert "← anterior página 2" in second
     assert "próxima →" not in second
@@ -179,7 +179,7 @@ def test_findings_come_a_page_at_a_time(painel, monkeypatch):
 def test_the_quarantine_shows_each_row_as_typed_and_why(painel):
     client = painel.test_client()
     log_in(client, "ana")
-    html = client.get("/painel/quarentena").get_data(as_text=True)
+    html = client.get("/quarentena").get_data(as_text=True)
     # Recife's amount is good: in reais, right-aligned; its date is the wrong cell, as typed
     assert '<td class="numero">R$ 4.850,00</td>' in html
     assert '<td class="errada">31/02/2026</td>' in html
@@ -193,7 +193,7 @@ def test_the_quarantine_shows_each_row_as_typed_and_why(painel):
 def test_the_queue_shows_dead_letters_and_runs(painel):
     client = painel.test_client()
     log_in(client, "ana")
-    shown = page(client, "/painel/fila")
+    shown = page(client, "/fila")
     # the times in Brasília's: NOW is 15:30 UTC
     dead = "Filial Recife razao-recife edição na planilha 1 25/11/2026 12:30 25/11/2026 12:30"
     assert f"{dead} {DEAD}" in shown
@@ -204,14 +204,14 @@ def test_the_queue_shows_dead_letters_and_runs(painel):
 def test_a_team_reader_sees_only_their_team(painel):
     client = painel.test_client()
     log_in(client, "rui")
-    for path in ("/painel/", "/painel/pendencias", "/painel/quarentena", "/painel/fila"):
+    for path in ("/", "/pendencias", "/quarentena", "/fila"):
         shown = page(client, path)
         assert "Matriz" not in shown
         assert "Recife" not in shown
         assert "12,3,4" not in shown
-    assert "Filial Rio Em dia" in page(client, "/painel/")
+    assert "Filial Rio Em dia" in page(client, "/")
     # asking for another team by hand shows nothing of it
-    for path in ("/painel/", "/painel/pendencias", "/painel/quarentena", "/painel/fila"):
+    for path in ("/", "/pendencias", "/quarentena", "/fila"):
         answer = client.get(f"{path}?time=Matriz")
         assert answer.status_code == 404
         assert "Matriz" not in text_of(answer.get_data(as_text=True))
@@ -252,12 +252,12 @@ def test_in_the_browser(browser, google, tmp_path):
         screen = context.new_page()
 
         # log in as the admin: the home page, worst team first
-        screen.goto(f"{base}/painel/")
+        screen.goto(f"{base}/")
         assert screen.url.startswith(f"{base}/login")
         screen.fill("#name", "ana")
         screen.fill("#password", PASSWORD)
         screen.click("button[type=submit]")
-        screen.wait_for_url(f"{base}/painel/")
+        screen.wait_for_url(f"{base}/")
         assert screen.locator(".time").first.inner_text().startswith("Filial Recife\nFalhou")
         screen.screenshot(path=str(tmp_path / "inicio.png"), full_page=True)
 
@@ -285,7 +285,7 @@ def test_in_the_browser(browser, google, tmp_path):
         # log out: the pages ask for the login again
         screen.click("text=Sair")
         screen.get_by_text("Você saiu.").wait_for()
-        screen.goto(f"{base}/painel/pendencias")
+        screen.goto(f"{base}/pendencias")
         assert screen.url.startswith(f"{base}/login")
 
         # Filial Rio's reader: their team only; Matriz's page refused
@@ -294,10 +294,10 @@ def test_in_the_browser(browser, google, tmp_path):
         screen.click("button[type=submit]")
         screen.get_by_text("Nenhuma pendência").wait_for()
         assert "Matriz" not in screen.inner_text("main")
-        answer = screen.goto(f"{base}/painel/pendencias?time=Matriz")
+        answer = screen.goto(f"{base}/pendencias?time=Matriz")
         assert answer.status == 404
         assert "12,3,4" not in screen.content()
-        screen.goto(f"{base}/painel/")
+        screen.goto(f"{base}/")
         assert [t.strip() for t in screen.locator(".time-nome").all_inner_texts()] == ["Filial Rio"]
         context.close()
     store.close()

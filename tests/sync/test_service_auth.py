@@ -231,7 +231,7 @@ def test_login_never_sends_the_user_to_another_site(client, store, elsewhere):
     with_password(store, "ana", "leitura")
     answer = log_in(client, "ana", next_page=elsewhere)
     assert answer.status_code == 302
-    assert answer.headers["Location"] == "/painel/"  # the dashboard, this site's first page
+    assert answer.headers["Location"] == "/"  # the dashboard, this site's first page
 
 
 def test_a_post_without_the_csrf_token_is_refused(client, store):
