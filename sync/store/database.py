@@ -10,6 +10,7 @@ each run in one transaction alone, and several of them in the caller's.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -32,6 +33,9 @@ DEFAULT_URL = "sqlite:///data/retaguarda.db"
 SQLITE_WAIT = 600
 #: PostgreSQL advisory lock key that serialises migrations of one database ("rgmigr")
 _MIGRATION_LOCK = 0x7267_6D69_6772
+#: Alembic keeps the migration it runs in module globals (`alembic.context`): two threads of
+#: one process migrating at once (the service's first requests, its queue) break each other
+_MIGRATING = threading.Lock()
 
 
 class StoreError(Exception):
@@ -67,7 +71,7 @@ class Store(StoreOperations, JobOperations, UserOperations, OverviewOperations):
         config = Config()
         config.set_main_option("script_location", "retaguarda.sync.store:migrations")
         try:
-            with self.engine.begin() as connection:
+            with _MIGRATING, self.engine.begin() as connection:
                 if self.dialect == "postgresql":
                     connection.execute(
                         text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}

@@ -8,6 +8,7 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -304,3 +305,26 @@ def test_a_row_held_again_keeps_when_it_was_first_held(store):
     assert json.loads(raw) == {"Valor": "1,00O"}
     # PostgreSQL gives the instant back; SQLite, the text SQLAlchemy wrote (in UTC)
     assert since == first if isinstance(since, datetime) else since.startswith("2026-11-24 09:00")
+
+
+def test_threads_opening_one_store_at_once_all_get_it(store_url):
+    """The service's first requests and its queue open the store together; Alembic, which
+    keeps the migration it runs in module globals, must not see two at once."""
+    opened: list[Store] = []
+    failed: list[BaseException] = []
+
+    def open_it() -> None:
+        try:
+            opened.append(Store.open(store_url))
+        except BaseException as error:
+            failed.append(error)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failed == []
+    assert all(s.source_names() == set() for s in opened)
+    for each in opened:
+        each.close()
