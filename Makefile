@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # date stops being one later), so the demo pins it like the tests do.
 SAMPLES_TODAY := 2026-11-25
 
-.PHONY: demo demo-sync test lint format bench clean
+.PHONY: demo demo-sync demo-service test lint format bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,13 @@ demo: $(STAMP)
 	@echo "Excel de mesa: build/Retaguarda.xlsm, com os botões (docs/excel.md)."
 	@echo "Excel na Web: XLWINGS_LICENSE_KEY=... $(BIN)/retaguarda serve (docs/excel.md)."
 	@$(MAKE) --no-print-directory demo-sync
+	@$(MAKE) --no-print-directory demo-service
+
+# The service as a company runs it: the samples as Google spreadsheets (the emulator), a
+# workbook in workbooks/inbox/, webhooks, the queue, the dashboard; Ctrl-C stops it all.
+# DEMO_ARGS="--once" stops once the played edits are in the store; "--port 0" takes any port.
+demo-service: $(STAMP)
+	$(BIN)/python -m retaguarda.sync.demo $(DEMO_ARGS)
 
 # The three sample workbooks as Google spreadsheets (the emulator, on a free port), synced
 # twice into build/demo.db: the second run finds nothing to change.

@@ -27,7 +27,7 @@ COMMANDS = {
     ),
     "serve": (
         "retaguarda.sync.cli_serve:serve",
-        "Serve o suplemento do Excel (protocolo do xlwings Server e o manifest.xml).",
+        "Serve o painel, a API, os webhooks do Google Sheets e o suplemento do Excel.",
     ),
     "sources": (
         "retaguarda.sync.cli_sync:sources_group",

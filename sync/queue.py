@@ -245,6 +245,19 @@ class SyncQueue:
             check_worker_health=not embedded,
         )
 
+    def start_embedded(self) -> Callable[[], None]:
+        """The workers and the housekeeping as threads of this process (`retaguarda serve`);
+        the function that stops them, letting a running sync finish."""
+        consumer = self.consumer(embedded=True)
+        consumer.start()
+        self.housekeeping()
+
+        def stop() -> None:
+            self.stopping.set()
+            consumer.stop(graceful=True)
+
+        return stop
+
     def housekeeping(self, monotonic: Callable[[], float] = time.monotonic) -> threading.Thread:
         """A thread that runs the recovery (at once, then every `recovery_interval`) and the
         Drive poll (every `poll_interval`, once per cycle among every worker sharing this
