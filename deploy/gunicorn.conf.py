@@ -1,0 +1,47 @@
+"""gunicorn's settings for the Retaguarda service at scale (docs/deploy.md).
+
+Read by `gunicorn --config /etc/retaguarda/gunicorn.conf.py` (deploy/retaguarda.service);
+options on the command line win over these. The service's own settings are the RETAGUARDA_*
+variables of /etc/retaguarda/retaguarda.env, not this file.
+"""
+
+import os
+
+# one application per worker process, built after the fork: each opens its own connections to
+# the store and the queue (preload_app would share one pool's sockets between processes)
+wsgi_app = "retaguarda.sync.app:create_app()"
+preload_app = False
+
+# only the proxy on this machine talks to gunicorn (deploy/nginx.conf); it holds the TLS
+bind = ["127.0.0.1:8000"]
+
+# synchronous workers, one request each: nginx reads slow clients' bodies whole before passing
+# them on, so no worker waits on a slow network. One or two per core: a workbook validated
+# for the Excel add-in takes a core and up to 0.6 GB while it runs (sync/settings.py)
+workers = 4
+
+# the largest workbook the add-in may send takes about 12 s to validate on 2 cores; a worker
+# silent for longer than this is restarted. nginx waits a little longer (proxy_read_timeout)
+timeout = 120
+graceful_timeout = 30
+keepalive = 5
+
+# a worker is replaced after this many requests (plus a random share, so that they are not
+# all replaced at once): memory pandas keeps after a large workbook is given back
+max_requests = 1000
+max_requests_jitter = 100
+
+# X-Forwarded-Proto from the proxy on this machine makes the request https (the session
+# cookie is marked Secure, redirects stay on https); from anywhere else it is ignored
+forwarded_allow_ips = "127.0.0.1,::1"
+
+# gunicornc's control socket (gunicorn 25.1 and later) in the unit's RuntimeDirectory
+# (/run/retaguarda, which systemd names in RUNTIME_DIRECTORY), not in the home folder
+if "RUNTIME_DIRECTORY" in os.environ:
+    control_socket = os.path.join(os.environ["RUNTIME_DIRECTORY"], "gunicorn.ctl")
+
+# both logs to standard output, where journald keeps them (journalctl -u retaguarda); the
+# client's address is the one the proxy saw
+accesslog = "-"
+errorlog = "-"
+access_log_format = '%({x-forwarded-for}i)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
