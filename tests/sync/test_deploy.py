@@ -51,6 +51,8 @@ OUTSIDE_NAMES = {"XLWINGS_LICENSE_KEY"}
 #: test never reads it, and widens the service's window to take this moment instead)
 SIGNED_AT = datetime(2026, 12, 3, 15, 0, tzinfo=UTC)
 PASSWORD = "senha-de-teste-longa"
+#: Debian's nginx (.ci/run installs it), also where /usr/sbin is not on the PATH
+NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
 
 
 def setting_names() -> set[str]:
@@ -260,7 +262,7 @@ def processes() -> Iterator[list[subprocess.Popen]]:
             process.wait(timeout=5)
 
 
-@pytest.mark.skipif(shutil.which("nginx") is None, reason="sem nginx (apt-get install nginx-light)")
+@pytest.mark.skipif(NGINX is None, reason="sem nginx (apt-get install nginx-light)")
 @pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
 def test_the_deployed_service_syncs_a_signed_edit_behind_nginx(
     store, store_url, google, queue_name, processes, tmp_path
@@ -306,7 +308,7 @@ def test_the_deployed_service_syncs_a_signed_edit_behind_nginx(
     worker = start("worker", [BIN / "retaguarda", "worker"])
 
     main = nginx_site(tmp_path, https=https, http=http, upstream=upstream)
-    nginx = ["nginx", "-p", str(tmp_path), "-c", str(main), "-e", str(tmp_path / "error.log")]
+    nginx = [str(NGINX), "-p", str(tmp_path), "-c", str(main), "-e", str(tmp_path / "error.log")]
     tested = subprocess.run([*nginx, "-t"], capture_output=True, text=True, timeout=30)
     assert tested.returncode == 0, tested.stderr
     start("nginx", [*nginx, "-g", "daemon off;"])
