@@ -79,6 +79,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/addin.py
 	$(BIN)/python benchmarks/sync.py
 	$(BIN)/python benchmarks/write_back.py
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,gunicorn]'
+	$(BIN)/python benchmarks/service.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -388,6 +388,7 @@ def main() -> None:
     )
     parser.add_argument("--threads", type=int, default=1, help="gunicorn's --threads")
     parser.add_argument("--write", action="store_true", help="update benchmarks/README.md")
+    parser.add_argument("--keep-logs", action="store_true", help="keep gunicorn's and the worker's")
     args = parser.parse_args()
     load_before = os.getloadavg()
 
@@ -469,7 +470,7 @@ def main() -> None:
         queue = redis.Redis.from_url(REDIS)
         for name in queue.scan_iter(f"*bench-{schema}*"):
             queue.delete(name)
-        if finished:
+        if finished and not args.keep_logs:
             shutil.rmtree(folder, ignore_errors=True)
         else:
             print(f"Logs kept in {logs}", file=sys.stderr)
