@@ -92,6 +92,11 @@ def test_every_name_in_the_environment_file_is_a_setting_the_service_reads():
     assert named - setting_names() - OUTSIDE_NAMES == set()
 
 
+def test_the_deploy_guide_names_every_setting():
+    guide = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    assert {name for name in setting_names() if f"`{name}`" not in guide} == set()
+
+
 @pytest.mark.parametrize("name", ["retaguarda.service", "retaguarda-worker.service"])
 def test_the_units_run_programs_of_the_installed_environment(name):
     service = unit(name)["Service"]
