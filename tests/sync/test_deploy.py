@@ -1,7 +1,8 @@
 """The files of `deploy/` as docs/deploy.md installs them, run here: gunicorn with
 `deploy/gunicorn.conf.py` and two workers on PostgreSQL and Redis, a `retaguarda worker`, and
-nginx with `deploy/nginx.conf` and a certificate made here, in front; the systemd units checked
-by systemd itself. Only the site's own values (names, addresses, paths) are replaced.
+nginx with `deploy/nginx.conf` and a certificate made here, in front (and `retaguarda serve`
+behind the same proxy); the systemd units checked by systemd itself. Only the site's own
+values (names, addresses, paths) are replaced.
 """
 
 from __future__ import annotations
@@ -269,8 +270,9 @@ def processes() -> Iterator[list[subprocess.Popen]]:
 
 @pytest.mark.skipif(NGINX is None, reason="sem nginx (apt-get install nginx-light)")
 @pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("server", ["gunicorn", "serve"])
 def test_the_deployed_service_syncs_a_signed_edit_behind_nginx(
-    store, store_url, google, queue_name, processes, tmp_path
+    server, store, store_url, google, queue_name, processes, tmp_path
 ):
     source = add_source(store, team="Filial SP", google=SPREADSHEET)
     add_user(store, "ana", role=FINANCEIRO)
@@ -297,7 +299,8 @@ def test_the_deployed_service_syncs_a_signed_edit_behind_nginx(
         "RETAGUARDA_WEBHOOK_TOLERANCE": str(100 * 365 * 24 * 3600),
     }
     outside = {k: v for k, v in os.environ.items() if not k.startswith("RETAGUARDA_")}
-    env = {**outside, **shipped, **site, **testing, "RETAGUARDA_TODAY": "2026-11-25"}
+    today = {"RETAGUARDA_TODAY": os.environ["RETAGUARDA_TODAY"]}  # the tests' fixed day
+    env = {**outside, **shipped, **site, **testing, **today}
     env["RUNTIME_DIRECTORY"] = str(tmp_path)  # systemd's, for RuntimeDirectory=
 
     def start(name: str, command: list[object]) -> subprocess.Popen:
@@ -306,11 +309,15 @@ def test_the_deployed_service_syncs_a_signed_edit_behind_nginx(
         processes.append(process)
         return process
 
-    # the unit's command line, on this test's port, with the two workers of issue 16
-    config = ["--config", DEPLOY / "gunicorn.conf.py"]
-    bind = ["--bind", f"127.0.0.1:{upstream}", "--workers", "2"]
-    gunicorn = start("gunicorn", [BIN / "gunicorn", *config, *bind])
-    worker = start("worker", [BIN / "retaguarda", "worker"])
+    worker = None
+    if server == "gunicorn":  # the unit's command line, on the test's port, with 2 workers
+        config = ["--config", DEPLOY / "gunicorn.conf.py"]
+        bind = ["--bind", f"127.0.0.1:{upstream}", "--workers", "2"]
+        web = start("gunicorn", [BIN / "gunicorn", *config, *bind])
+        worker = start("worker", [BIN / "retaguarda", "worker"])
+    else:  # the embedded default behind the same proxy: waitress, syncing in its own threads
+        listen = ["--host", "127.0.0.1", "--port", str(upstream)]
+        web = start("serve", [BIN / "retaguarda", "serve", *listen])
 
     main = nginx_site(tmp_path, https=https, http=http, upstream=upstream)
     nginx = [str(NGINX), "-p", str(tmp_path), "-c", str(main), "-e", str(tmp_path / "error.log")]
@@ -327,11 +334,12 @@ def test_the_deployed_service_syncs_a_signed_edit_behind_nginx(
         try:
             # the first request waits for a worker to load the app (seconds, on 2 cores)
             return client.get(f"{base}/login", timeout=30).status_code == 200
-        except requests.ConnectionError:  # until nginx listens (then 502 until gunicorn does)
+        except requests.ConnectionError:  # until nginx listens (then 502 until the server does)
             return False
 
     wait_for(login_page, timeout=40)
-    assert children(gunicorn.pid) == 2
+    if server == "gunicorn":
+        assert children(web.pid) == 2
 
     # plain HTTP is sent to HTTPS
     plain = client.get(f"http://127.0.0.1:{http}/pendencias", allow_redirects=False, timeout=5)
@@ -376,6 +384,6 @@ def test_the_deployed_service_syncs_a_signed_edit_behind_nginx(
     )
     assert answer.status_code == 413
 
-    # the worker stops as its unit stops it (KillSignal=SIGINT), letting its syncs end
-    worker.send_signal(signal.SIGINT)
-    assert worker.wait(timeout=20) == 0
+    if worker is not None:  # it stops as its unit stops it (KillSignal=SIGINT)
+        worker.send_signal(signal.SIGINT)
+        assert worker.wait(timeout=20) == 0
