@@ -304,8 +304,8 @@ def test_the_deployed_service_syncs_a_signed_edit_behind_nginx(
     env["RUNTIME_DIRECTORY"] = str(tmp_path)  # systemd's, for RuntimeDirectory=
 
     def start(name: str, command: list[object]) -> subprocess.Popen:
-        log = (tmp_path / f"{name}.log").open("wb")
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=log, cwd=tmp_path)
+        with (tmp_path / f"{name}.log").open("wb") as log:  # the process keeps its own copy
+            process = subprocess.Popen(command, env=env, stdout=log, stderr=log, cwd=tmp_path)
         processes.append(process)
         return process
 
@@ -383,6 +383,7 @@ def test_the_deployed_service_syncs_a_signed_edit_behind_nginx(
         f"{base}/webhooks/google-sheets", data=too_big, headers=headers, timeout=10
     )
     assert answer.status_code == 413
+    assert "nginx" in answer.text  # nginx's page, not the service's JSON
 
     if worker is not None:  # it stops as its unit stops it (KillSignal=SIGINT)
         worker.send_signal(signal.SIGINT)
