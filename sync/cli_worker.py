@@ -2,8 +2,10 @@
 
 At scale, one or more per machine beside gunicorn, all on the same store (PostgreSQL) and
 queue (`RETAGUARDA_QUEUE_URL=redis://...`); `retaguarda serve` runs the same workers as
-threads of its own for the embedded default. Stopped by Ctrl-C or SIGTERM once its running
-syncs end; kill -9 loses nothing: the next worker to start finds the store's truth.
+threads of its own for the embedded default. Ctrl-C (SIGINT) stops it once its running syncs
+end (the systemd unit in deploy/ stops it so); SIGTERM, huey's rule, stops it at once, which,
+like kill -9, loses nothing: a sync cut short rolls back, and the next worker to look finds
+its job in the store and runs it again.
 """
 
 from __future__ import annotations
