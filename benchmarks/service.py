@@ -317,6 +317,7 @@ def report(intake_: dict, edits: tuple[list[float], list[float]], args, load_bef
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=HERE
     ).stdout.strip()
+    command = " ".join(["benchmarks/service.py", *sys.argv[1:]])
     rate_ok = intake_["rate"] >= RATE_TARGET
     p99_ok = intake_["p99"] <= P99_TARGET
     edit_ok = min(times) <= EDIT_TARGET and statistics.median(times) <= EDIT_TARGET
@@ -326,7 +327,7 @@ def report(intake_: dict, edits: tuple[list[float], list[float]], args, load_bef
 
     answers = ", ".join(f"{k}: {v:,}" for k, v in sorted(intake_["statuses"].items(), key=str))
     lines = [
-        f"Run on {when} at commit {commit}, `benchmarks/service.py --write` "
+        f"Run on {when} at commit {commit}, `{command}` "
         f"({args.requests:,} webhooks over {args.connections} connections, "
         f"{args.rounds} edit rounds).",
         "",
@@ -369,9 +370,9 @@ def write_readme(block_text: str) -> None:
         readme += (
             "\n## Serviço\n\n"
             "```sh\n.venv/bin/python benchmarks/service.py --write\n```\n\n"
-            "Issue 16's targets for the service (`benchmarks/service.py` says how each is "
-            "measured): webhook intake on loopback while syncs run, and an edit's way from the "
-            "sheet to the store.\n\n"
+            "Issue 16's targets for the service (`benchmarks/service.py` says how each\n"
+            "is measured): webhook intake on loopback while syncs run, and an edit's way\n"
+            "from the sheet to the store.\n\n"
             f"{block}\n"
         )
     README.write_text(readme, encoding="utf-8")
