@@ -211,9 +211,13 @@ def test_serve_runs_waitress_with_the_manifest_at_its_own_address(tmp_path):
         text=True,
     )
     try:
-        assert process.stdout.readline().strip() == (
-            f"manifesto do suplemento: http://127.0.0.1:{port}/addin/manifest.xml"
-        )
+        base = f"http://127.0.0.1:{port}"
+        # what it serves, at its own address, before it starts listening
+        assert [process.stdout.readline().strip() for _ in range(3)] == [
+            f"painel: {base}/  (usuários: retaguarda users add)",
+            f"webhooks do Google Sheets: {base}/webhooks/google-sheets",
+            f"manifesto do suplemento: {base}/addin/manifest.xml",
+        ]
         manifest = None
         for _ in range(200):  # the line comes just before the server starts listening
             try:
