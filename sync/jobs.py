@@ -156,8 +156,6 @@ class JobRunner:
         started = job.started_at
         if started is None:
             return True
-        if started.tzinfo is None:  # SQLite gives back UTC without its zone
-            started = started.replace(tzinfo=now.tzinfo)
         return now - started > timedelta(seconds=self.settings.job_timeout)
 
 

@@ -205,8 +205,6 @@ class SyncQueue:
         sent = []
         for job in self.store.queued_jobs():
             not_before = job.not_before
-            if not_before.tzinfo is None:  # SQLite gives back UTC without its zone
-                not_before = not_before.replace(tzinfo=now.tzinfo)
             if everything or job.id in revived or not_before < now - after:
                 self.enqueue(job.id, max((not_before - now).total_seconds(), 0))
                 sent.append(job.id)

@@ -215,8 +215,8 @@ def _user(row: Row[Any] | None) -> User:
         name=row.name,
         role=row.role,
         team=row.team,
-        created_at=_aware(row.created_at),
-        disabled_at=None if row.disabled_at is None else _aware(row.disabled_at),
+        created_at=row.created_at,
+        disabled_at=row.disabled_at,
         has_password=row.password_hash is not None,
         session_id=f"{row.id}:{fingerprint}",
     )
@@ -236,8 +236,3 @@ def _name(name: str) -> str:
 
 def _now(at: datetime | None) -> datetime:
     return at or datetime.now(UTC)
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite gives back naive datetimes for what was stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -138,7 +138,7 @@ class StoreOperations:
             raise LookupError(location)
         source_id, current, previous, until = row
         valid = [current] if current else []
-        if previous and until is not None and _aware(until) > at:
+        if previous and until is not None and until > at:
             valid.append(previous)
         return source_id, valid
 
@@ -398,8 +398,3 @@ class StoreOperations:
         ]
         with self.atomic() as connection:
             connection.execute(statement, values)
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite gives back the UTC time it was given, without its zone."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Select, func, select
@@ -235,18 +234,8 @@ class OverviewOperations:
         return ["team", "sheet", "sheet_row", "row_id", *keys], rows, total
 
     def _records(self, query: Select[Any]) -> list[dict[str, Any]]:
-        """The rows as dicts; times in UTC with their zone on both backends (SQLite gives
-        back the UTC time it was given, without its zone)."""
         with self.read() as connection:
-            return [
-                {
-                    key: value.replace(tzinfo=UTC)
-                    if isinstance(value, datetime) and value.tzinfo is None
-                    else value
-                    for key, value in row._mapping.items()
-                }
-                for row in connection.execute(query)
-            ]
+            return [dict(row._mapping) for row in connection.execute(query)]
 
 
 def _scoped(query: Select[Any], team: Any, teams: Teams) -> Select[Any]:

@@ -17,6 +17,7 @@ migrations and this module agree, so a template change without a migration fails
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -88,7 +89,26 @@ class Scaled(TypeDecorator[Decimal]):
         return Decimal(value).quantize(self.quantum)
 
 
-Timestamp = DateTime(timezone=True)
+class UtcTimestamp(TypeDecorator[datetime]):
+    """A moment with its zone, read back in UTC on both backends: TIMESTAMPTZ on PostgreSQL;
+    SQLite, which keeps no zone, stores the UTC time and gives it back marked UTC again, so no
+    caller compares a naive time with an aware one."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is not None and dialect.name == "sqlite":
+            return value.astimezone(UTC)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+Timestamp = UtcTimestamp()
 
 sources = Table(
     "sources",
