@@ -21,6 +21,10 @@ COMMANDS = {
         "retaguarda.sync.cli_sync:emulator_command",
         "Emulador local da API do Google Sheets, para desenvolver e testar sem o Google.",
     ),
+    "reconcile": (
+        "retaguarda.sync.cli_reconcile:reconcile_group",
+        "Conciliações: extrato x razão, folha x pagamentos, contagem x estoque, equipe x equipe.",
+    ),
     "samples": (
         "retaguarda.sync.cli_workbooks:samples_command",
         "Gera planilhas de exemplo de três equipes, com erros plantados e registrados.",

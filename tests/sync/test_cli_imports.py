@@ -39,6 +39,7 @@ HEAVY = {
 COMMANDS = [
     "addin",
     "emulator",
+    "reconcile",
     "samples",
     "serve",
     "sources",
