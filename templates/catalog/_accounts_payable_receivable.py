@@ -79,4 +79,21 @@ def titles_columns(
             help="Conta do Plano de contas em que o título é registrado.",
         ),
         centro_de_custo(),
+        # Last, after every column a sample or an older sheet fills by position: optional,
+        # so a sheet without it still reads; the bank reconciliation needs it to know which
+        # bank account a settled title moved (`addin.reconcile.ledger`).
+        Column(
+            "conta_liquidacao",
+            "Conta de liquidação",
+            Kind.ACCOUNT,
+            aliases=(
+                "Conta bancária",
+                "Banco/Caixa",
+                "Conta de pagamento" if payable else "Conta de recebimento",
+                "Paid from" if payable else "Received in",
+                "Settlement account",
+            ),
+            width=14,
+            help=f"Conta do Plano de contas (banco ou caixa) pela qual foi {done}.",
+        ),
     )
