@@ -3,6 +3,10 @@
     .venv/bin/python benchmarks/service.py            # prints the table (about 3 minutes)
     .venv/bin/python benchmarks/service.py --write    # and puts it in benchmarks/README.md
     .venv/bin/python benchmarks/service.py --requests 5000 --rounds 2   # a quick look
+    .venv/bin/python benchmarks/service.py --only intake --write        # one measure
+
+gunicorn runs with deploy/gunicorn.conf.py, as deployed (its worker class, threads, keep-alive
+and access log), with 2 workers; --worker-class and --threads override the file's.
 
 Everything runs as it does at scale, each in its own process, on loopback: the Sheets API
 emulator (`retaguarda emulator`) serving the 100,000-row benchmark ledger
@@ -35,6 +39,7 @@ import hmac
 import json
 import os
 import re
+import runpy
 import secrets
 import shutil
 import signal
@@ -65,6 +70,7 @@ SPREADSHEET = "bench_service"
 REDIS = "redis://127.0.0.1:6379/0"
 RATE_TARGET, P99_TARGET, EDIT_TARGET = 1000, 0.050, 2.0
 BIN = Path(sys.executable).parent
+GUNICORN_CONF = HERE.parent / "deploy" / "gunicorn.conf.py"
 
 
 # --- the processes -----------------------------------------------------------------------
@@ -107,6 +113,25 @@ def wait_port(port: int, what: str, process: subprocess.Popen) -> None:
         except OSError:
             time.sleep(0.2)
     raise SystemExit(f"{what} did not start")
+
+
+def gunicorn_options(args: argparse.Namespace, port: int) -> list[str]:
+    """deploy/gunicorn.conf.py, as deployed, with 2 workers on the benchmark's port; the
+    worker class and threads only when the command line names them."""
+    options = ["--config", str(GUNICORN_CONF), "--workers", "2", "--bind", f"127.0.0.1:{port}"]
+    if args.worker_class:
+        options += ["--worker-class", args.worker_class]
+    if args.threads:
+        options += ["--threads", str(args.threads)]
+    return [*options, "--backlog", "2048"]
+
+
+def gunicorn_kind(args: argparse.Namespace) -> str:
+    """The worker class and threads the run used, as gunicorn read them."""
+    conf = runpy.run_path(str(GUNICORN_CONF))
+    kind = args.worker_class or conf.get("worker_class", "sync")
+    threads = args.threads or conf.get("threads", 1)
+    return f"{kind}, {threads} threads" if threads > 1 else kind
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -311,58 +336,81 @@ def edit_to_store(port: int, secret: str, look: StoreLook, key: Path, base_url: 
 # --- the report --------------------------------------------------------------------------
 
 
-def report(intake_: dict, edits: tuple[list[float], list[float]], args, load_before) -> str:
-    times, from_webhook = edits
+#: the report's lines of each measure, by how they begin: a run of the other one keeps them
+MEASURE_LINES = {"intake": ("| 1 |", "| 2 |", "Intake"), "edit": ("| 3 |", "Edit → store")}
+
+
+def report(
+    intake_: dict | None,
+    edits: tuple[list[float], list[float]] | None,
+    args: argparse.Namespace,
+    load_before: tuple[float, ...],
+) -> str:
+    """The README's block; a measure not run (`--only`) gets a line saying so, which
+    `write_readme` replaces with that measure's lines from the README."""
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=HERE
     ).stdout.strip()
     command = " ".join(["benchmarks/service.py", *sys.argv[1:]])
-    rate_ok = intake_["rate"] >= RATE_TARGET
-    p99_ok = intake_["p99"] <= P99_TARGET
-    edit_ok = min(times) <= EDIT_TARGET and statistics.median(times) <= EDIT_TARGET
+    load = f"load average (1 min) {load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after"
+    stamp = f"run {when} at commit {commit}, `{command}`, {load}"
 
     def verdict(ok: bool) -> str:
         return "met" if ok else "**missed**"
 
-    answers = ", ".join(f"{k}: {v:,}" for k, v in sorted(intake_["statuses"].items(), key=str))
-    lines = [
-        f"Run on {when} at commit {commit}, `{command}` "
-        f"({args.requests:,} webhooks over {args.connections} connections, "
-        f"{args.rounds} edit rounds).",
-        "",
-        "| # | what | measured | target | |",
-        "|---|---|---:|---|---|",
-        f"| 1 | webhook intake, gunicorn 2 workers ({args.worker_class}), PostgreSQL + Redis, "
-        f"while a worker syncs the 100,000-row sheet | {intake_['rate']:,.0f} requests/s | "
-        f"≥ {RATE_TARGET:,} requests/s | {verdict(rate_ok)} |",
-        f"| 2 | the same requests' latency | p50 {intake_['p50'] * 1000:.1f} ms, "
-        f"p99 {intake_['p99'] * 1000:.1f} ms | p99 ≤ {P99_TARGET * 1000:.0f} ms | "
-        f"{verdict(p99_ok)} |",
-        f"| 3 | edit → store: one cell edited through gspread in the 100,000-row sheet, "
-        f"signed webhook, debounce 0, until the store has it | best {min(times):.2f} s, "
-        f"median {statistics.median(times):.2f} s | ≤ {EDIT_TARGET:.0f} s | {verdict(edit_ok)} |",
-        "",
-        f"Intake: {intake_['sent']:,} answered in {intake_['wall']:.2f} s ({answers}); "
-        f"slowest {intake_['max'] * 1000:.0f} ms; the client used {intake_['client_cpu']:.2f} s "
-        f"of CPU ({intake_['client_cpu'] / intake_['wall']:.0%} of one core); "
-        f"{intake_['syncs']} syncs of the sheet finished during the load.",
-        "",
-        "Edit → store, every round (s): "
-        + ", ".join(f"{t:.2f}" for t in times)
-        + "; of which from the webhook's send: "
-        + ", ".join(f"{t:.2f}" for t in from_webhook)
-        + ".",
-        "",
-        machine_line(load_before),
-    ]
+    lines = ["| # | what | measured | target | |", "|---|---|---:|---|---|"]
+    if intake_ is None:
+        intake_lines = [f"{prefix} not run" for prefix in MEASURE_LINES["intake"]]
+    else:
+        answers = ", ".join(f"{k}: {v:,}" for k, v in sorted(intake_["statuses"].items(), key=str))
+        intake_lines = [
+            f"| 1 | webhook intake, gunicorn 2 workers ({gunicorn_kind(args)}), PostgreSQL + "
+            f"Redis, while a worker syncs the 100,000-row sheet | {intake_['rate']:,.0f} "
+            f"requests/s | ≥ {RATE_TARGET:,} requests/s | "
+            f"{verdict(intake_['rate'] >= RATE_TARGET)} |",
+            f"| 2 | the same requests' latency | p50 {intake_['p50'] * 1000:.1f} ms, "
+            f"p99 {intake_['p99'] * 1000:.1f} ms | p99 ≤ {P99_TARGET * 1000:.0f} ms | "
+            f"{verdict(intake_['p99'] <= P99_TARGET)} |",
+            f"Intake ({stamp}): {args.requests:,} webhooks over {args.connections} connections, "
+            f"{intake_['sent']:,} answered in {intake_['wall']:.2f} s ({answers}); "
+            f"slowest {intake_['max'] * 1000:.0f} ms; the client used "
+            f"{intake_['client_cpu']:.2f} s of CPU "
+            f"({intake_['client_cpu'] / intake_['wall']:.0%} of one core); "
+            f"{intake_['syncs']} syncs of the sheet finished during the load.",
+        ]
+    if edits is None:
+        edit_lines = [f"{prefix} not run" for prefix in MEASURE_LINES["edit"]]
+    else:
+        times, from_webhook = edits
+        edit_ok = min(times) <= EDIT_TARGET and statistics.median(times) <= EDIT_TARGET
+        edit_lines = [
+            f"| 3 | edit → store: one cell edited through gspread in the 100,000-row sheet, "
+            f"signed webhook, debounce 0, until the store has it | best {min(times):.2f} s, "
+            f"median {statistics.median(times):.2f} s | ≤ {EDIT_TARGET:.0f} s | "
+            f"{verdict(edit_ok)} |",
+            f"Edit → store ({stamp}), every round (s): "
+            + ", ".join(f"{t:.2f}" for t in times)
+            + "; of which from the webhook's send: "
+            + ", ".join(f"{t:.2f}" for t in from_webhook)
+            + ".",
+        ]
+    lines += [*intake_lines[:2], edit_lines[0], "", intake_lines[2], "", edit_lines[1], ""]
+    lines.append(machine_line(load_before).split("; load average")[0] + ".")
     return "\n".join(lines)
 
 
 def write_readme(block_text: str) -> None:
     readme = README.read_text(encoding="utf-8")
-    block = f"{START}\n{block_text}\n{END}"
     if START in readme:
+        old = readme.split(START, 1)[1].split(END, 1)[0].splitlines()
+        kept = []
+        for line in block_text.splitlines():
+            if line.endswith(" not run"):
+                prefix = line.removesuffix(" not run")
+                line = next((o for o in old if o.startswith(prefix)), line)
+            kept.append(line)
+        block = f"{START}\n" + "\n".join(kept) + f"\n{END}"
         readme = re.sub(
             re.escape(START) + ".*?" + re.escape(END), lambda _: block, readme, flags=re.S
         )
@@ -373,7 +421,7 @@ def write_readme(block_text: str) -> None:
             "Issue 16's targets for the service (`benchmarks/service.py` says how each\n"
             "is measured): webhook intake on loopback while syncs run, and an edit's way\n"
             "from the sheet to the store.\n\n"
-            f"{block}\n"
+            f"{START}\n{block_text}\n{END}\n"
         )
     README.write_text(readme, encoding="utf-8")
 
@@ -385,9 +433,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60, help="the intake's time bound")
     parser.add_argument("--rounds", type=int, default=5, help="edit → store rounds")
     parser.add_argument(
-        "--worker-class", default="sync", help="gunicorn's --worker-class (sync, gthread)"
+        "--worker-class", help="gunicorn's --worker-class (default: deploy/gunicorn.conf.py's)"
     )
-    parser.add_argument("--threads", type=int, default=1, help="gunicorn's --threads")
+    parser.add_argument("--threads", type=int, help="gunicorn's --threads (default: the same)")
+    parser.add_argument(
+        "--only",
+        choices=("intake", "edit"),
+        help="run one of the two measures (--write then keeps the other's lines as they were)",
+    )
     parser.add_argument("--write", action="store_true", help="update benchmarks/README.md")
     parser.add_argument("--keep-logs", action="store_true", help="keep gunicorn's and the worker's")
     args = parser.parse_args()
@@ -435,20 +488,7 @@ def main() -> None:
             )
         )
         gunicorn = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "--workers",
-                "2",
-                "--worker-class",
-                args.worker_class,
-                "--threads",
-                str(args.threads),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--backlog",
-                "2048",
-                "retaguarda.sync.app:create_app()",
-            ],
+            [str(BIN / "gunicorn"), *gunicorn_options(args, port)],
             env=env,
             stdout=(logs / "gunicorn.log").open("w"),
             stderr=subprocess.STDOUT,
@@ -456,12 +496,16 @@ def main() -> None:
         processes.append(gunicorn)
         wait_port(port, "gunicorn", gunicorn)
         secret = source["webhook_secret"]
-        intake_ = intake(port, secret, look, args)
-        print(
-            f"  {intake_['rate']:,.0f} requests/s, p99 {intake_['p99'] * 1000:.1f} ms", flush=True
-        )
-        print("Edit → store (waiting for the queue to empty first)...", flush=True)
-        edits = edit_to_store(port, secret, look, key, base_url, args.rounds)
+        intake_ = edits = None
+        if args.only in (None, "intake"):
+            intake_ = intake(port, secret, look, args)
+            print(
+                f"  {intake_['rate']:,.0f} requests/s, p99 {intake_['p99'] * 1000:.1f} ms",
+                flush=True,
+            )
+        if args.only in (None, "edit"):
+            print("Edit → store (waiting for the queue to empty first)...", flush=True)
+            edits = edit_to_store(port, secret, look, key, base_url, args.rounds)
         finished = True
     finally:
         for process in reversed(processes):
