@@ -11,10 +11,11 @@ The answers, in the order they are decided: 413 for a body over the limit (befor
 that is no active source, 401 for a wrong signature or a timestamp more than
 `webhook_tolerance` seconds away (a captured request cannot be replayed later), 503 when the
 store cannot be written (the script keeps the events and sends them again), and 202 once every
-event is committed to the store: durable before the answer. Only then is the queue told; an
-event it never hears of is found in the store by the queue's recovery. An `eventId` the source
-already sent is answered as accepted again and not stored twice, so the script's retries are
-harmless. Events are hints: the sync re-reads the spreadsheet itself.
+event is committed to the store: durable before the answer. The lookup of the source, its
+events and the sync job they ask for are one transaction; the queue's message goes out once
+it has committed, and one that never does is re-sent from the store by the queue's recovery.
+An `eventId` the source already sent is answered as accepted again and not stored twice, so
+the script's retries are harmless. Events are hints: the sync re-reads the spreadsheet itself.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from retaguarda.addin.marks import visible
 from retaguarda.sync.extensions import clock, notify, store
+from retaguarda.sync.settings import Settings
 from retaguarda.sync.sources import GOOGLE
 from retaguarda.sync.store.database import StoreError
 
@@ -95,10 +97,21 @@ def google_sheets() -> tuple[Response, int]:
     if not stamp or not signed:
         raise Refused(401, f"faltam os cabeçalhos {TIMESTAMP_HEADER} e {SIGNATURE_HEADER}.")
     sent = _events(body)
-    spreadsheet = sent[0].spreadsheetId
-    if any(event.spreadsheetId != spreadsheet for event in sent):
+    if any(event.spreadsheetId != sent[0].spreadsheetId for event in sent):
         raise Refused(400, "os eventos de um pedido devem ser todos da mesma planilha.")
     now = clock()
+    accepted, repeated = store().retrying(lambda: _take(sent, stamp, signed, body, now, settings))
+    return jsonify({"accepted": accepted, "repeated": repeated}), 202
+
+
+def _take(
+    sent: list[SheetEvent], stamp: str, signed: str, body: bytes, now: datetime, settings: Settings
+) -> tuple[list[str], list[str]]:
+    """Inside one transaction: the source's secrets, the signature, the events, the job.
+
+    One transaction, not three, because its round trips are most of a webhook's cost; a
+    refusal raised here rolls it back with nothing written."""
+    spreadsheet = sent[0].spreadsheetId
     try:
         source_id, secrets = store().webhook_secrets(GOOGLE, spreadsheet, at=now)
     except LookupError:
@@ -107,20 +120,19 @@ def google_sheets() -> tuple[Response, int]:
         raise Refused(401, "assinatura inválida (confira o segredo da fonte no script).")
     _fresh(stamp, now, settings.webhook_tolerance)
     accepted, repeated = [], []
-    with store().atomic():
-        for event in sent:
-            new = store().record_event(
-                source_id,
-                event_id=event.eventId,
-                sheet=event.sheet,
-                range_=event.range,
-                at=None if event.at is None else _utc(event.at),
-                received_at=now,
-            )
-            (accepted if new is not None else repeated).append(event.eventId)
+    for event in sent:
+        new = store().record_event(
+            source_id,
+            event_id=event.eventId,
+            sheet=event.sheet,
+            range_=event.range,
+            at=None if event.at is None else _utc(event.at),
+            received_at=now,
+        )
+        (accepted if new is not None else repeated).append(event.eventId)
     if accepted:
         notify(source_id)
-    return jsonify({"accepted": accepted, "repeated": repeated}), 202
+    return accepted, repeated
 
 
 def _events(body: bytes) -> list[SheetEvent]:

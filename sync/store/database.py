@@ -6,21 +6,29 @@ transaction, which on SQLite takes the write lock at its start (`BEGIN IMMEDIATE
 writers queue instead of failing half-way with "database is locked". An `atomic()` opened
 inside another one (in the same thread) joins it, so the store's operations (`StoreOperations`)
 each run in one transaction alone, and several of them in the caller's.
+
+Pooled PostgreSQL connections are not pinged before each use: the ping is one more round trip
+per transaction, a good share of a webhook's cost. A connection that died with its server
+(a restart, a failover) fails at its first statement instead; SQLAlchemy then drops every
+connection of the pool opened before, and `Store.retrying` runs such a transaction once more
+on a new one. What does not retry (a sync, a dashboard page) fails once and is tried again by
+its own caller: the queue's backoff, the reader's reload.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
 
 from retaguarda.sync.store.jobs import JobOperations
 from retaguarda.sync.store.operations import StoreOperations
@@ -36,6 +44,8 @@ _MIGRATION_LOCK = 0x7267_6D69_6772
 #: Alembic keeps the migration it runs in module globals (`alembic.context`): two threads of
 #: one process migrating at once (the service's first requests, its queue) break each other
 _MIGRATING = threading.Lock()
+
+T = TypeVar("T")
 
 
 class StoreError(Exception):
@@ -95,12 +105,40 @@ class Store(StoreOperations, JobOperations, UserOperations, OverviewOperations):
         with self.engine.connect() as connection:
             connection.info["write"] = True
             token = self._open.set(connection)
+            committed: list[Callable[[], None]] = []
+            connection.info["after_commit"] = committed
             try:
                 with connection.begin():
                     yield connection
             finally:
                 self._open.reset(token)
                 connection.info.pop("write", None)
+                connection.info.pop("after_commit", None)
+        for step in committed:
+            step()
+
+    def after_commit(self, step: Callable[[], None]) -> None:
+        """Run `step` once the `atomic()` block open in this thread has committed (never if it
+        rolls back); at once when none is open. What tells another process about rows (a queue
+        message) must not reach it before they are visible."""
+        current = self._open.get()
+        if current is None:
+            step()
+        else:
+            current.info["after_commit"].append(step)
+
+    def retrying(self, work: Callable[[], T]) -> T:
+        """`work()` in one `atomic()` transaction, run once more if the pooled connection it
+        got had died (the server restarted): the first attempt rolled back, so nothing is done
+        twice. Any other error, or a second dead connection, is raised."""
+        try:
+            with self.atomic():
+                return work()
+        except DBAPIError as error:
+            if not error.connection_invalidated or self._open.get() is not None:
+                raise
+        with self.atomic():
+            return work()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -123,7 +161,7 @@ def create_store_engine(url: str | URL) -> Engine:
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True)
+        return create_engine(parsed)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(parsed, connect_args={"timeout": SQLITE_WAIT})
