@@ -29,6 +29,11 @@ MAX_WEBHOOK_BYTES = 256 * 1024
 
 
 class Settings(CompanySettings):
+    #: how many reverse proxies in front of the service set X-Forwarded-For and
+    #: X-Forwarded-Proto (nginx in deploy/nginx.conf: 1). The service then takes the client's
+    #: address and scheme from what the nearest of them saw (werkzeug's ProxyFix); 0, as for
+    #: the embedded waitress, ignores those headers, which any client could send
+    trusted_proxies: int = Field(default=0, ge=0)
     #: the service's address as Excel reaches it ("https://retaguarda.example.com"), written
     #: into the Office.js manifest. Never taken from a request: its Host header is the
     #: client's to choose. `retaguarda serve` sets it from --host/--port when unset.
