@@ -1,0 +1,149 @@
+"""What every statement reader tells the user: the warnings a `Statement` carries (their codes
+and messages), the balance proof they all run, and the error naming the line where a file is
+broken.
+
+The codes are declared here with their messages (`make_issue(spec=...)`) because the catalogue
+(`validators.codes`) belongs to another layer's owner; they follow its rules (stable, dotted,
+English, pt-BR first) so that moving them there changes nothing for a caller.
+"""
+
+from __future__ import annotations
+
+import stat
+from decimal import Decimal
+from pathlib import Path
+
+from retaguarda.addin.reconcile.model import Statement
+from retaguarda.templates.readers.errors import UnreadableFile, file_error, file_name
+from retaguarda.validators.codes import Code
+from retaguarda.validators.fields.formatting import format_brl
+from retaguarda.validators.issues import Issue, make_issue
+
+MiB = 1024 * 1024
+#: A statement file larger than this is refused before it is read: a year of a busy account
+#: in OFX is a few megabytes.
+MAX_STATEMENT_BYTES = 100 * MiB
+
+W = "warning"
+STATEMENT_CODES: dict[str, Code] = {
+    "statement.unbalanced": Code(
+        W,
+        "O saldo final do extrato ({closing}) difere do saldo inicial{origin} mais os "
+        "lançamentos ({computed}) em {gap}.",
+        "The statement's closing balance ({closing}) differs from the opening balance"
+        "{origin_en} plus the transactions ({computed}) by {gap}.",
+    ),
+    "statement.unproven": Code(
+        W,
+        "{what}: a importação não pôde ser conferida (saldo inicial + lançamentos = saldo final).",
+        "{what_en}: the import could not be checked (opening balance + transactions = closing "
+        "balance).",
+    ),
+    "statement.balance_row": Code(
+        W,
+        "Linha {line}: “{value}” ({amount}) é uma linha de saldo, não um lançamento; {fate}.",
+        "Line {line}: “{value}” ({amount}) is a balance row, not a transaction; {fate_en}.",
+    ),
+    "statement.several": Code(
+        W,
+        "O arquivo tem {count} extratos; só o primeiro (conta {account}) foi lido.",
+        "The file holds {count} statements; only the first (account {account}) was read.",
+    ),
+}
+
+
+def statement_issue(code: str, path: Path, line: int | None = None, **fields: object) -> Issue:
+    """A warning about the statement file at `path` (its name stands where a sheet would)."""
+    name = file_name(path)
+    issue = make_issue(
+        code, sheet=name, row=line, spec=STATEMENT_CODES[code], line=line or "", **fields
+    )
+    return issue.placed(file=name)
+
+
+def brl(amount: Decimal) -> str:
+    """R$ 1.234,56, as the messages show money."""
+    return format_brl(int((amount * 100).to_integral_value()))
+
+
+def prove(statement: Statement, path: Path, *, origin: tuple[str, str] = ("", "")) -> None:
+    """Add to `statement.warnings` what the balances say: nothing when opening + lines =
+    closing, the gap in reais when not, and why there is no proof when a balance is missing.
+
+    `origin` names where the opening balance came from when the format has no field for it
+    (pt, en: the "Saldo anterior" row of an OFX file); the warning then says so."""
+    total = Decimal(int(statement.lines["cents"].sum())) / 100
+    if statement.closing is None:
+        statement.warnings.append(
+            statement_issue(
+                "statement.unproven",
+                path,
+                what="O extrato não informa o saldo final",
+                what_en="The statement states no closing balance",
+            )
+        )
+        return
+    if statement.opening is None:
+        implied = statement.closing - total
+        statement.warnings.append(
+            statement_issue(
+                "statement.unproven",
+                path,
+                what=(
+                    "O extrato não informa o saldo inicial (o saldo final menos os lançamentos "
+                    f"daria {brl(implied)}, mas um saldo calculado assim não prova nada)"
+                ),
+                what_en=(
+                    "The statement states no opening balance (the closing balance less the "
+                    f"transactions would be {brl(implied)}, but a balance computed that way "
+                    "proves nothing)"
+                ),
+            )
+        )
+        return
+    gap = statement.gap()
+    if gap:
+        computed = statement.opening + total
+        statement.warnings.append(
+            statement_issue(
+                "statement.unbalanced",
+                path,
+                origin=f" ({origin[0]})" if origin[0] else "",
+                origin_en=f" ({origin[1]})" if origin[1] else "",
+                closing=brl(statement.closing),
+                computed=brl(computed),
+                gap=brl(abs(gap)),
+            )
+        )
+
+
+def check_file(path: Path, max_bytes: int = MAX_STATEMENT_BYTES) -> int:
+    """The file's size, or the catalogue's error for a file that is missing, not a file, empty
+    or too large (the same codes `templates.files.read_workbook` gives)."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise file_error(path, "file.missing") from None
+    except OSError:
+        raise file_error(path, "file.unreadable") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise file_error(path, "file.not_a_file")
+    if info.st_size == 0:
+        raise file_error(path, "file.empty")
+    if info.st_size > max_bytes:
+        raise file_error(
+            path, "file.too_large", size=-(-info.st_size // MiB), limit=max_bytes // MiB
+        )
+    return info.st_size
+
+
+def broken(path: Path, line: int, what: str, what_en: str, *, kind: str) -> UnreadableFile:
+    """The error for a file broken at `line`: one sentence naming the file, the line and what
+    is wrong there (`kind` says what the file was read as: "OFX", "CNAB 240")."""
+    name = file_name(path)
+    return file_error(
+        path,
+        "file.corrupt",
+        f"O arquivo “{name}” não pôde ser lido como extrato {kind}: linha {line}: {what}.",
+        f"File “{name}” could not be read as a {kind} statement: line {line}: {what_en}.",
+    )

@@ -1,0 +1,128 @@
+"""Any bank statement a user hands us, as a `Statement`: an OFX file, a CNAB 240 statement, a
+bank's CSV (or spreadsheet) export with its column mapping, or the `extrato` template sheet.
+
+The format is told by the content, never by the name alone: banks' HTML pages saved as .ofx
+and workbooks renamed .csv are common. What is no statement fails with the project's
+`UnreadableFile` (one sentence in Portuguese, exit code 2 in the CLI).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from retaguarda.addin.reconcile.cnab240 import is_cnab240, read_cnab240
+from retaguarda.addin.reconcile.model import Statement, lines_frame
+from retaguarda.addin.reconcile.ofx import MAX_OFX_BYTES, is_ofx, read_ofx
+from retaguarda.addin.reconcile.statement_csv import (
+    CsvMapping,
+    find_mapping,
+    guess_mapping,
+    load_mappings,
+    statement_from_sheet,
+)
+from retaguarda.addin.reconcile.statement_issues import check_file, prove
+from retaguarda.templates.files import read_workbook
+from retaguarda.templates.reader import read_tables
+from retaguarda.templates.readers.errors import file_error, file_name
+from retaguarda.templates.table import Table
+
+#: Bytes read to tell the format.
+_HEAD = 4096
+
+
+def read_statement(path: Path | str, *, csv_mapping: CsvMapping | Path | None = None) -> Statement:
+    """The statement in the file at `path`, whatever its format.
+
+    `csv_mapping` says which columns of a bank's CSV or spreadsheet export hold what: a
+    `CsvMapping`, or the JSON file where mappings were saved (`statement_csv.save_mapping`).
+    Without one, a mappings file next to the statement is looked in, then the `extrato`
+    template, then the headers are guessed from their usual names."""
+    path = Path(path)
+    size = check_file(path)
+    try:
+        with path.open("rb") as file:
+            head = file.read(_HEAD)
+    except OSError:
+        raise file_error(path, "file.unreadable") from None
+    if is_ofx(head):
+        if size > MAX_OFX_BYTES:
+            raise file_error(
+                path, "file.too_large", size=-(-size // 2**20), limit=MAX_OFX_BYTES // 2**20
+            )
+        return read_ofx(path, path.read_bytes())
+    if is_cnab240(head):
+        return read_cnab240(path)
+    return _tabular(path, csv_mapping)
+
+
+def _tabular(path: Path, csv_mapping: CsvMapping | Path | None) -> Statement:
+    workbook = read_workbook(path)
+    sheets = [sheet for sheet in workbook.sheets if sheet.rows]
+    mapping = csv_mapping if isinstance(csv_mapping, CsvMapping) else None
+    saved = load_mappings(Path(csv_mapping) if isinstance(csv_mapping, str | Path) else None, path)
+    for sheet in sheets:
+        found = mapping or find_mapping(saved, sheet.rows)
+        if found is not None:
+            return statement_from_sheet(path, sheet, found, kind=workbook.kind)
+    # A CSV is a bank's export even when its headers look like the template's; a workbook
+    # with the template's sheet was filled in by a person.
+    if workbook.kind != "csv":
+        for table in read_tables(workbook):
+            if table.template.id == "extrato":
+                return statement_from_table(table)
+    for sheet in sheets:
+        guessed = guess_mapping(sheet.rows)
+        if guessed is not None:
+            return statement_from_sheet(path, sheet, guessed, kind=workbook.kind)
+    name = file_name(path)
+    raise file_error(
+        path,
+        "file.no_template",
+        f"O arquivo “{name}” não é um extrato reconhecido (OFX, CNAB 240, a aba “Extrato "
+        "bancário” ou um CSV com colunas de data, histórico e valor); mapeie as colunas dele "
+        "(veja docs/extratos.md).",
+        f"File “{name}” is not a recognised statement (OFX, CNAB 240, the “Extrato bancário” "
+        "sheet, or a CSV with date, description and amount columns); map its columns (see "
+        "docs/extratos.md).",
+    )
+
+
+def statement_from_table(table: Table) -> Statement:
+    """The statement an `extrato` template sheet holds: a line per row with a date and an
+    amount (rows the validation flags are left to it), `ref` "Sheet!row" and `cell` the value
+    cell. When the "Saldo" column is filled, the balance before the first line and after the
+    last one are the statement's opening and closing, and the sheet is proved like a file."""
+    data = table.data
+    keep = (data["data"].notna() & data["valor"].notna()).to_numpy()
+    rows = table.rows[keep]
+    sheet = table.sheet
+    letter = table.letter("valor")
+    cents = data["valor"][keep].astype("int64").to_numpy()
+    text = data["descricao"][keep].fillna("") if "descricao" in data else [""] * len(rows)
+    document = data["documento"][keep].fillna("") if "documento" in data else [""] * len(rows)
+    statement = Statement(
+        lines=lines_frame(
+            [f"{sheet}!{row}" for row in rows],
+            data["data"][keep].tolist(),
+            cents.tolist(),
+            [str(t) for t in text],
+            [str(d) for d in document],
+            [f"{sheet}!{letter}{row}" for row in rows],
+        ),
+        source=sheet,
+    )
+    balances = data["saldo"][keep] if table.has("saldo") else pd.Series(dtype="Int64")
+    if len(balances) and balances.notna().iloc[0] and balances.notna().iloc[-1]:
+        statement.opening = Decimal(int(balances.iloc[0]) - int(cents[0])) / 100
+        statement.closing = Decimal(int(balances.iloc[-1])) / 100
+    if table.has("banco"):
+        statement.bank = str(data["banco"].dropna().iloc[0]) if data["banco"].notna().any() else ""
+    if table.has("conta"):
+        statement.account = (
+            str(data["conta"].dropna().iloc[0]) if data["conta"].notna().any() else ""
+        )
+    prove(statement, Path(sheet))
+    return statement
