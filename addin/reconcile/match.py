@@ -1,0 +1,409 @@
+"""Matching a bank statement against the ledger: which lines book which, how sure, and why.
+
+The passes run in order of confidence, each on what the ones before left over:
+
+1. a person's confirmed decisions (kept as long as their lines exist);
+2. one to one, the same amount: with the ledger's document number on the statement line
+   (up to `candidates.REFERENCE_DAYS` apart), or inside the date window;
+3. one to several and several to one: a subset of up to `max_group` lines adding up to one
+   line on the other side, inside the window;
+4. one to one within the tolerated fee (`fee_cents` + `fee_fraction` of the statement
+   amount), the difference flagged to be posted.
+
+Description similarity is never a reason on its own: it only lowers the score of a pair that
+has a rival, so that of two candidates with the same amount the one that reads alike wins.
+Each pass scores its candidates and assigns them globally (`assignment`); a pair that is not
+clearly the best is proposed "sugerida" rather than taken. A rejected decision's exact lines
+are never proposed together again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from rapidfuzz import fuzz, process, utils
+
+from retaguarda.addin.reconcile import candidates, groups, reasons
+from retaguarda.addin.reconcile.assignment import MARGIN, assign
+from retaguarda.addin.reconcile.model import (
+    LINE_COLUMNS,
+    Decision,
+    Match,
+    Matching,
+    MatchOptions,
+    Status,
+)
+
+#: the score of each kind of match before its penalties; their order is the passes' order
+REFERENCE_SCORE = 0.97
+WINDOW_SCORE = 0.90
+GROUP_SCORE = 0.85
+TOLERANCE_SCORE = 0.75
+#: lost per day between the two dates (a reference number loses less: it already says which)
+DAY_PENALTY = 0.02
+REFERENCE_DAY_PENALTY = 0.005
+#: lost per extra line in a group, and by a pair whose descriptions have nothing in common
+GROUP_ITEM_PENALTY = 0.01
+SIMILARITY_WEIGHT = 0.2
+#: descriptions this similar (rapidfuzz's token set ratio, over 100) are said to read alike
+SIMILAR = 0.6
+#: never below this, so that every candidate stays a candidate (zero means "no pair")
+FLOOR = 0.05
+
+
+@dataclass
+class _Side:
+    """One side's columns as arrays, and which of its lines are still free."""
+
+    frame: pd.DataFrame
+    refs: np.ndarray
+    cents: np.ndarray
+    day: np.ndarray
+    free: np.ndarray
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, name: str) -> _Side:
+        missing = [c for c in LINE_COLUMNS if c not in frame.columns]
+        if missing:
+            raise ValueError(f"As linhas do {name} não têm as colunas: {', '.join(missing)}.")
+        refs = frame["ref"].astype(str).to_numpy(dtype=object)
+        repeated = frame["ref"][frame["ref"].duplicated()]
+        if len(repeated):
+            raise ValueError(
+                f"Referência repetida nas linhas do {name}: {repeated.iloc[0]} "
+                "(cada linha precisa de uma referência só sua)."
+            )
+        cents = frame["cents"].to_numpy(dtype=np.int64)
+        day = candidates.days(frame["date"])
+        return cls(frame, refs, cents, day, np.ones(len(frame), bool))
+
+
+def match_lines(
+    statement: pd.DataFrame,
+    ledger: pd.DataFrame,
+    options: MatchOptions = MatchOptions(),  # noqa: B008 (frozen)
+    decisions: Sequence[Decision] = (),
+) -> Matching:
+    """Match a statement's lines against the ledger's (both `Lines` frames, see `model`)."""
+    bank, book = _Side.of(statement, "extrato"), _Side.of(ledger, "razão")
+    found: list[tuple[int, Match]] = []
+    rejected = _confirm(bank, book, decisions, found)
+    rank_s, rank_l = candidates.amount_ranks(bank.cents, book.cents)
+    _one_to_one(bank, book, rank_s, rank_l, options, rejected, found)
+    _groups(bank, book, options, rejected, found)
+    _tolerance(bank, book, options, rejected, found)
+    found.sort(key=lambda pair: pair[0])
+    return Matching(
+        matches=[match for _, match in found],
+        unmatched_statement=bank.refs[bank.free].tolist(),
+        unmatched_ledger=book.refs[book.free].tolist(),
+    )
+
+
+def _confirm(
+    bank: _Side,
+    book: _Side,
+    decisions: Sequence[Decision],
+    found: list[tuple[int, Match]],
+) -> set[tuple[frozenset[str], frozenset[str]]]:
+    """Confirmed decisions whose lines are all there and free become matches; the rejected
+    ones come back as the line sets never to propose again."""
+    s_index, l_index = pd.Index(bank.refs), pd.Index(book.refs)
+    rejected = set()
+    for decision in decisions:
+        if not decision.confirmed:
+            rejected.add((frozenset(decision.statement), frozenset(decision.ledger)))
+            continue
+        si = s_index.get_indexer(list(decision.statement))
+        li = l_index.get_indexer(list(decision.ledger))
+        if not len(si) + len(li) or (si < 0).any() or (li < 0).any():
+            continue
+        if not (bank.free[si].all() and book.free[li].all()):
+            continue
+        bank.free[si] = book.free[li] = False
+        found.append(
+            (
+                int(si.min()) if len(si) else len(bank.refs),
+                Match(
+                    statement=tuple(decision.statement),
+                    ledger=tuple(decision.ledger),
+                    status=Status.CONFIRMED,
+                    score=1.0,
+                    reason=reasons.CONFIRMED,
+                    rule="decision",
+                    difference_cents=int(bank.cents[si].sum() - book.cents[li].sum()),
+                ),
+            )
+        )
+    return rejected
+
+
+def _without_rejected(
+    s_idx: np.ndarray,
+    l_idx: np.ndarray,
+    bank: _Side,
+    book: _Side,
+    rejected: set,
+) -> np.ndarray:
+    """A mask of the one-to-one pairs no person rejected."""
+    pairs = [(st, le) for st, le in rejected if len(st) == 1 and len(le) == 1]
+    keep = np.ones(len(s_idx), bool)
+    if not pairs:
+        return keep
+    si = pd.Index(bank.refs).get_indexer([next(iter(st)) for st, _ in pairs])
+    li = pd.Index(book.refs).get_indexer([next(iter(le)) for _, le in pairs])
+    known = (si >= 0) & (li >= 0)
+    banned = si[known] * len(book.refs) + li[known]
+    return ~np.isin(s_idx * len(book.refs) + l_idx, banned)
+
+
+def _plain(texts: pd.Series) -> list[str]:
+    """Descriptions compared as a person reads them: no accents, no case, no punctuation."""
+    array = pa.array(texts.fillna(""), type=pa.large_string())
+    array = pc.replace_substring_regex(pc.utf8_normalize(array, "NFKD"), r"\p{Mn}", "")
+    return [utils.default_process(t) for t in array.to_pylist()]
+
+
+def _similarity(bank: _Side, book: _Side, s_idx: np.ndarray, l_idx: np.ndarray) -> np.ndarray:
+    """Description similarity in [0, 1] of the pairs (s_idx[k], l_idx[k])."""
+    if not len(s_idx):
+        return np.empty(0)
+    us, s_pos = np.unique(s_idx, return_inverse=True)
+    ul, l_pos = np.unique(l_idx, return_inverse=True)
+    s_text = _plain(bank.frame["description"].iloc[us])
+    l_text = _plain(book.frame["description"].iloc[ul])
+    scores = process.cpdist(
+        [s_text[i] for i in s_pos], [l_text[i] for i in l_pos], scorer=fuzz.token_set_ratio
+    )
+    return np.asarray(scores, dtype=float) / 100
+
+
+def _assign_pairs(
+    bank: _Side,
+    book: _Side,
+    s_idx: np.ndarray,
+    l_idx: np.ndarray,
+    score: np.ndarray,
+):
+    """The global assignment of scored pairs, similarity settling the contested ones."""
+    similarity = np.zeros(len(s_idx))
+
+    def refine(edges: np.ndarray) -> np.ndarray:
+        similarity[edges] = _similarity(bank, book, s_idx[edges], l_idx[edges])
+        return np.maximum(score[edges] - SIMILARITY_WEIGHT * (1 - similarity[edges]), FLOOR)
+
+    weight = score.copy()
+    chosen = assign(s_idx, l_idx, weight, refine)
+    edges = chosen.edges
+    # a pair that had a rival and reads alike: say so, the description helped decide
+    told = chosen.contested & chosen.automatic & (similarity[edges] >= SIMILAR)
+    return edges, weight[edges], chosen.automatic, told
+
+
+def _one_to_one(
+    bank: _Side,
+    book: _Side,
+    rank_s: np.ndarray,
+    rank_l: np.ndarray,
+    options: MatchOptions,
+    rejected: set,
+    found: list[tuple[int, Match]],
+) -> None:
+    fs, fl = np.flatnonzero(bank.free), np.flatnonzero(book.free)
+    window = candidates.same_amount(
+        rank_s[fs], bank.day[fs], rank_l[fl], book.day[fl], options.window_days
+    )
+    ref = candidates.same_reference(
+        rank_s[fs],
+        bank.day[fs],
+        bank.frame["description"].iloc[fs],
+        bank.frame["document"].iloc[fs],
+        rank_l[fl],
+        book.day[fl],
+        book.frame["document"].iloc[fl],
+        options.window_days,
+    )
+    m = len(fl)
+    key = np.concatenate([window.statement * m + window.ledger, ref.statement * m + ref.ledger])
+    is_ref = np.concatenate(
+        [np.zeros(len(window.statement), bool), np.ones(len(ref.statement), bool)]
+    )
+    order = np.lexsort((~is_ref, key))
+    key, is_ref = key[order], is_ref[order]
+    first = np.ones(len(key), bool)
+    first[1:] = key[1:] != key[:-1]
+    key, is_ref = key[first], is_ref[first]
+    s_idx, l_idx = fs[key // max(m, 1)], fl[key % max(m, 1)]
+    keep = _without_rejected(s_idx, l_idx, bank, book, rejected)
+    s_idx, l_idx, is_ref = s_idx[keep], l_idx[keep], is_ref[keep]
+    apart = bank.day[s_idx] - book.day[l_idx]
+    score = np.where(
+        is_ref,
+        REFERENCE_SCORE - REFERENCE_DAY_PENALTY * np.abs(apart),
+        WINDOW_SCORE - DAY_PENALTY * np.abs(apart),
+    )
+    score = np.maximum(score, FLOOR)
+    edges, weight, automatic, told = _assign_pairs(bank, book, s_idx, l_idx, score)
+    s_idx, l_idx, is_ref, apart = s_idx[edges], l_idx[edges], is_ref[edges], apart[edges]
+    bank.free[s_idx] = book.free[l_idx] = False
+    labels: list[str | None] = [None] * len(edges)
+    where = np.flatnonzero(is_ref)
+    if len(where):
+        numbers = candidates.ledger_numbers(book.frame["document"].iloc[l_idx[where]])
+        own = candidates.ledger_numbers(bank.frame["document"].iloc[s_idx[where]])
+        in_document = pc.equal(numbers, own).to_numpy(zero_copy_only=False)
+        documents = book.frame["document"].iloc[l_idx[where]].tolist()
+        for k, doc, in_doc in zip(where.tolist(), documents, in_document.tolist(), strict=True):
+            labels[k] = reasons.reference(doc, not in_doc)
+    texts = reasons.exact(apart, labels, told)
+    rules = np.where(is_ref, "reference", np.where(told, "similarity", "date_window"))
+    _emit(found, bank, book, s_idx, l_idx, weight, automatic, texts, rules.tolist())
+
+
+def _emit(
+    found: list[tuple[int, Match]],
+    bank: _Side,
+    book: _Side,
+    s_idx: np.ndarray,
+    l_idx: np.ndarray,
+    score: np.ndarray,
+    automatic: np.ndarray,
+    texts: list[str],
+    rules: list[str],
+) -> None:
+    """One-to-one matches into `found`, keyed by their statement line's position."""
+    difference = (bank.cents[s_idx] - book.cents[l_idx]).tolist()
+    score = np.round(np.clip(score, 0, 1), 4).tolist()
+    for si, sr, lr, sc, auto, text, rule, diff in zip(
+        s_idx.tolist(),
+        bank.refs[s_idx].tolist(),
+        book.refs[l_idx].tolist(),
+        score,
+        automatic.tolist(),
+        texts,
+        rules,
+        difference,
+        strict=True,
+    ):
+        found.append(
+            (
+                si,
+                Match(
+                    statement=(sr,),
+                    ledger=(lr,),
+                    status=Status.AUTOMATIC if auto else Status.SUGGESTED,
+                    score=sc,
+                    reason=text if auto else reasons.suggested(text),
+                    rule=rule,
+                    difference_cents=diff,
+                ),
+            )
+        )
+
+
+def _groups(
+    bank: _Side,
+    book: _Side,
+    options: MatchOptions,
+    rejected: set,
+    found: list[tuple[int, Match]],
+) -> None:
+    """Batches (one statement line, several ledger lines) and parts (the other way round),
+    searched both ways, then the best proposals taken without sharing a line."""
+    fs, fl = np.flatnonzero(bank.free), np.flatnonzero(book.free)
+    proposals = []  # (score, statement indices, ledger indices, widest)
+    window, most = options.window_days, options.max_group
+    batch = groups.search(bank.cents[fs], bank.day[fs], book.cents[fl], book.day[fl], window, most)
+    for t, items, widest in zip(
+        batch.target.tolist(), batch.items, batch.widest.tolist(), strict=True
+    ):
+        proposals.append((fs[[t]], fl[items], widest))
+    parts = groups.search(book.cents[fl], book.day[fl], bank.cents[fs], bank.day[fs], window, most)
+    for t, items, widest in zip(
+        parts.target.tolist(), parts.items, parts.widest.tolist(), strict=True
+    ):
+        proposals.append((fs[items], fl[[t]], widest))
+    scored = []
+    for si, li, widest in proposals:
+        key = (frozenset(bank.refs[si].tolist()), frozenset(book.refs[li].tolist()))
+        if key in rejected:
+            continue
+        size = len(si) + len(li)
+        score = GROUP_SCORE - DAY_PENALTY * widest - GROUP_ITEM_PENALTY * (size - 3)
+        scored.append((max(score, FLOOR), si, li, widest))
+    scored.sort(key=lambda p: -p[0])
+    taken: list[tuple[float, np.ndarray, np.ndarray, int, bool]] = []
+    owner_s: dict[int, int] = {}
+    owner_l: dict[int, int] = {}
+    for score, si, li, widest in scored:
+        rivals = {owner_s[i] for i in si.tolist() if i in owner_s}
+        rivals |= {owner_l[i] for i in li.tolist() if i in owner_l}
+        if rivals:
+            for r in rivals:
+                if taken[r][0] - score < MARGIN:
+                    taken[r] = (*taken[r][:4], False)
+            continue
+        for i in si.tolist():
+            owner_s[i] = len(taken)
+        for i in li.tolist():
+            owner_l[i] = len(taken)
+        taken.append((score, si, li, widest, True))
+    for score, si, li, widest, clear in taken:
+        bank.free[si] = book.free[li] = False
+        text = reasons.group(len(si), len(li), widest)
+        found.append(
+            (
+                int(si.min()),
+                Match(
+                    statement=tuple(bank.refs[np.sort(si)].tolist()),
+                    ledger=tuple(book.refs[np.sort(li)].tolist()),
+                    status=Status.AUTOMATIC if clear else Status.SUGGESTED,
+                    score=round(min(score, 1.0), 4),
+                    reason=text if clear else reasons.suggested(text),
+                    rule="group",
+                    difference_cents=int(bank.cents[si].sum() - book.cents[li].sum()),
+                ),
+            )
+        )
+
+
+def _tolerance(
+    bank: _Side,
+    book: _Side,
+    options: MatchOptions,
+    rejected: set,
+    found: list[tuple[int, Match]],
+) -> None:
+    """Near amounts: a bank fee taken from a payment or a receipt."""
+    numerator, denominator = options.fee_fraction.as_integer_ratio()
+    if options.fee_cents <= 0 and numerator <= 0:
+        return
+    fs, fl = np.flatnonzero(bank.free), np.flatnonzero(book.free)
+    allowed = options.fee_cents + np.abs(bank.cents[fs]) * numerator // denominator
+    pairs = candidates.within_tolerance(
+        bank.cents[fs], bank.day[fs], book.cents[fl], book.day[fl], allowed, options.window_days
+    )
+    s_idx, l_idx = fs[pairs.statement], fl[pairs.ledger]
+    keep = _without_rejected(s_idx, l_idx, bank, book, rejected)
+    s_idx, l_idx, allowed = s_idx[keep], l_idx[keep], allowed[pairs.statement][keep]
+    apart = bank.day[s_idx] - book.day[l_idx]
+    difference = bank.cents[s_idx] - book.cents[l_idx]
+    score = (
+        TOLERANCE_SCORE
+        - DAY_PENALTY * np.abs(apart)
+        - 0.1 * np.abs(difference) / np.maximum(allowed, 1)
+    )
+    score = np.maximum(score, FLOOR)
+    edges, weight, automatic, _ = _assign_pairs(bank, book, s_idx, l_idx, score)
+    s_idx, l_idx = s_idx[edges], l_idx[edges]
+    bank.free[s_idx] = book.free[l_idx] = False
+    texts = [
+        reasons.tolerance(d, a)
+        for d, a in zip(difference[edges].tolist(), apart[edges].tolist(), strict=True)
+    ]
+    _emit(found, bank, book, s_idx, l_idx, weight, automatic, texts, ["tolerance"] * len(edges))
