@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from retaguarda.addin.reconcile.ledger import ledger_side
+from retaguarda.addin.reconcile.match import match_lines
 from retaguarda.addin.reconcile.model import (
     Decision,
     Match,
@@ -135,8 +136,6 @@ def reconcile_bank(
 
     `decisions` are what a person said on the last run's "Conciliação" sheet: confirmed
     matches are kept, rejected ones never proposed again."""
-    from retaguarda.addin.reconcile.match import match_lines  # TODO top once it lands
-
     side = ledger_side(tables, account)
     before, period, after = split_period(side.lines, statement.lines, options.window_days)
     matching = match_lines(statement.lines, period, options, decisions)
