@@ -55,6 +55,7 @@ _GUESSES: dict[str, tuple[str, ...]] = {
         "documento",
         "doc",
         "docto",
+        "dcto",
         "n documento",
         "no documento",
         "numero do documento",
@@ -205,8 +206,8 @@ def statement_from_sheet(
     kind = kind.upper()
     header_at, index = _header(path, sheet, mapping, kind)
     name = file_name(path)
-    lines: list[tuple[int, date, int, str, str, int | None]] = []
-    balance_rows: list[tuple[int, str, int | None, int]] = []
+    lines: list[Row] = []
+    balance_rows: list[BalanceRow] = []
     for at in range(header_at + 1, len(sheet.rows)):
         row = sheet.rows[at]
         cells = {key: _cell(row, column) for key, column in index.items()}
@@ -217,7 +218,7 @@ def statement_from_sheet(
         amount = _amount(path, line, cells, mapping, kind)
         balance = _money(path, line, cells.get("balance"), mapping, kind)
         when = _date(cells["date"], mapping)
-        if _fold(description).startswith("SALDO"):
+        if is_balance_label(description):
             balance_rows.append(
                 (line, description, balance if balance is not None else amount, len(lines))
             )
@@ -240,25 +241,38 @@ def statement_from_sheet(
         lines.append(
             (line, when, amount, description, str(cells.get("document", "")).strip(), balance)
         )
-    return _statement(path, sheet, mapping, lines, balance_rows, csv=csv, name=name)
-
-
-def _statement(
-    path: Path,
-    sheet: RawSheet,
-    mapping: CsvMapping,
-    lines: list[tuple[int, date, int, str, str, int | None]],
-    balance_rows: list[tuple[int, str, int | None, int]],
-    *,
-    csv: bool,
-    name: str,
-) -> Statement:
-    letter = ""
-    if not csv and mapping.amount:
-        headers = _header(path, sheet, mapping, "")[1]
-        letter = column_letter(headers["amount"])
     refs = [f"{name}:{line}" if csv else f"{sheet.name}!{line}" for line, *_ in lines]
-    cells = ["" if csv or not letter else f"{sheet.name}!{letter}{line}" for line, *_ in lines]
+    cells = [
+        "" if csv else f"{sheet.name}!{column_letter(_value_column(index, amount))}{line}"
+        for line, _, amount, *_ in lines
+    ]
+    return statement_of_rows(path, lines, balance_rows, refs, cells, name)
+
+
+def _value_column(index: dict[str, int], cents: int) -> int:
+    """The column a line's amount was read from: the amount, or the credit or debit one."""
+    return index.get("amount", index["credit"] if cents > 0 else index["debit"])
+
+
+#: a statement line as read: (line or row, date, cents, description, document, balance in
+#: cents after it or None)
+Row = tuple[int, date, int, str, str, int | None]
+#: a balance row: (line or row, its label, its balance in cents, how many lines came before)
+BalanceRow = tuple[int, str, int | None, int]
+
+
+def statement_of_rows(
+    path: Path,
+    lines: list[Row],
+    balance_rows: list[BalanceRow],
+    refs: list[str],
+    cells: list[str],
+    source: str,
+) -> Statement:
+    """A statement from rows read out of a table (a CSV, a bank's spreadsheet, the `extrato`
+    sheet): the balance column, where there is one, gives the opening (the first line's
+    balance less its amount) and the closing; balance rows become balances with a note; then
+    the proof. Exports listing the newest line first are read oldest first for balances."""
     statement = Statement(
         lines=lines_frame(
             refs,
@@ -268,7 +282,7 @@ def _statement(
             [doc for *_, doc, _ in lines],
             cells,
         ),
-        source=name,
+        source=source,
     )
     newest_first = len(lines) > 1 and lines[0][1] > lines[-1][1]
     ordered = lines[::-1] if newest_first else lines
@@ -278,7 +292,7 @@ def _statement(
         statement.opening = Decimal(ordered[0][5] - first_amount) / 100
         statement.closing = Decimal(ordered[-1][5]) / 100
         origin = (
-            f"calculado do saldo da linha {first_line}",
+            f"calculado do saldo da linha {first_line}",  # the bank's, not ours
             f"computed from the balance on line {first_line}",
         )
     for line, label, amount, position in balance_rows:
@@ -336,6 +350,11 @@ def _header(
 
 def _cell(row: list[object], column: int) -> object:
     return row[column] if column < len(row) else ""
+
+
+def is_balance_label(text: str) -> bool:
+    """ "Saldo anterior", "SALDO DO DIA", "S A L D O": a balance written as a row."""
+    return _fold(text).startswith("SALDO")
 
 
 def _fold(text: str) -> str:

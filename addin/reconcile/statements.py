@@ -8,22 +8,25 @@ and workbooks renamed .csv are common. What is no statement fails with the proje
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 
 from retaguarda.addin.reconcile.cnab240 import is_cnab240, read_cnab240
-from retaguarda.addin.reconcile.model import Statement, lines_frame
+from retaguarda.addin.reconcile.model import Statement
 from retaguarda.addin.reconcile.ofx import MAX_OFX_BYTES, is_ofx, read_ofx
 from retaguarda.addin.reconcile.statement_csv import (
+    BalanceRow,
     CsvMapping,
+    Row,
     find_mapping,
     guess_mapping,
+    is_balance_label,
     load_mappings,
     statement_from_sheet,
+    statement_of_rows,
 )
-from retaguarda.addin.reconcile.statement_issues import check_file, prove
+from retaguarda.addin.reconcile.statement_issues import check_file
 from retaguarda.templates.files import read_workbook
 from retaguarda.templates.reader import read_tables
 from retaguarda.templates.readers.errors import file_error, file_name
@@ -92,37 +95,51 @@ def _tabular(path: Path, csv_mapping: CsvMapping | Path | None) -> Statement:
 
 def statement_from_table(table: Table) -> Statement:
     """The statement an `extrato` template sheet holds: a line per row with a date and an
-    amount (rows the validation flags are left to it), `ref` "Sheet!row" and `cell` the value
-    cell. When the "Saldo" column is filled, the balance before the first line and after the
-    last one are the statement's opening and closing, and the sheet is proved like a file."""
-    data = table.data
-    keep = (data["data"].notna() & data["valor"].notna()).to_numpy()
-    rows = table.rows[keep]
-    sheet = table.sheet
+    amount, `ref` "Sheet!row" and `cell` the amount's cell ("Extrato bancário!D7"). The
+    "Saldo" column, where filled, gives the opening and closing balances and the proof, as a
+    bank's export does; "Saldo anterior" rows become balances with a note. Rows whose cells do
+    not read are not lines: the reading's issues travel in `warnings`, pointing at them."""
+    data, sheet = table.data, table.sheet
+    has_balance = table.has("saldo")
+    lines: list[Row] = []
+    balance_rows: list[BalanceRow] = []
+    described = data["descricao"].fillna("").astype(str) if table.has("descricao") else None
+    documents = data["documento"] if table.has("documento") else None
+    for at, row in enumerate(table.rows.tolist()):
+        text = described.iloc[at].strip() if described is not None else ""
+        amount, when = data["valor"].iloc[at], data["data"].iloc[at]
+        balance = data["saldo"].iloc[at] if has_balance else None
+        balance = None if balance is None or pd.isna(balance) else int(balance)
+        amount = None if pd.isna(amount) else int(amount)
+        if is_balance_label(text):
+            balance_rows.append((row, text, balance if balance is not None else amount, len(lines)))
+        elif amount is not None and not pd.isna(when):
+            document = documents.iloc[at] if documents is not None else ""
+            lines.append(
+                (
+                    row,
+                    when.date(),
+                    amount,
+                    text,
+                    "" if pd.isna(document) else str(document),
+                    balance,
+                )
+            )
     letter = table.letter("valor")
-    cents = data["valor"][keep].astype("int64").to_numpy()
-    text = data["descricao"][keep].fillna("") if "descricao" in data else [""] * len(rows)
-    document = data["documento"][keep].fillna("") if "documento" in data else [""] * len(rows)
-    statement = Statement(
-        lines=lines_frame(
-            [f"{sheet}!{row}" for row in rows],
-            data["data"][keep].tolist(),
-            cents.tolist(),
-            [str(t) for t in text],
-            [str(d) for d in document],
-            [f"{sheet}!{letter}{row}" for row in rows],
-        ),
-        source=sheet,
+    statement = statement_of_rows(
+        Path(sheet),
+        lines,
+        balance_rows,
+        [f"{sheet}!{row}" for row, *_ in lines],
+        [f"{sheet}!{letter}{row}" for row, *_ in lines],
+        sheet,
     )
-    balances = data["saldo"][keep] if table.has("saldo") else pd.Series(dtype="Int64")
-    if len(balances) and balances.notna().iloc[0] and balances.notna().iloc[-1]:
-        statement.opening = Decimal(int(balances.iloc[0]) - int(cents[0])) / 100
-        statement.closing = Decimal(int(balances.iloc[-1])) / 100
-    if table.has("banco"):
-        statement.bank = str(data["banco"].dropna().iloc[0]) if data["banco"].notna().any() else ""
-    if table.has("conta"):
-        statement.account = (
-            str(data["conta"].dropna().iloc[0]) if data["conta"].notna().any() else ""
-        )
-    prove(statement, Path(sheet))
+    statement.bank = _first(data, "banco") if table.has("banco") else ""
+    statement.account = _first(data, "conta") if table.has("conta") else ""
+    statement.warnings = [*table.issues, *statement.warnings]
     return statement
+
+
+def _first(data: pd.DataFrame, key: str) -> str:
+    given = data[key].dropna()
+    return str(given.iloc[0]) if len(given) else ""
