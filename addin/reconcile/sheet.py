@@ -56,6 +56,8 @@ WIDTHS = (15, 11, 10, 14, 46, 12, 24, 36, 15, 12, 22, 36, 15, 13)
 WIDTH = len(HEADER)
 #: summary values sit in this column, under their label in column A
 VALUE = HEADER.index("Decisão")
+#: the summary's second column of labels and values (the gap and what explains it)
+_RIGHT_LABEL, _RIGHT_VALUE = HEADER.index("Motivo"), HEADER.index("Valor extrato")
 CONFIRM, REJECT = "confirmar", "rejeitar"
 NO_BALANCE = "não informado"
 _ID = re.compile(r"C[0-9A-F]{12}")
@@ -108,6 +110,9 @@ def conciliation_sheet(rec: Reconciliation) -> SheetLayout:
         row = _row()
         _ledger_cells(out, row, ledger.line(ref))
         out.rows.append(row)
+    if rec.warnings:
+        _heading(out, f"Avisos ({len(rec.warnings)})")
+        out.rows += [_row(inert(w.message)) for w in rec.warnings]
     return out
 
 
@@ -179,42 +184,49 @@ def _summary(rec: Reconciliation) -> list[list[object]]:
     def money(value: Decimal | None) -> object:
         return NO_BALANCE if value is None else value
 
-    rows = [
-        _row(TITLE),
-        _row(ACCOUNT_LABEL, value=inert(rec.account)),
-        _row("Extrato", value=inert(bank or "—")),
-        _row("Período do extrato", value=period),
-        _row("Saldo inicial do extrato", value=money(s.opening)),
-        _row("Movimento do extrato", value=s.statement_total),
-        _row("Saldo final do extrato", value=money(s.closing)),
-        _row("Saldo do razão antes do extrato", value=s.ledger_before),
-        _row("Saldo do razão até o fim do extrato", value=s.ledger_balance),
-        _row("Diferença (saldo final do extrato − razão)", value=money(s.gap)),
-        _row("Explicada por (as parcelas somam a diferença):"),
-        _row("  saldo inicial do extrato − razão antes dele", value=money(s.opening_difference)),
-        _row(
-            f"  linhas do extrato sem lançamento ({s.unmatched_statement_count})",
-            value=s.unmatched_statement,
-        ),
-        _row(
-            f"  lançamentos sem linha no extrato ({s.unmatched_ledger_count}), com sinal trocado",
-            value=-s.unmatched_ledger,
-        ),
-        _row(f"  diferenças a lançar ({s.differences_count})", value=s.differences),
-        _row("  não explicado (o extrato não fecha)", value=money(s.unexplained)),
-        _row(
-            f"Pares: {s.matches} ({s.confirmed} confirmado(s), {s.suggested} sugerido(s)); "
-            f"{s.ledger_after_count} lançamento(s) depois do extrato ficaram fora."
-        ),
+    left = [
+        (ACCOUNT_LABEL, inert(rec.account)),
+        ("Extrato", inert(bank or "—")),
+        ("Período do extrato", period),
+        ("Saldo inicial do extrato", money(s.opening)),
+        ("Movimento do extrato", s.statement_total),
+        ("Saldo final do extrato", money(s.closing)),
+        ("Saldo do razão antes do extrato", s.ledger_before),
+        ("Saldo do razão até o fim do extrato", s.ledger_balance),
     ]
+    notes = f"Pares: {s.matches} ({s.confirmed} confirmado(s), {s.suggested} sugerido(s))"
+    if s.ledger_after_count:
+        notes += f"; {s.ledger_after_count} lançamento(s) depois do extrato ficaram fora"
     if rec.booked_in_journal:
-        rows.append(
-            _row(
-                f"{len(rec.booked_in_journal)} título(s) liquidado(s) já lançado(s) nos "
-                "Lançamentos (mesmo documento e valor) contaram uma vez só."
-            )
+        notes += (
+            f"; {len(rec.booked_in_journal)} título(s) já lançado(s) nos Lançamentos "
+            "contaram uma vez só"
         )
-    rows += [_row(inert(f"Aviso: {w.message}")) for w in rec.warnings]
+    if rec.warnings:
+        notes += f"; {len(rec.warnings)} aviso(s) no fim da aba"
+    right = [
+        ("Diferença (saldo final do extrato − razão)", money(s.gap)),
+        ("  saldo inicial do extrato − razão antes dele", money(s.opening_difference)),
+        (
+            f"  linhas do extrato sem lançamento ({s.unmatched_statement_count})",
+            s.unmatched_statement,
+        ),
+        (
+            f"  lançamentos sem linha no extrato ({s.unmatched_ledger_count}), com sinal trocado",
+            -s.unmatched_ledger,
+        ),
+        (f"  diferenças a lançar ({s.differences_count})", s.differences),
+        ("  não explicado (o extrato não fecha)", money(s.unexplained)),
+        (notes + ".", ""),
+    ]
+    title = _row(TITLE)
+    title[_RIGHT_LABEL] = "A diferença, explicada (as parcelas somam a diferença):"
+    rows = [title]
+    for i, (label, value) in enumerate(left):
+        row = _row(label, value=value)
+        if i < len(right):
+            row[_RIGHT_LABEL], row[_RIGHT_VALUE] = right[i]
+        rows.append(row)
     return rows
 
 

@@ -37,7 +37,13 @@ def rows_of(layout, match_id):
 
 
 def summary(layout):
-    return {r[0].strip(): r[COL["Decisão"]] for r in layout.rows[: layout.header_row - 1] if r[0]}
+    """label -> value of the block above the header: two columns of them (A→D, E→I)."""
+    found = {}
+    for row in layout.rows[: layout.header_row - 1]:
+        for label, value in ((row[0], row[COL["Decisão"]]), (row[4], row[COL["Valor extrato"]])):
+            if label:
+                found[label.strip()] = value
+    return found
 
 
 def test_the_summary_block_shows_balances_and_the_items_that_add_up_to_the_gap():
@@ -60,6 +66,7 @@ def test_the_summary_block_shows_balances_and_the_items_that_add_up_to_the_gap()
     assert parts == [Decimal(0), Decimal("-30"), Decimal("45"), Decimal("-7.90"), Decimal(0)]
     assert sum(parts) == Decimal("7.10")
     assert layout.rows[layout.header_row - 1] == list(HEADER)
+    assert layout.header_row <= 12  # a frozen header leaves most of a screen to the rows
     assert {len(r) for r in layout.rows} == {len(HEADER)}
 
 
