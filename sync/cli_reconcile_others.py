@@ -92,9 +92,9 @@ def payroll(
         bank = _read_statement(statement)
     chosen = month.date() if hasattr(month, "date") else None  # type: ignore[union-attr]
     result = reconcile_payroll(folha, bank.lines, chosen)
-    result.warnings[:0] = [issue.message for issue in bank.warnings]
     if not result.employees:
         _fail(result.warnings[0])
+    result.warnings[:0] = [issue.message for issue in bank.warnings]
     if output_format == "json":
         click.echo(json_text(result.to_json()))
     else:
