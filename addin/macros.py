@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from retaguarda.addin.marks import (
     FORMULA_PREFIXES,
@@ -23,6 +24,18 @@ from retaguarda.addin.marks import (
     pending_rows,
 )
 from retaguarda.addin.port import WorkbookPort
+from retaguarda.addin.reconcile.bank import Reconciliation, reconcile_bank
+from retaguarda.addin.reconcile.bank_account import guess_account
+from retaguarda.addin.reconcile.model import MatchOptions
+from retaguarda.addin.reconcile.sheet import SHEET as CONCILIATION_SHEET
+from retaguarda.addin.reconcile.sheet import (
+    SheetLayout,
+    account_from_sheet,
+    account_sheet,
+    conciliation_sheet,
+    decisions_from_sheet,
+)
+from retaguarda.addin.reconcile.statements import statement_from_table
 from retaguarda.templates.model import MARKS_SHEET, MESSAGE_SHEET, OWN_SHEETS, PENDING_SHEET
 from retaguarda.templates.reader import read_sheets
 from retaguarda.templates.table import Table
@@ -35,6 +48,14 @@ MARKS_HEADER = ("Aba", "Célula", "Pintada", "Nota")
 TITLE = "Retaguarda"
 NO_TEMPLATE = "Nenhum modelo do Retaguarda reconhecido nesta pasta (confira os cabeçalhos)."
 NOTHING_FOUND = "Nenhuma pendência encontrada."
+NO_STATEMENT = (
+    "Conciliar: nenhuma aba “Extrato bancário” nesta pasta. Cole o extrato numa aba com os "
+    "cabeçalhos do modelo (workbooks/templates/extrato.xlsx) e rode Conciliar de novo."
+)
+NO_ACCOUNT = (
+    "Conciliar: não foi possível escolher a conta contábil do banco{}. Escreva o código da "
+    "conta ao lado de “Conta contábil”, na aba Conciliação, e rode Conciliar de novo."
+)
 #: a cell reference as the marks sheet holds it; anything else there is not the add-in's
 _CELL = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}")
 
@@ -109,9 +130,56 @@ def clear_marks(port: WorkbookPort) -> None:
             port.delete_sheet(sheet)
 
 
-def reconcile(port: WorkbookPort) -> None:
-    """Conciliar: arrives with the reconciliation issue; until then it says so."""
-    not_available(port, "Conciliar")
+def reconcile(port: WorkbookPort, options: MatchOptions | None = None) -> Reconciliation | None:
+    """Conciliar: the workbook's "Extrato bancário" sheet against its ledger, into the
+    "Conciliação" sheet (see `addin.reconcile.sheet`).
+
+    The account is the one written next to "Conta contábil" in the Conciliação sheet, else
+    the chart's only bank account (`bank_account.guess_account`); when neither says, the
+    sheet is written with that cell to fill in and the user is told why. The decisions
+    (confirmar/rejeitar) of the sheet being replaced are read first and kept.
+    """
+    names = port.sheet_names()
+    previous = list(port.read(CONCILIATION_SHEET).rows) if CONCILIATION_SHEET in names else []
+    tables = [t for t in read_workbook_tables(port) if t.sheet != CONCILIATION_SHEET]
+    extrato = next((t for t in tables if t.template.id == "extrato"), None)
+    if extrato is None:
+        _tell(port, NO_STATEMENT)
+        return None
+    statement = statement_from_table(extrato)
+    account = account_from_sheet(previous)
+    if not account:
+        account, candidates = guess_account(tables, statement)
+    if not account:
+        found = f" (contas de banco no Plano de contas: {', '.join(candidates)})"
+        message = NO_ACCOUNT.format(found if candidates else "")
+        _write_conciliation(port, account_sheet(message))
+        _tell(port, message, sheet=False)
+        return None
+    result = reconcile_bank(
+        statement, tables, account, options or MatchOptions(), decisions_from_sheet(previous)
+    )
+    _write_conciliation(port, conciliation_sheet(result))
+    return result
+
+
+def _write_conciliation(port: WorkbookPort, layout: SheetLayout) -> None:
+    port.replace_sheet(CONCILIATION_SHEET, first=True)
+    # a cell holds a double: the cents are exact as a money format shows them
+    rows = [[float(v) if isinstance(v, Decimal) else v for v in row] for row in layout.rows]
+    port.write(CONCILIATION_SHEET, "A1", rows)
+    if port.capabilities.links:
+        for cell, target, text in layout.links[:MAX_LINKS]:
+            port.link(CONCILIATION_SHEET, cell, target, text)
+
+
+def _tell(port: WorkbookPort, message: str, *, sheet: bool = True) -> None:
+    """A message box where the client has one, else (when `sheet`) the message sheet."""
+    if port.capabilities.alerts:
+        port.alert(message, TITLE)
+    elif sheet:
+        port.replace_sheet(MESSAGE_SHEET, first=True)
+        port.write(MESSAGE_SHEET, "A1", [[message]])
 
 
 def reports(port: WorkbookPort) -> None:
