@@ -1,6 +1,10 @@
 """`retaguarda validate`: a thin shell over `templates.validate` and `addin.xlsx_file`.
 
 Exit codes: 0 no errors, 1 errors found, 2 a file could not be read.
+
+This module imports only click when it loads: the command first starts the pre-scan of each
+.xlsx in a second process (`xlsx_ahead`), then imports pandas, pyarrow and the rules (half a
+second) while that runs.
 """
 
 from __future__ import annotations
@@ -9,16 +13,19 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 
-from retaguarda.addin.marks import visible
-from retaguarda.sync.console import format_option, json_text, line, print_report, progress_bar
-from retaguarda.templates.files import RawWorkbook, UnreadableFile, read_workbook
-from retaguarda.templates.validate import Options, validate_paths
-from retaguarda.validators.codes import unknown_patterns
-from retaguarda.validators.report import Report
+from retaguarda.templates.readers.raw_sheets import MAX_CELLS
+from retaguarda.templates.readers.xlsx_ahead import ScanAhead, scan_ahead
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from retaguarda.templates.checks import Options
+    from retaguarda.templates.files import RawWorkbook
+    from retaguarda.validators.report import Report
 
 EXIT_ERRORS = 1
 EXIT_UNREADABLE = 2
@@ -28,7 +35,15 @@ ENV_PREFIX = "RETAGUARDA_"
 
 @click.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@format_option
+# `sync.console.format_option`, written out: that module imports pandas when it loads
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table: tabela legível; json: para integrações e scripts.",
+)
 @click.option(
     "--write-back",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -73,6 +88,33 @@ def validate(
 
     Exemplo: retaguarda validate workbooks/samples/matriz.xlsx --write-back marcada.xlsx
     """
+    aheads = {path: scan_ahead(path, MAX_CELLS) for path in dict.fromkeys(files)}
+    try:
+        _validate(files, output_format, write_back, closed_until, today, select, ignore, aheads)
+    finally:
+        for ahead in aheads.values():
+            if ahead is not None:
+                ahead.stop()
+
+
+def _validate(
+    files: tuple[Path, ...],
+    output_format: str,
+    write_back: Path | None,
+    closed_until: object,
+    today: object,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    aheads: dict[Path, ScanAhead | None],
+) -> None:
+    from rich.console import Console
+
+    from retaguarda.addin.marks import visible
+    from retaguarda.sync.console import json_text, line, print_report, progress_bar
+    from retaguarda.templates.files import read_workbook
+    from retaguarda.templates.validate import validate_paths
+    from retaguarda.validators.codes import unknown_patterns
+
     options = _options(_day(closed_until), _day(today), select, ignore)
     if unknown := unknown_patterns((*options.select, *options.ignore)):
         raise click.UsageError(
@@ -94,7 +136,7 @@ def validate(
     kept: list[RawWorkbook] = []  # the one workbook of --write-back: its cells, not read twice
 
     def read(path: Path) -> RawWorkbook:
-        workbook = read_workbook(path)
+        workbook = read_workbook(path, ahead=aheads.pop(path, None))
         if write_back:
             kept.append(workbook)
         return workbook
@@ -124,6 +166,8 @@ def _write_back(
     source: Path, report: Report, target: Path, workbook: RawWorkbook, err: Console
 ) -> None:
     from retaguarda.addin import xlsx_file
+    from retaguarda.sync.console import line
+    from retaguarda.templates.files import UnreadableFile
 
     try:
         written = xlsx_file.write_back(source, report, target, workbook=workbook)
@@ -152,6 +196,8 @@ def _options(
     defaults, and the settings object (whose library, pydantic-settings, takes longer to import
     than checking a small workbook does) is not loaded.
     """
+    from retaguarda.templates.checks import Options
+
     if not any(name.upper().startswith(ENV_PREFIX) for name in os.environ):
         return Options(
             today=today or date.today(), closed_until=closed_until, select=select, ignore=ignore

@@ -35,6 +35,7 @@ from retaguarda.templates.readers.errors import (
 from retaguarda.templates.readers.html_export import read_html
 from retaguarda.templates.readers.ods import check_ods_content
 from retaguarda.templates.readers.raw_sheets import (
+    MAX_CELLS,
     RawSheet,
     RawWorkbook,
     column_letter,
@@ -42,6 +43,7 @@ from retaguarda.templates.readers.raw_sheets import (
 )
 from retaguarda.templates.readers.xls import read_ole
 from retaguarda.templates.readers.xlsx import read_xlsx
+from retaguarda.templates.readers.xlsx_ahead import ScanAhead
 from retaguarda.templates.readers.zip_members import MiB, check_declared_sizes, drain, small_member
 
 __all__ = [
@@ -53,12 +55,6 @@ __all__ = [
     "column_number",
     "read_workbook",
 ]
-
-#: Cells the sheets of one workbook may hold in all, counted from A1 to each sheet's last
-#: cell. Read into Python, a cell costs about 80 bytes at the peak (calamine's grid and the
-#: Python objects at once): 30 million cells took 2.5 GB, so 20 million leave room for the
-#: tables and the checks within the 4 GB a read may take.
-MAX_CELLS = 20_000_000
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _BINARY_MAGIC = (
@@ -74,15 +70,29 @@ _BINARY_MAGIC = (
 
 
 def read_workbook(
-    path: Path | str, *, max_bytes: int = 200 * MiB, max_cells: int = MAX_CELLS
+    path: Path | str,
+    *,
+    max_bytes: int = 200 * MiB,
+    max_cells: int = MAX_CELLS,
+    ahead: ScanAhead | None = None,
 ) -> RawWorkbook:
     """Every sheet of the file at `path`, whatever its format; `UnreadableFile` if impossible.
 
     `max_cells` bounds the dense grids of all the sheets together (rows × columns from A1 to
     each sheet's last cell), which is what the reading costs in memory. Values far from a
-    sheet's data are left out (`RawSheet.far`) rather than counted.
+    sheet's data are left out (`RawSheet.far`) rather than counted. `ahead` is the .xlsx
+    pre-scan of this file started earlier in a second process (`xlsx_ahead.scan_ahead`).
     """
-    path = Path(path)
+    try:
+        return _read_workbook(Path(path), max_bytes, max_cells, ahead)
+    finally:
+        if ahead is not None:
+            ahead.stop()
+
+
+def _read_workbook(
+    path: Path, max_bytes: int, max_cells: int, ahead: ScanAhead | None
+) -> RawWorkbook:
     _check_file(path, max_bytes)
     try:
         with path.open("rb") as file:
@@ -90,7 +100,7 @@ def read_workbook(
     except OSError:
         raise unreadable(path) from None
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        kind, sheets = _read_zip(path, max_cells)
+        kind, sheets = _read_zip(path, max_cells, ahead)
     elif head.startswith(_OLE_MAGIC):
         kind, sheets = read_ole(path, max_cells)
     else:
@@ -146,7 +156,7 @@ def _check_file(path: Path, max_bytes: int) -> None:
         )
 
 
-def _read_zip(path: Path, max_cells: int) -> tuple[str, list[RawSheet]]:
+def _read_zip(path: Path, max_cells: int, ahead: ScanAhead | None) -> tuple[str, list[RawSheet]]:
     try:
         package = zipfile.ZipFile(path)
     except Exception:  # BadZipFile, but also NotImplementedError, UnicodeDecodeError, ...
@@ -165,7 +175,7 @@ def _read_zip(path: Path, max_cells: int) -> tuple[str, list[RawSheet]]:
                 else:
                     drain(path, file, info)
             return kind, read_calamine(path, clean=True)
-        return kind, read_xlsx(path, package, file, infos, max_cells)
+        return kind, read_xlsx(path, package, file, infos, max_cells, ahead)
 
 
 def _package_kind(path: Path, package: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo]) -> str:

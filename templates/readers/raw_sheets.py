@@ -18,6 +18,12 @@ if TYPE_CHECKING:
 #: escapes into them, openpyxl refuses to write them back, and a terminal obeys ESC and CSI.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
+#: Cells the sheets of one workbook may hold in all, counted from A1 to each sheet's last
+#: cell. Read into Python, a cell costs about 80 bytes at the peak (calamine's grid and the
+#: Python objects at once): 30 million cells took 2.5 GB, so 20 million leave room for the
+#: tables and the checks within the 4 GB a read may take.
+MAX_CELLS = 20_000_000
+
 
 @dataclass
 class RawSheet:

@@ -21,10 +21,14 @@ from typing import BinaryIO
 from retaguarda.templates.readers.calamine import read_calamine
 from retaguarda.templates.readers.errors import Budget, too_large
 from retaguarda.templates.readers.raw_sheets import RawSheet
+from retaguarda.templates.readers.xlsx_ahead import ScanAhead
 from retaguarda.templates.readers.xlsx_far_cells import copy_without_far_cells
 from retaguarda.templates.readers.xlsx_parts import worksheet_parts
 from retaguarda.templates.readers.xlsx_scan import Scan, refine, scan_part
 from retaguarda.templates.readers.zip_members import check_declared_sizes, drain
+
+#: The workbook's sheets: (name, the parts calamine reads as that sheet).
+Sheets = list[tuple[str, list[zipfile.ZipInfo]]]
 
 
 def read_xlsx(
@@ -33,6 +37,7 @@ def read_xlsx(
     file: BinaryIO,
     infos: list[zipfile.ZipInfo],
     max_cells: int,
+    ahead: ScanAhead | None = None,
 ) -> list[RawSheet]:
     """Scan every part calamine may read as a sheet, spend the workbook's cell budget on the
     sheets, and read them; values far from the data are left out of a copy calamine reads.
@@ -40,26 +45,15 @@ def read_xlsx(
     A sheet part is found the way calamine finds it, from the relationships, whatever its name
     (`sheet1.bin`, no extension, another folder, odd case); every other part that may hold
     cells is scanned too, as a second line of defence, but only sheets spend the budget.
+    `ahead` is the same scan already run by a second process (`xlsx_ahead`), used when it
+    answers for these very parts.
     """
-    sheets, placeholders = worksheet_parts(path, package, infos)
-    named = {id(info) for _, found in sheets for info in found}
-    parts = [
-        info
-        for info in infos
-        if id(info) in named
-        or info.filename.lower().endswith((".xml", ".rels"))
-        or info.filename.lower().startswith(_SHEET_FOLDERS)
-    ]
+    sheets, placeholders, parts = _parts(path, package, infos)
     check_declared_sizes(path, parts)
-    scans: dict[int, Scan] = {}
-    for info in parts:
-        lower = info.filename.lower()
-        if id(info) in named or not lower.startswith(_WITHOUT_CELLS):
-            scans[id(info)] = scan = scan_part(path, file, info, max_cells, placeholders)
-            if id(info) not in named and scan.rows * scan.cols > max_cells:
-                raise too_large(path, info.filename, scan.rows, scan.cols)
-        else:
-            drain(path, file, info)
+    scanned = ahead.scans(path, parts, max_cells) if ahead is not None else None
+    if scanned is None:
+        scanned = scan_parts(path, file, parts, sheets, placeholders, max_cells)
+    scans = {id(info): scan for info, scan in zip(parts, scanned, strict=True) if scan}
     _spend(path, file, sheets, scans, max_cells)
     far: dict[int, list[str]] = {}
     with contextlib.ExitStack() as stack:
@@ -80,6 +74,58 @@ def read_xlsx(
             for row, col in sheet.formulas:
                 sheet.rows[row][col] = ""
     return raw
+
+
+def scan_workbook(path: Path, max_cells: int) -> tuple[list[zipfile.ZipInfo], list[Scan | None]]:
+    """`read_xlsx`'s scan of the workbook at `path`, alone, as `xlsx_ahead` runs it in a
+    second process: the parts, and a scan of each (None for a part only inflated)."""
+    with zipfile.ZipFile(path) as package, path.open("rb") as file:
+        infos = [info for info in package.infolist() if not info.is_dir()]
+        sheets, placeholders, parts = _parts(path, package, infos)
+        check_declared_sizes(path, parts)
+        return parts, scan_parts(path, file, parts, sheets, placeholders, max_cells)
+
+
+def _parts(
+    path: Path, package: zipfile.ZipFile, infos: list[zipfile.ZipInfo]
+) -> tuple[Sheets, bool, list[zipfile.ZipInfo]]:
+    """The sheets (name, parts), whether a formula's 0 stands for no value, and every part
+    that is scanned or inflated before calamine reads the workbook."""
+    sheets, placeholders = worksheet_parts(path, package, infos)
+    named = {id(info) for _, found in sheets for info in found}
+    parts = [
+        info
+        for info in infos
+        if id(info) in named
+        or info.filename.lower().endswith((".xml", ".rels"))
+        or info.filename.lower().startswith(_SHEET_FOLDERS)
+    ]
+    return sheets, placeholders, parts
+
+
+def scan_parts(
+    path: Path,
+    file: BinaryIO,
+    parts: list[zipfile.ZipInfo],
+    sheets: Sheets,
+    placeholders: bool,
+    max_cells: int,
+) -> list[Scan | None]:
+    """A scan of each part that may hold cells; a part that holds none is only inflated,
+    for its size must hold too (None)."""
+    named = {id(info) for _, found in sheets for info in found}
+    scans: list[Scan | None] = []
+    for info in parts:
+        lower = info.filename.lower()
+        if id(info) in named or not lower.startswith(_WITHOUT_CELLS):
+            scan = scan_part(path, file, info, max_cells, placeholders)
+            if id(info) not in named and scan.rows * scan.cols > max_cells:
+                raise too_large(path, info.filename, scan.rows, scan.cols)
+            scans.append(scan)
+        else:
+            drain(path, file, info)
+            scans.append(None)
+    return scans
 
 
 def _kept_formulas(scan: Scan) -> dict[tuple[int, int], str]:
@@ -105,7 +151,7 @@ _SHEET_FOLDERS = ("xl/worksheets/", "xl/chartsheets/", "xl/dialogsheets/", "xl/m
 def _spend(
     path: Path,
     file: BinaryIO,
-    sheets: list[tuple[str, list[zipfile.ZipInfo]]],
+    sheets: Sheets,
     scans: dict[int, Scan],
     max_cells: int,
 ) -> None:
