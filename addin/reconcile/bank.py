@@ -121,6 +121,11 @@ class Reconciliation:
         return _money(_sum(on_statement, match.statement) - _sum(on_ledger, match.ledger))
 
     @cached_property
+    def differences(self) -> list[Decimal]:
+        """`difference` of each match, in the matching's order."""
+        return [self.difference(m) for m in self.matching.matches]
+
+    @cached_property
     def _amounts(self) -> tuple[dict[str, int], dict[str, int]]:
         return _amounts(self.statement_lines), _amounts(self.ledger_lines)
 

@@ -33,9 +33,9 @@ def reconciliation_json(rec: Reconciliation) -> dict[str, Any]:
                 "score": round(float(m.score), 4),
                 "reason": m.reason,
                 "rule": m.rule,
-                "difference": str(rec.difference(m)),
+                "difference": str(difference),
             }
-            for m in rec.matching.matches
+            for m, difference in zip(rec.matching.matches, rec.differences, strict=True)
         ],
         "unmatched_statement": list(rec.matching.unmatched_statement),
         "unmatched_ledger": list(rec.matching.unmatched_ledger),
