@@ -15,10 +15,17 @@ preload_app = False
 # only the proxy on this machine talks to gunicorn (deploy/nginx.conf); it holds the TLS
 bind = ["127.0.0.1:8000"]
 
-# synchronous workers, one request each: nginx reads slow clients' bodies whole before passing
-# them on, so no worker waits on a slow network. One or two per core: a workbook validated
-# for the Excel add-in takes a core and up to 0.6 GB while it runs (sync/settings.py)
+# threaded workers that keep connections open: nginx keeps a few connections to gunicorn
+# (`keepalive` in its upstream) and sends request after request on each, so a webhook costs
+# no new connection, and a worker waiting on the store serves another request meanwhile (a
+# sync worker serves one at a time and closes the connection after it). nginx reads slow
+# clients' bodies whole before passing them on, so no thread waits on a slow network. One or
+# two processes per core; few threads each: a workbook validated for the Excel add-in takes
+# a core and up to 0.6 GB while it runs (sync/settings.py), and holds its process's other
+# threads back while it does (benchmarks/README.md, "Serviço")
 workers = 4
+worker_class = "gthread"
+threads = 4
 
 # the largest workbook the add-in may send takes about 12 s to validate on 2 cores; a worker
 # silent for longer than this is restarted. nginx waits a little longer (proxy_read_timeout)
@@ -27,9 +34,11 @@ graceful_timeout = 30
 keepalive = 5
 
 # a worker is replaced after this many requests (plus a random share, so that they are not
-# all replaced at once): memory pandas keeps after a large workbook is given back
-max_requests = 1000
-max_requests_jitter = 100
+# all replaced at once): memory pandas keeps after a large workbook is given back. Not much
+# fewer: a webhook is a request too, and at a thousand a second a worker replaced every
+# thousand requests would spend its time starting (benchmarks/README.md, "Serviço")
+max_requests = 50_000
+max_requests_jitter = 5_000
 
 # X-Forwarded-Proto from the proxy on this machine makes the request https (the session
 # cookie is marked Secure, redirects stay on https); from anywhere else it is ignored

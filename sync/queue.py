@@ -154,23 +154,21 @@ class SyncQueue:
     # --- producing -----------------------------------------------------------------------
 
     def notify(self, source_id: int) -> None:
-        """A webhook brought new events for the source: sync it after the debounce. Called
-        inside the webhook's transaction, so the job row commits with the events."""
+        """A webhook's events for the source are committed: sync it after the debounce."""
         self.request(source_id, "webhook")
 
     def request(self, source_id: int, reason: str) -> int | None:
         """Queue a sync of the source (none if one is already waiting); the new job's id.
 
-        The job row joins the caller's transaction, if one is open; the message goes to huey
-        only after it commits (a worker given the id sooner would not find the row). A
-        message huey cannot take is left to the recovery, which finds the queued row."""
+        A message huey cannot take (Redis down) is left to the recovery, which finds the
+        job's row: the webhook that asked is answered 202 all the same."""
         now = self.clock()
         delay = self.settings.debounce
         job = self.store.request_sync(
             source_id, reason=reason, at=now, not_before=now + timedelta(seconds=delay)
         )
         if job is not None:
-            self.store.after_commit(lambda: self._send(job, delay))
+            self._send(job, delay)
         return job
 
     def _send(self, job_id: int, delay: float) -> None:

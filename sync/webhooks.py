@@ -11,11 +11,11 @@ The answers, in the order they are decided: 413 for a body over the limit (befor
 that is no active source, 401 for a wrong signature or a timestamp more than
 `webhook_tolerance` seconds away (a captured request cannot be replayed later), 503 when the
 store cannot be written (the script keeps the events and sends them again), and 202 once every
-event is committed to the store: durable before the answer. The lookup of the source, its
-events and the sync job they ask for are one transaction; the queue's message goes out once
-it has committed, and one that never does is re-sent from the store by the queue's recovery.
-An `eventId` the source already sent is answered as accepted again and not stored twice, so
-the script's retries are harmless. Events are hints: the sync re-reads the spreadsheet itself.
+event is committed to the store: durable before the answer. The lookup of the source and its
+events are one transaction; then the queue is told (one waiting sync job per source), and an
+event it never hears of is found in the store by the queue's recovery. An `eventId` the source
+already sent is answered as accepted again and not stored twice, so the script's retries are
+harmless. Events are hints: the sync re-reads the spreadsheet itself.
 """
 
 from __future__ import annotations
@@ -100,17 +100,23 @@ def google_sheets() -> tuple[Response, int]:
     if any(event.spreadsheetId != sent[0].spreadsheetId for event in sent):
         raise Refused(400, "os eventos de um pedido devem ser todos da mesma planilha.")
     now = clock()
-    accepted, repeated = store().retrying(lambda: _take(sent, stamp, signed, body, now, settings))
+    source_id, accepted, repeated = store().retrying(
+        lambda: _take(sent, stamp, signed, body, now, settings)
+    )
+    if accepted:
+        notify(source_id)
     return jsonify({"accepted": accepted, "repeated": repeated}), 202
 
 
 def _take(
     sent: list[SheetEvent], stamp: str, signed: str, body: bytes, now: datetime, settings: Settings
-) -> tuple[list[str], list[str]]:
-    """Inside one transaction: the source's secrets, the signature, the events, the job.
+) -> tuple[int, list[str], list[str]]:
+    """Inside one transaction: the source's secrets, the signature, the events; the source's
+    id and the events accepted and repeated. A refusal raised here rolls it back.
 
-    One transaction, not three, because its round trips are most of a webhook's cost; a
-    refusal raised here rolls it back with nothing written."""
+    The sync job is asked for after the commit, not in this transaction: a job seen waiting
+    here could be taken by a worker before this commit, and its sync would start without
+    these events; asked after, any job found waiting starts its sync after they are in."""
     spreadsheet = sent[0].spreadsheetId
     try:
         source_id, secrets = store().webhook_secrets(GOOGLE, spreadsheet, at=now)
@@ -130,9 +136,7 @@ def _take(
             received_at=now,
         )
         (accepted if new is not None else repeated).append(event.eventId)
-    if accepted:
-        notify(source_id)
-    return accepted, repeated
+    return source_id, accepted, repeated
 
 
 def _events(body: bytes) -> list[SheetEvent]:

@@ -105,27 +105,12 @@ class Store(StoreOperations, JobOperations, UserOperations, OverviewOperations):
         with self.engine.connect() as connection:
             connection.info["write"] = True
             token = self._open.set(connection)
-            committed: list[Callable[[], None]] = []
-            connection.info["after_commit"] = committed
             try:
                 with connection.begin():
                     yield connection
             finally:
                 self._open.reset(token)
                 connection.info.pop("write", None)
-                connection.info.pop("after_commit", None)
-        for step in committed:
-            step()
-
-    def after_commit(self, step: Callable[[], None]) -> None:
-        """Run `step` once the `atomic()` block open in this thread has committed (never if it
-        rolls back); at once when none is open. What tells another process about rows (a queue
-        message) must not reach it before they are visible."""
-        current = self._open.get()
-        if current is None:
-            step()
-        else:
-            current.info["after_commit"].append(step)
 
     def retrying(self, work: Callable[[], T]) -> T:
         """`work()` in one `atomic()` transaction, run once more if the pooled connection it

@@ -62,7 +62,15 @@ class JobOperations:
         self, source_id: int, *, reason: str, at: datetime, not_before: datetime
     ) -> int | None:
         """Queue a sync of the source; the new job's id, or None when one is already waiting
-        (it will read the spreadsheet after this request, so it covers it too)."""
+        (it will read the spreadsheet after this request, so it covers it too).
+
+        A waiting job is looked for first, a read, so that a burst of webhooks writes (and
+        waits for the disk) once; the insert that follows when there is none lets the
+        database refuse a second waiting job, should another process insert one meanwhile."""
+        waiting = select(jobs.c.id).where(jobs.c.source_id == source_id, jobs.c.state == QUEUED)
+        with self.read() as connection:
+            if connection.execute(waiting.limit(1)).first() is not None:
+                return None
         dialect_insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
         statement = (
             dialect_insert(jobs)
