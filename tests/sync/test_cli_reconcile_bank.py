@@ -321,3 +321,12 @@ def test_hostile_text_is_written_inert_and_an_empty_ledger_leaves_everything_unm
     data = json.loads(result.stdout)
     assert data["matches"] == []
     assert data["unmatched_statement"] == ["FITID:001", "FITID:002", "FITID:003"]
+
+
+def test_the_guide_names_every_option_of_the_command():
+    from retaguarda.sync.cli_reconcile_bank import bank
+
+    guide = (Path(__file__).parents[2] / "docs" / "conciliacao.md").read_text(encoding="utf-8")
+    options = [o for p in bank.params for o in p.opts if o.startswith("--")]
+    assert len(options) >= 10
+    assert [o for o in options if f"`{o}" not in guide] == []
