@@ -231,16 +231,18 @@ def _print(result: Reconciliation) -> None:
     s = result.summary
     title = f"Conciliação da conta {result.account} — {result.statement.source or 'extrato'}"
     table = RichTable(title=shown(title), title_justify="left", expand=False)
-    for name in ("Status", "Pontuação", "Extrato", "Razão", "Diferença", "Motivo"):
-        table.add_column(name)
+    for name in ("Status", "Pontuação", "Diferença"):
+        table.add_column(name, no_wrap=True)
+    for name in ("Extrato", "Razão", "Motivo"):
+        table.add_column(name, overflow="fold")
     for match in result.matching.matches[:MAX_ROWS]:
         difference = result.difference(match)
         table.add_row(
             Text(str(match.status), style="green" if match.score >= 0.9 else "yellow"),
             f"{match.score:.2f}",
+            Text(_brl(difference), style="yellow") if difference else "",
             shown(", ".join(match.statement)),
             shown(", ".join(match.ledger)),
-            Text(_brl(difference), style="yellow") if difference else "",
             shown(match.reason),
         )
     console.print(table)
@@ -261,6 +263,16 @@ def _print(result: Reconciliation) -> None:
     ]
     for label, value in rows:
         console.print(Text.assemble(f"{label}: ", (_brl(value), "bold")))
+    if s.ledger_after_count:
+        console.print(
+            f"{s.ledger_after_count} lançamento(s) depois do fim do extrato (mais a janela) "
+            "ficaram fora: são de um próximo extrato."
+        )
+    if result.booked_in_journal:
+        console.print(
+            f"{len(result.booked_in_journal)} título(s) liquidado(s) também lançado(s) em "
+            "Lançamentos (mesmo documento e valor) contaram uma vez só."
+        )
     verdict = (
         Text("Tudo conciliado.", style="green")
         if result.complete
