@@ -283,3 +283,14 @@ def test_a_file_name_with_braces_and_control_characters_is_shown_as_typed(tmp_pa
     path = write(tmp_path, stmt(trn("DEBIT", "20260302", "-1,00", "", "X")), name="{0}\x1b[31m.ofx")
     statement = read_statement(path)
     assert list(statement.lines["ref"]) == ["{0}[31m.ofx:15"]
+
+
+def test_an_ofx_file_beyond_the_bound_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "enorme.ofx"
+    with path.open("wb") as file:
+        file.write(HEADER.encode("ascii") + b"<OFX>")
+        file.truncate(6 * 1024 * 1024)  # 6 MB, sparse: nothing more written
+    with pytest.raises(UnreadableFile) as raised:
+        read_statement(path)
+    assert raised.value.code == "file.too_large"
+    assert "6 MB, acima do limite de 5 MB" in raised.value.message
