@@ -21,6 +21,10 @@ from retaguarda.addin.reconcile.statement_issues import broken, prove, statement
 from retaguarda.templates.readers.errors import file_name
 
 RECORD = 240
+#: What a CNAB file may weigh: 25 MB is some 100,000 lines, read in 6 s and 280 MB here
+#: (each line's fields are kept as Python objects until the frame is built); a month of a
+#: busy account is a few thousand.
+MAX_CNAB_BYTES = 25 * 1024 * 1024
 #: kinds: "N" digits, "A" text, "D" a date DDMMAAAA (zeros: none), "V" an amount in cents
 #: (digits, two implied decimals)
 LAYOUT: dict[str, tuple[tuple[str, int, int, str], ...]] = {

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from retaguarda.addin.reconcile.cnab240 import is_cnab240, read_cnab240
+from retaguarda.addin.reconcile.cnab240 import MAX_CNAB_BYTES, is_cnab240, read_cnab240
 from retaguarda.addin.reconcile.model import Statement
 from retaguarda.addin.reconcile.ofx import MAX_OFX_BYTES, is_ofx, read_ofx
 from retaguarda.addin.reconcile.statement_csv import (
@@ -51,14 +51,17 @@ def read_statement(path: Path | str, *, csv_mapping: CsvMapping | Path | None = 
     except OSError:
         raise file_error(path, "file.unreadable") from None
     if is_ofx(head):
-        if size > MAX_OFX_BYTES:
-            raise file_error(
-                path, "file.too_large", size=-(-size // 2**20), limit=MAX_OFX_BYTES // 2**20
-            )
+        _bound(path, size, MAX_OFX_BYTES)
         return read_ofx(path, path.read_bytes())
     if is_cnab240(head):
+        _bound(path, size, MAX_CNAB_BYTES)
         return read_cnab240(path)
     return _tabular(path, csv_mapping)
+
+
+def _bound(path: Path, size: int, limit: int) -> None:
+    if size > limit:
+        raise file_error(path, "file.too_large", size=-(-size // 2**20), limit=limit // 2**20)
 
 
 def _tabular(path: Path, csv_mapping: CsvMapping | Path | None) -> Statement:

@@ -194,3 +194,14 @@ def test_a_huge_line_is_refused_without_being_read_whole(tmp_path):
         file.write(FILE_HEADER.encode("latin-1") + b"\n")
         file.write(b"3" * 50_000_000)  # one 50 MB "line"
     assert "linha 2: a linha tem 243 caracteres" in error_of(path)
+
+
+def test_a_cnab_file_beyond_the_bound_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "extrato.ret"
+    with path.open("wb") as file:
+        file.write(FILE_HEADER.encode("latin-1") + b"\r\n")
+        file.truncate(26 * 1024 * 1024)  # 26 MB, sparse: nothing more written
+    with pytest.raises(UnreadableFile) as raised:
+        read_statement(path)
+    assert raised.value.code == "file.too_large"
+    assert "26 MB, acima do limite de 25 MB" in raised.value.message
