@@ -166,3 +166,24 @@ def test_when_the_chart_cannot_tell_the_account_the_sheet_asks_for_it(tmp_path):
         "Extrato bancário!2",
         "Extrato bancário!3",
     }
+
+
+def test_hostile_sheet_names_and_descriptions_stay_text_and_decisions_still_hold(workbook):
+    request = payload(workbook, OFFICE_JS)
+    journal = next(s for s in request["sheets"] if s["name"] == "Lançamentos")
+    journal["name"] = "=Lanç{0}"  # a sheet name may begin with "=" and hold braces
+    _, after = run_remote(request)
+    grid = sheet_values(after, SHEET)
+    pairs = match_rows(grid)
+    fee = pairs["Extrato bancário!3"]
+    assert fee[COL["Razão"]] == "'=Lanç{0}!4"
+    assert fee[COL["Histórico no razão"]] == '\'=HYPERLINK("http://x","{0}")'
+    row = grid.index(fee) + 1
+    assert after["_links"][(SHEET, f"K{row}")] == "#'=Lanç{0}'!F4"
+    fee[COL["Decisão"]] = "REJEITAR"
+    _, again = run_remote(after)
+    assert set(match_rows(sheet_values(again, SHEET))) == {"Extrato bancário!2"}
+    rejected = [
+        r for r in sheet_values(again, SHEET) if len(r) > 1 and r[COL["Status"]] == "rejeitada"
+    ]
+    assert [r[COL["Razão"]] for r in rejected] == ["'=Lanç{0}!4"]
