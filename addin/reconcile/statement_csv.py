@@ -151,8 +151,8 @@ def guess_mapping(rows: list[list[object]]) -> CsvMapping | None:
 
 
 def load_mappings(given: Path | None, statement: Path) -> list[CsvMapping]:
-    """The mappings saved in `given` (a mappings file, or a folder holding one) and next to
-    the statement; a file that is not a mappings file is ignored, not fatal."""
+    """The mappings saved in `given` (a mappings file, a folder holding one, or a file of a
+    single mapping) and next to the statement; a file that is not one is ignored, not fatal."""
     places = [given / MAPPINGS_FILE if given and given.is_dir() else given]
     places.append(statement.parent / MAPPINGS_FILE)
     mappings: list[CsvMapping] = []
@@ -161,7 +161,8 @@ def load_mappings(given: Path | None, statement: Path) -> list[CsvMapping]:
             continue
         try:
             saved = json.loads(place.read_text(encoding="utf-8"))
-            mappings += [CsvMapping.from_json(m) for m in saved.get("mappings", [])]
+            listed = saved.get("mappings", [saved] if "date" in saved else [])
+            mappings += [CsvMapping.from_json(m) for m in listed]
         except (OSError, ValueError, TypeError, AttributeError):
             continue
     return mappings

@@ -215,3 +215,10 @@ def test_a_missing_file_and_a_folder(tmp_path):
         with pytest.raises(UnreadableFile) as raised:
             read_statement(path)
         assert raised.value.code == code
+
+
+def test_a_file_of_a_single_mapping_is_taken_too(tmp_path):
+    single = tmp_path / "mapeamento.json"
+    single.write_text(json.dumps(OTHER_MAPPING.to_json(), ensure_ascii=False), encoding="utf-8")
+    path = write(tmp_path, OTHER_BANK, name="marco.csv")
+    assert list(read_statement(path, csv_mapping=single).lines["cents"]) == [123456, -8000]
