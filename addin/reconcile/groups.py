@@ -1,54 +1,53 @@
 """One line on one side that several lines on the other add up to: a batch payment of several
 bills, a deposit of several receipts, a bill paid in parts.
 
-The search is a bounded subset sum, done for every target line at once. Each target (a line
-left over by the one-to-one passes) looks at its `NEAREST` nearest leftover lines of the same
-sign, inside the date window and smaller than itself. Every subset of at most half the group
-size is summed (a fixed table of index combinations, gathered in one numpy operation); two
-halves that add up to the target are found by sorted search on "target offset + sum", the
-same way the one-to-one candidates are. So a 6-item group costs the subsets of 3, never the
-2¹² subsets of all candidates, and no Python code runs per target.
+The several lines of a group carry one date: a batch is booked on one day, a bill's parts
+go out on one day. That keeps the search small and the coincidences few (a subset of a
+whole week's leftovers adds up to some amount by chance far more often than one of a day's).
+
+The search is a bounded subset sum, done for every target line at once (meet in the middle).
+For each target (a line left over by the one-to-one passes) and each day of its window, it
+takes that day's leftover lines of the same sign and smaller than the target, the `NEAREST`
+largest, split into two halves. Every subset of each half is summed (a 0/1 matrix product);
+a subset of the first half and one of the second that add up to the target are found by
+sorted search on "target offset + sum", the same way the one-to-one candidates are. So 10
+candidates cost 2 × 2⁵ sums, never the 2¹⁰ subsets, and no Python code runs per target.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from itertools import combinations
 
 import numpy as np
 
 from retaguarda.addin.reconcile.candidates import expand
 
-#: candidate items per target; 12 gives 299 half-subsets of up to 3 items each
-NEAREST = 12
-#: at most this many half-subsets tried against one half (equal amounts repeat sums)
+#: candidate items per target and day: two halves of 5, 32 subset sums each
+NEAREST = 10
+#: at most this many subsets of one half tried against one of the other (equal amounts
+#: repeat sums)
 PARTNERS = 64
+#: the amount of a missing candidate: any subset holding one sums past every target
+MISSING = float(2**50)
 
 
 @dataclass
 class Solutions:
     """Every subset found: target `target[k]` (an index into the target side) equals the sum
-    of items `items[k]` (indices into the item side); `widest[k]` is the largest distance in
-    days between the target and any of its items."""
+    of items `items[k]` (indices into the item side), all dated `apart[k]` days after it."""
 
     target: np.ndarray
     items: list[np.ndarray]
-    widest: np.ndarray
+    apart: np.ndarray
 
 
 @cache
-def _halves(k: int, most: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every subset of range(k) with at most `most` members: their members (padded with k, a
-    column of zeros), their bit masks and their sizes. The empty subset is one of them, so a
-    whole group may sit in one half."""
-    subsets = [c for size in range(most + 1) for c in combinations(range(k), size)]
-    members = np.full((len(subsets), max(most, 1)), k, np.int64)
-    for row, subset in enumerate(subsets):
-        members[row, : len(subset)] = subset
-    masks = np.array([sum(1 << i for i in c) for c in subsets], np.int64)
-    sizes = np.array([len(c) for c in subsets], np.int64)
-    return members, masks, sizes
+def _subsets(k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every subset of range(k) as a 0/1 column, and its size."""
+    masks = np.arange(1 << k)
+    members = ((masks[None, :] >> np.arange(k)[:, None]) & 1).astype(float)
+    return members, members.sum(axis=0).astype(np.int64)
 
 
 def search(
@@ -64,73 +63,103 @@ def search(
     empty = Solutions(np.empty(0, np.int64), [], np.empty(0, np.int64))
     if max_group < 2 or not len(t_cents) or not len(i_cents):
         return empty
-    near, count = _nearest(t_cents, t_day, i_cents, i_day, window)
-    rows = np.flatnonzero(count >= 2)
-    if not len(rows):
+    live = np.flatnonzero(i_cents != 0)
+    i_cents, i_day = i_cents[live], i_day[live]
+    if not len(live):
         return empty
-    near = near[rows]
-    goal = np.abs(t_cents[rows])
-    members, masks, sizes = _halves(NEAREST, (max_group + 1) // 2)
-    padded = np.concatenate([near, np.full((len(rows), 1), -1)], axis=1)
-    amounts = np.where(padded >= 0, np.abs(i_cents[padded]), 0)
-    sums = amounts[:, members].sum(axis=2)
-    usable = (padded[:, members] >= 0).sum(axis=2) == (members < NEAREST).sum(axis=1)
-    usable &= sums <= goal[:, None]
-    which, half = np.nonzero(usable)
-    offset = np.concatenate([[0], np.cumsum(goal + 1)[:-1]])
-    key = offset[which] + sums[which, half]
-    order = np.argsort(key, kind="stable")
-    keys = key[order]
-    wanted = offset[which] + goal[which] - sums[which, half]
-    lo = np.searchsorted(keys, wanted, "left")
-    hi = np.minimum(np.searchsorted(keys, wanted, "right"), lo + PARTNERS)
-    a, position = expand(lo, hi)
-    b = order[position]
-    mask_a, mask_b = masks[half[a]], masks[half[b]]
-    size = sizes[half[a]] + sizes[half[b]]
-    fits = ((mask_a & mask_b) == 0) & (mask_a < mask_b) & (size >= 2) & (size <= max_group)
-    found = np.unique(which[a[fits]] * (1 << NEAREST) + (mask_a[fits] | mask_b[fits]))
-    which, mask = found >> NEAREST, found & ((1 << NEAREST) - 1)
+    rows, near = _units(t_cents, t_day, i_cents, i_day, window)
+    # units with few candidates get a smaller table (4 candidates: 2 × 4 sums, not 2 × 32)
+    width = np.minimum(((near >= 0).sum(axis=1) + 1) // 2 * 2, NEAREST)
+    found_row, found_mask = [], []
+    for w in np.unique(width).tolist():
+        units = np.flatnonzero(width == w)
+        row, mask = _meet(
+            np.abs(t_cents[rows[units]]),
+            np.abs(i_cents[near[units, :w]]),
+            near[units, :w] >= 0,
+            max_group,
+        )
+        found_row.append(units[row])
+        found_mask.append(mask)
+    row, mask = np.concatenate(found_row), np.concatenate(found_mask)
     chosen = ((mask[:, None] >> np.arange(NEAREST)) & 1).astype(bool)
-    items = [near[w][c] for w, c in zip(which.tolist(), chosen, strict=True)]
-    target = rows[which]
-    widest = np.array(
-        [
-            int(np.abs(i_day[it] - t_day[t]).max())
-            for t, it in zip(target.tolist(), items, strict=True)
-        ],
-        np.int64,
-    )
-    return Solutions(target, items, widest)
+    target = rows[row]
+    apart = i_day[near[row, 0]] - t_day[target]
+    items = [live[near[r][c]] for r, c in zip(row.tolist(), chosen, strict=True)]
+    return Solutions(target, items, apart)
 
 
-def _nearest(
+def _meet(
+    goal: np.ndarray, cents: np.ndarray, present: np.ndarray, max_group: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Meet in the middle: for each row, the subsets (as bit masks over its columns) of 2 to
+    `max_group` present candidates adding up to `goal`."""
+    half = cents.shape[1] // 2
+    members, sizes = _subsets(half)
+    # exact: cents below 2**53 add up exactly in binary floating point
+    amounts = np.where(present, cents.astype(float), MISSING)
+    first = amounts[:, :half] @ members
+    second = amounts[:, half:] @ members
+    first = np.where(first <= goal[:, None], first, goal[:, None] + 1).astype(np.int64)
+    second = np.where(second <= goal[:, None], second, goal[:, None] + 1).astype(np.int64)
+    order = np.argsort(first, axis=1, kind="stable")
+    ranked = np.take_along_axis(first, order, axis=1)
+    # each row's sums, shifted past the previous row's goal, are sorted as one array; so are
+    # the complements (goal - sum) of the other half's sums, taken from the largest down
+    offset = np.concatenate([[0], np.cumsum(goal + 2)[:-1]])[:, None]
+    keys = (offset + ranked).ravel()
+    other = np.argsort(-second, axis=1, kind="stable")
+    needles = offset + goal[:, None] - np.take_along_axis(second, other, axis=1)
+    wanted = np.flatnonzero((needles >= offset).ravel())
+    needles = needles.ravel()[wanted]
+    lo = np.searchsorted(keys, needles, "left")
+    hi = np.minimum(np.searchsorted(keys, needles, "right"), lo + PARTNERS)
+    a, b = expand(lo, hi)
+    row = b // len(sizes)
+    mask_a = order[row, b % len(sizes)]
+    mask_b = other.ravel()[wanted[a]]
+    size = sizes[mask_a] + sizes[mask_b]
+    fits = (size >= 2) & (size <= max_group)
+    return row[fits], mask_a[fits] | (mask_b[fits] << half)
+
+
+def _units(
     t_cents: np.ndarray, t_day: np.ndarray, i_cents: np.ndarray, i_day: np.ndarray, window: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """For each target, its NEAREST candidate items (by date, then the larger first), -1
-    where there are fewer, and how many there are."""
+    """The (target, day) pairs worth a search: for each target and each day of its window,
+    the day's items of the target's sign and smaller than it, the NEAREST largest of them
+    (-1 where there are fewer), when there are at least two. Items are sorted by (sign, day,
+    larger first), so those items are one range found by two sorted searches."""
+    size = np.abs(i_cents)
     base = min(t_day.min(), i_day.min()) - window
     span = int(max(t_day.max(), i_day.max()) - base) + window + 1
-    i_key = (i_cents > 0) * span + (i_day - base)
-    order = np.argsort(i_key, kind="stable")
-    keys = i_key[order]
-    t_key = (t_cents > 0) * span + (t_day - base)
-    lo = np.searchsorted(keys, t_key - window, "left")
-    hi = np.searchsorted(keys, t_key + window, "right")
-    row, position = expand(lo, hi)
-    item = order[position]
-    size = np.abs(i_cents[item])
-    keep = (
-        (size > 0)
-        & (size < np.abs(t_cents[row]))
-        & (np.sign(i_cents[item]) == np.sign(t_cents[row]))
-    )
-    row, item, size = row[keep], item[keep], size[keep]
-    ranked = np.lexsort((item, -size, np.abs(i_day[item] - t_day[row]), row))
-    row, item = row[ranked], item[ranked]
-    starts = np.searchsorted(row, np.arange(len(t_cents)))
-    rank = np.arange(len(row)) - starts[row]
-    keep = rank < NEAREST
-    near = np.full((len(t_cents), NEAREST), -1, np.int64)
-    near[row[keep], rank[keep]] = item[keep]
-    return near, np.minimum(np.bincount(row, minlength=len(t_cents)), NEAREST)
+    bucket = (i_cents > 0) * span + (i_day - base)
+    top = int(size.max()) + 2
+    key = bucket * top + (top - 1 - size)
+    order = np.argsort(key, kind="stable")
+    keys = key[order]
+    ordered = size[order]
+    total = np.concatenate([[0], np.cumsum(ordered)])
+    t_bucket = (t_cents > 0) * span + (t_day - base)
+    t_size = np.abs(t_cents)
+    targets, nears = [], []
+    for offset in range(-window, window + 1):
+        b = t_bucket + offset
+        lo = np.searchsorted(keys, b * top + np.maximum(top - t_size, 0), "left")
+        hi = np.searchsorted(keys, (b + 1) * top, "left")
+        take = np.minimum(hi - lo, NEAREST)
+        last = lo + take - 1
+        # worth a search: two candidates at least, together reaching the target, the two
+        # smallest not already past it
+        worth = np.flatnonzero(
+            (take >= 2)
+            & (total[np.maximum(lo + take, 0)] - total[lo] >= t_size)
+            & (ordered[np.maximum(last, 0)] + ordered[np.maximum(last - 1, 0)] <= t_size)
+        )
+        lo, take = lo[worth], take[worth]
+        row, position = expand(lo, lo + take)
+        near = np.full((len(worth), NEAREST), -1, np.int64)
+        near[row, position - lo[row]] = order[position]
+        targets.append(worth)
+        nears.append(near)
+    return np.concatenate(targets), np.concatenate(nears)

@@ -56,6 +56,29 @@ SIMILAR = 0.6
 FLOOR = 0.05
 
 
+class _Found:
+    """The matches made so far, each with its first statement line's position (the order a
+    person reads them in: the statement's)."""
+
+    def __init__(self) -> None:
+        self.positions: list[np.ndarray] = []
+        self.matches: list[Match] = []
+
+    def add(self, position: int, match: Match) -> None:
+        self.positions.append(np.array([position]))
+        self.matches.append(match)
+
+    def extend(self, positions: np.ndarray, matches: list[Match]) -> None:
+        self.positions.append(positions)
+        self.matches.extend(matches)
+
+    def in_statement_order(self) -> list[Match]:
+        if not self.matches:
+            return []
+        order = np.argsort(np.concatenate(self.positions), kind="stable")
+        return [self.matches[i] for i in order.tolist()]
+
+
 @dataclass
 class _Side:
     """One side's columns as arrays, and which of its lines are still free."""
@@ -91,15 +114,14 @@ def match_lines(
 ) -> Matching:
     """Match a statement's lines against the ledger's (both `Lines` frames, see `model`)."""
     bank, book = _Side.of(statement, "extrato"), _Side.of(ledger, "razão")
-    found: list[tuple[int, Match]] = []
+    found = _Found()
     rejected = _confirm(bank, book, decisions, found)
     rank_s, rank_l = candidates.amount_ranks(bank.cents, book.cents)
     _one_to_one(bank, book, rank_s, rank_l, options, rejected, found)
     _groups(bank, book, options, rejected, found)
     _tolerance(bank, book, options, rejected, found)
-    found.sort(key=lambda pair: pair[0])
     return Matching(
-        matches=[match for _, match in found],
+        matches=found.in_statement_order(),
         unmatched_statement=bank.refs[bank.free].tolist(),
         unmatched_ledger=book.refs[book.free].tolist(),
     )
@@ -109,7 +131,7 @@ def _confirm(
     bank: _Side,
     book: _Side,
     decisions: Sequence[Decision],
-    found: list[tuple[int, Match]],
+    found: _Found,
 ) -> set[tuple[frozenset[str], frozenset[str]]]:
     """Confirmed decisions whose lines are all there and free become matches; the rejected
     ones come back as the line sets never to propose again."""
@@ -126,19 +148,17 @@ def _confirm(
         if not (bank.free[si].all() and book.free[li].all()):
             continue
         bank.free[si] = book.free[li] = False
-        found.append(
-            (
-                int(si.min()) if len(si) else len(bank.refs),
-                Match(
-                    statement=tuple(decision.statement),
-                    ledger=tuple(decision.ledger),
-                    status=Status.CONFIRMED,
-                    score=1.0,
-                    reason=reasons.CONFIRMED,
-                    rule="decision",
-                    difference_cents=int(bank.cents[si].sum() - book.cents[li].sum()),
-                ),
-            )
+        found.add(
+            int(si.min()) if len(si) else len(bank.refs),
+            Match(
+                statement=tuple(decision.statement),
+                ledger=tuple(decision.ledger),
+                status=Status.CONFIRMED,
+                score=1.0,
+                reason=reasons.CONFIRMED,
+                rule="decision",
+                difference_cents=int(bank.cents[si].sum() - book.cents[li].sum()),
+            ),
         )
     return rejected
 
@@ -183,26 +203,40 @@ def _similarity(bank: _Side, book: _Side, s_idx: np.ndarray, l_idx: np.ndarray) 
     return np.asarray(scores, dtype=float) / 100
 
 
+def _twins(side: _Side, idx: np.ndarray) -> np.ndarray:
+    """A class per line: lines with the same amount, description and document share one."""
+    unique, back = np.unique(idx, return_inverse=True)
+    part = side.frame.iloc[unique]
+    columns = ["cents", "description", "document"]
+    return part.groupby(columns, sort=False, dropna=False).ngroup().to_numpy()[back]
+
+
 def _assign_pairs(
     bank: _Side,
     book: _Side,
     s_idx: np.ndarray,
     l_idx: np.ndarray,
     score: np.ndarray,
-):
-    """The global assignment of scored pairs, similarity settling the contested ones."""
+    everywhere: bool = False,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The global assignment of scored pairs, description similarity settling rivals (or
+    weighing on every pair, `everywhere`). Returns the chosen pairs, their weights, whether
+    each is automatic and each one's similarity."""
     similarity = np.zeros(len(s_idx))
 
     def refine(edges: np.ndarray) -> np.ndarray:
         similarity[edges] = _similarity(bank, book, s_idx[edges], l_idx[edges])
         return np.maximum(score[edges] - SIMILARITY_WEIGHT * (1 - similarity[edges]), FLOOR)
 
+    def twins(edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return _twins(bank, s_idx[edges]), _twins(book, l_idx[edges])
+
     weight = score.copy()
-    chosen = assign(s_idx, l_idx, weight, refine)
+    if everywhere and len(s_idx):
+        weight = refine(np.arange(len(s_idx)))
+    chosen = assign(s_idx, l_idx, weight, None if everywhere else refine, twins)
     edges = chosen.edges
-    # a pair that had a rival and reads alike: say so, the description helped decide
-    told = chosen.contested & chosen.automatic & (similarity[edges] >= SIMILAR)
-    return edges, weight[edges], chosen.automatic, told
+    return edges, weight[edges], chosen.automatic, similarity[edges]
 
 
 def _one_to_one(
@@ -212,7 +246,7 @@ def _one_to_one(
     rank_l: np.ndarray,
     options: MatchOptions,
     rejected: set,
-    found: list[tuple[int, Match]],
+    found: _Found,
 ) -> None:
     fs, fl = np.flatnonzero(bank.free), np.flatnonzero(book.free)
     window = candidates.same_amount(
@@ -248,7 +282,9 @@ def _one_to_one(
         WINDOW_SCORE - DAY_PENALTY * np.abs(apart),
     )
     score = np.maximum(score, FLOOR)
-    edges, weight, automatic, told = _assign_pairs(bank, book, s_idx, l_idx, score)
+    edges, weight, automatic, similarity = _assign_pairs(bank, book, s_idx, l_idx, score)
+    # a pair that reads alike and had a rival: the description helped decide
+    told = automatic & (similarity >= SIMILAR)
     s_idx, l_idx, is_ref, apart = s_idx[edges], l_idx[edges], is_ref[edges], apart[edges]
     bank.free[s_idx] = book.free[l_idx] = False
     labels: list[str | None] = [None] * len(edges)
@@ -266,7 +302,7 @@ def _one_to_one(
 
 
 def _emit(
-    found: list[tuple[int, Match]],
+    found: _Found,
     bank: _Side,
     book: _Side,
     s_idx: np.ndarray,
@@ -276,34 +312,25 @@ def _emit(
     texts: list[str],
     rules: list[str],
 ) -> None:
-    """One-to-one matches into `found`, keyed by their statement line's position."""
-    difference = (bank.cents[s_idx] - book.cents[l_idx]).tolist()
-    score = np.round(np.clip(score, 0, 1), 4).tolist()
-    for si, sr, lr, sc, auto, text, rule, diff in zip(
-        s_idx.tolist(),
-        bank.refs[s_idx].tolist(),
-        book.refs[l_idx].tolist(),
-        score,
-        automatic.tolist(),
-        texts,
-        rules,
-        difference,
-        strict=True,
-    ):
-        found.append(
-            (
-                si,
-                Match(
-                    statement=(sr,),
-                    ledger=(lr,),
-                    status=Status.AUTOMATIC if auto else Status.SUGGESTED,
-                    score=sc,
-                    reason=text if auto else reasons.suggested(text),
-                    rule=rule,
-                    difference_cents=diff,
-                ),
+    """One-to-one matches into `found` (a suggested one says why it was not taken)."""
+    clear = automatic.tolist()
+    texts = [t if a else reasons.suggested(t) for t, a in zip(texts, clear, strict=True)]
+    status = np.where(automatic, Status.AUTOMATIC, Status.SUGGESTED).tolist()
+    found.extend(
+        s_idx,
+        list(
+            map(
+                Match,
+                zip(bank.refs[s_idx].tolist()),
+                zip(book.refs[l_idx].tolist()),
+                status,
+                np.round(np.clip(score, 0, 1), 4).tolist(),
+                texts,
+                rules,
+                (bank.cents[s_idx] - book.cents[l_idx]).tolist(),
             )
-        )
+        ),
+    )
 
 
 def _groups(
@@ -311,64 +338,79 @@ def _groups(
     book: _Side,
     options: MatchOptions,
     rejected: set,
-    found: list[tuple[int, Match]],
+    found: _Found,
 ) -> None:
-    """Batches (one statement line, several ledger lines) and parts (the other way round),
-    searched both ways, then the best proposals taken without sharing a line."""
-    fs, fl = np.flatnonzero(bank.free), np.flatnonzero(book.free)
-    proposals = []  # (score, statement indices, ledger indices, widest)
+    """Batches (one statement line, several ledger lines) first, then parts (several
+    statement lines, one ledger line) among what the batches left."""
     window, most = options.window_days, options.max_group
+    fs, fl = np.flatnonzero(bank.free), np.flatnonzero(book.free)
     batch = groups.search(bank.cents[fs], bank.day[fs], book.cents[fl], book.day[fl], window, most)
-    for t, items, widest in zip(
-        batch.target.tolist(), batch.items, batch.widest.tolist(), strict=True
-    ):
-        proposals.append((fs[[t]], fl[items], widest))
+    proposals = [
+        (fs[[t]], fl[items], -apart)
+        for t, items, apart in zip(
+            batch.target.tolist(), batch.items, batch.apart.tolist(), strict=True
+        )
+    ]
+    _take_groups(bank, book, proposals, rejected, found)
+    fs, fl = np.flatnonzero(bank.free), np.flatnonzero(book.free)
     parts = groups.search(book.cents[fl], book.day[fl], bank.cents[fs], bank.day[fs], window, most)
-    for t, items, widest in zip(
-        parts.target.tolist(), parts.items, parts.widest.tolist(), strict=True
-    ):
-        proposals.append((fs[items], fl[[t]], widest))
+    proposals = [
+        (fs[items], fl[[t]], apart)
+        for t, items, apart in zip(
+            parts.target.tolist(), parts.items, parts.apart.tolist(), strict=True
+        )
+    ]
+    _take_groups(bank, book, proposals, rejected, found)
+
+
+def _take_groups(
+    bank: _Side,
+    book: _Side,
+    proposals: list[tuple[np.ndarray, np.ndarray, int]],
+    rejected: set,
+    found: _Found,
+) -> None:
+    """The best proposals that share no line; one with a rival within MARGIN (another
+    subset for the same line, or one sharing a line with it) is only suggested."""
     scored = []
-    for si, li, widest in proposals:
+    for si, li, apart in proposals:
         key = (frozenset(bank.refs[si].tolist()), frozenset(book.refs[li].tolist()))
         if key in rejected:
             continue
         size = len(si) + len(li)
-        score = GROUP_SCORE - DAY_PENALTY * widest - GROUP_ITEM_PENALTY * (size - 3)
-        scored.append((max(score, FLOOR), si, li, widest))
+        score = GROUP_SCORE - DAY_PENALTY * abs(apart) - GROUP_ITEM_PENALTY * (size - 3)
+        scored.append((max(score, FLOOR), si, li, apart))
     scored.sort(key=lambda p: -p[0])
-    taken: list[tuple[float, np.ndarray, np.ndarray, int, bool]] = []
+    taken: list[list] = []
     owner_s: dict[int, int] = {}
     owner_l: dict[int, int] = {}
-    for score, si, li, widest in scored:
+    for score, si, li, apart in scored:
         rivals = {owner_s[i] for i in si.tolist() if i in owner_s}
         rivals |= {owner_l[i] for i in li.tolist() if i in owner_l}
         if rivals:
             for r in rivals:
                 if taken[r][0] - score < MARGIN:
-                    taken[r] = (*taken[r][:4], False)
+                    taken[r][4] = False
             continue
         for i in si.tolist():
             owner_s[i] = len(taken)
         for i in li.tolist():
             owner_l[i] = len(taken)
-        taken.append((score, si, li, widest, True))
-    for score, si, li, widest, clear in taken:
+        taken.append([score, si, li, apart, True])
+    for score, si, li, apart, clear in taken:
         bank.free[si] = book.free[li] = False
-        text = reasons.group(len(si), len(li), widest)
-        found.append(
-            (
-                int(si.min()),
-                Match(
-                    statement=tuple(bank.refs[np.sort(si)].tolist()),
-                    ledger=tuple(book.refs[np.sort(li)].tolist()),
-                    status=Status.AUTOMATIC if clear else Status.SUGGESTED,
-                    score=round(min(score, 1.0), 4),
-                    reason=text if clear else reasons.suggested(text),
-                    rule="group",
-                    difference_cents=int(bank.cents[si].sum() - book.cents[li].sum()),
-                ),
-            )
+        text = reasons.group(len(si), len(li), apart)
+        found.add(
+            int(si.min()),
+            Match(
+                statement=tuple(bank.refs[np.sort(si)].tolist()),
+                ledger=tuple(book.refs[np.sort(li)].tolist()),
+                status=Status.AUTOMATIC if clear else Status.SUGGESTED,
+                score=round(min(score, 1.0), 4),
+                reason=text if clear else reasons.suggested(text),
+                rule="group",
+                difference_cents=int(bank.cents[si].sum() - book.cents[li].sum()),
+            ),
         )
 
 
@@ -377,7 +419,7 @@ def _tolerance(
     book: _Side,
     options: MatchOptions,
     rejected: set,
-    found: list[tuple[int, Match]],
+    found: _Found,
 ) -> None:
     """Near amounts: a bank fee taken from a payment or a receipt."""
     numerator, denominator = options.fee_fraction.as_integer_ratio()
@@ -399,11 +441,18 @@ def _tolerance(
         - 0.1 * np.abs(difference) / np.maximum(allowed, 1)
     )
     score = np.maximum(score, FLOOR)
-    edges, weight, automatic, _ = _assign_pairs(bank, book, s_idx, l_idx, score)
+    edges, weight, automatic, similarity = _assign_pairs(
+        bank, book, s_idx, l_idx, score, everywhere=True
+    )
+    # a near amount alone is a coincidence as often as a fee: the description must agree
+    alike = similarity >= SIMILAR
+    automatic &= alike
     s_idx, l_idx = s_idx[edges], l_idx[edges]
     bank.free[s_idx] = book.free[l_idx] = False
     texts = [
-        reasons.tolerance(d, a)
-        for d, a in zip(difference[edges].tolist(), apart[edges].tolist(), strict=True)
+        reasons.tolerance(d, a, same)
+        for d, a, same in zip(
+            difference[edges].tolist(), apart[edges].tolist(), alike.tolist(), strict=True
+        )
     ]
     _emit(found, bank, book, s_idx, l_idx, weight, automatic, texts, ["tolerance"] * len(edges))

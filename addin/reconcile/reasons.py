@@ -47,21 +47,17 @@ def reference(document: str, in_description: bool) -> str:
     return f"{label} no histórico" if in_description else f"{label} no documento do extrato"
 
 
-def tolerance(difference_cents: int, days: int) -> str:
+def tolerance(difference_cents: int, days: int, alike: bool) -> str:
     """A near amount: the difference to post, presumably a bank fee."""
-    return f"diferença de {format_brl(abs(difference_cents))} (tarifa?), {apart(days)}"
+    text = f"diferença de {format_brl(abs(difference_cents))} (tarifa?), {apart(days)}"
+    return text + (", histórico parecido" if alike else ", histórico diferente")
 
 
-def group(statement_lines: int, ledger_lines: int, widest_days: int) -> str:
-    """Several lines on one side adding up to one line on the other."""
+def group(statement_lines: int, ledger_lines: int, days: int) -> str:
+    """Several lines on one side adding up to one line on the other (all of one date)."""
     if ledger_lines > 1:
-        text = f"lote de {ledger_lines} títulos, soma igual"
-    else:
-        text = f"pago em {statement_lines} partes no extrato, soma igual"
-    if widest_days:
-        word = "dia" if widest_days == 1 else "dias"
-        text += f", datas até {widest_days} {word} de distância"
-    return text
+        return f"lote de {ledger_lines} títulos, soma igual, {apart(days)}"
+    return f"pago em {statement_lines} partes no extrato, soma igual, {apart(days)}"
 
 
 def suggested(text: str) -> str:
