@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import Flask
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from retaguarda.addin.protocol import configure_server
 from retaguarda.sync import api, auth, dashboard, extensions, webhooks, xlwings_server
@@ -34,6 +35,7 @@ def create_app(*, clock: Clock = utc_now, **settings: object) -> Flask:
     app.config["RETAGUARDA"] = load_settings(**settings)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     extensions.setup(app, clock)
+    _setup_proxy(app)
     _setup_limits(app)
     _setup_auth(app)
     _setup_excel(app)
@@ -70,6 +72,16 @@ def wsgi_server(app: Flask, host: str, port: int) -> BaseWSGIServer | MultiSocke
     """
     limit = app.config["RETAGUARDA"].max_request_bytes
     return create_server(app, host=host, port=port, max_request_body_size=limit)
+
+
+def _setup_proxy(app: Flask) -> None:
+    """Behind `trusted_proxies` reverse proxies (nginx, deploy/nginx.conf), the client's
+    address and scheme are the ones the nearest proxy saw: logs, the login's limit per
+    address and https redirects need them. Without one, the headers are a client's own
+    words and are ignored."""
+    trusted = app.config["RETAGUARDA"].trusted_proxies
+    if trusted:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted)  # type: ignore[method-assign]
 
 
 def _setup_limits(app: Flask) -> None:

@@ -30,6 +30,7 @@ import os
 import secrets
 import tempfile
 from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from functools import partial, wraps
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -58,7 +59,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from retaguarda.sync.extensions import store
+from retaguarda.sync.extensions import clock, store
 from retaguarda.sync.settings import Settings, SettingsError
 from retaguarda.sync.store.database import DEFAULT_URL
 from retaguarda.sync.users import (
@@ -90,6 +91,14 @@ HEADER_AUTHENTICATED = frozenset({"api", "xlwings", "addin_clients", "webhooks"}
 KEY_FILE = "secret-key"
 #: the shortest RETAGUARDA_SECRET_KEY accepted
 MIN_SECRET_KEY = 32
+#: failed logins that lock the dashboard's login for a while: as one name, or from one
+#: client address (many users of an office may share one), within `LOGIN_WINDOW`
+LOGIN_FAILURES_PER_NAME = 5
+LOGIN_FAILURES_PER_ADDRESS = 20
+LOGIN_WINDOW = timedelta(minutes=15)
+#: Brasília time, in which the pages show every moment: Brazil has kept no daylight saving
+#: since 2019, so a fixed offset is exact and needs no time-zone database (absent on Windows)
+BRASILIA = timezone(timedelta(hours=-3), "Brasília")
 
 View = TypeVar("View", bound=Callable[..., Any])
 Role = str | Callable[[], str]
@@ -230,17 +239,53 @@ class LogoutForm(FlaskForm):
 def login() -> Any:
     form = LoginForm()
     error = None
+    status = 200
     if form.validate_on_submit():
+        name, address, now = (form.name.data or "").strip().casefold(), _address(), clock()
+        retry_at = _locked_until(name, address, now)
+        if retry_at is not None:
+            logger.warning("login bloqueado para %r de %s até %s", name, address, retry_at)
+            wait = max(int((retry_at - now).total_seconds()), 1)
+            minutes = -(-wait // 60)
+            error = (
+                "Muitas tentativas sem sucesso. Por segurança, o acesso está bloqueado até as "
+                f"{retry_at.astimezone(BRASILIA):%H:%M} (em {minutes} "
+                f"minuto{'s' if minutes > 1 else ''}); "
+                "tente de novo depois, ou peça ao administrador uma senha nova."
+            )
+            page = render_template("login.html", form=form, error=error)
+            return page, 429, {"Retry-After": str(wait)}
         user = user_for_password(store(), form.name.data or "", form.password.data or "")
         if user is not None:
+            store().forget_login_failures(name)
             session.clear()  # nothing of the anonymous visit carries over into the login
             login_user(user)
             logger.info("login de %s", user.name)
             return redirect(_next_page())
-        logger.warning("login recusado para %r de %s", form.name.data, request.remote_addr)
+        store().record_login_failure(name, address, at=now, forget_before=now - LOGIN_WINDOW)
+        logger.warning("login recusado para %r de %s", form.name.data, address)
         error = "Usuário ou senha incorretos, ou usuário sem acesso ao painel."
-    status = 401 if error else 200
+        status = 401
     return render_template("login.html", form=form, error=error), status
+
+
+def _address() -> str:
+    """The client's address: the one the nearest trusted proxy saw (`trusted_proxies`)."""
+    return request.remote_addr or "?"
+
+
+def _locked_until(name: str, address: str, now: datetime) -> datetime | None:
+    """When the login may be tried again, if too many failed in the last `LOGIN_WINDOW`:
+    `LOGIN_FAILURES_PER_NAME` as this name, or `LOGIN_FAILURES_PER_ADDRESS` from this address
+    (an office behind one address has many users: its limit is higher). None when it may
+    be tried now. The oldest failure that counts leaving the window frees one attempt."""
+    since = now - LOGIN_WINDOW
+    limits = (
+        (store().count_login_failures(name=name, since=since), LOGIN_FAILURES_PER_NAME),
+        (store().count_login_failures(address=address, since=since), LOGIN_FAILURES_PER_ADDRESS),
+    )
+    locked = [oldest + LOGIN_WINDOW for (count, oldest), most in limits if count >= most]
+    return max(locked, default=None)  # type: ignore[arg-type]
 
 
 @auth.post("/logout")

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, abort, make_response, render_template, request
 
-from retaguarda.sync.auth import login_required, request_user, visible_teams
+from retaguarda.sync.auth import BRASILIA, login_required, request_user, visible_teams
 from retaguarda.sync.extensions import store
 from retaguarda.sync.sources import FILE, FOLDER, GOOGLE
 from retaguarda.templates.catalog import TEMPLATES
@@ -34,9 +34,6 @@ dashboard = Blueprint("dashboard", __name__)
 
 #: held rows per page of pendências and quarentena
 PAGE = 100
-#: Brasília time, in which the pages show every moment: Brazil has kept no daylight saving
-#: since 2019, so a fixed offset is exact and needs no time-zone database (absent on Windows)
-BRASILIA = timezone(timedelta(hours=-3), "Brasília")
 #: a Google Sheet's address; the fragment opens a sheet (gid) at a cell (range)
 SHEET_URL = "https://docs.google.com/spreadsheets/d/{id}/edit"
 

@@ -31,6 +31,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
 from retaguarda.sync.store.jobs import JobOperations
+from retaguarda.sync.store.logins import LoginOperations
 from retaguarda.sync.store.operations import StoreOperations
 from retaguarda.sync.store.overview import OverviewOperations
 from retaguarda.sync.store.users import UserOperations
@@ -52,7 +53,7 @@ class StoreError(Exception):
     """The store cannot be opened or used; the message says why, in Portuguese."""
 
 
-class Store(StoreOperations, JobOperations, UserOperations, OverviewOperations):
+class Store(StoreOperations, JobOperations, UserOperations, OverviewOperations, LoginOperations):
     """One database, SQLite or PostgreSQL. Library first: the CLI and the service call this."""
 
     def __init__(self, engine: Engine) -> None:
