@@ -63,6 +63,9 @@ _TRNTYPES = frozenset(STMTTRN.trntype.valid)
 _TRNTYPE_ALIASES = {"C": "CREDIT", "D": "DEBIT", "CRED": "CREDIT", "DEB": "DEBIT"}
 _OPENING_ROWS = ("SALDOANTERIOR", "SALDOINICIAL")
 _STATEMENTS = ("STMTRS", "CCSTMTRS")
+#: How deep aggregates may nest: a statement is eight levels down; a file nesting thousands
+#: is hostile (and would exhaust Python's recursion on the way out).
+MAX_DEPTH = 40
 
 
 @dataclass(eq=False)
@@ -122,7 +125,13 @@ def read_ofx(path: Path, data: bytes) -> Statement:
     try:
         tree.parse(io.BytesIO(document.encode("utf-8")))
     except Exception as error:  # ofxtools raises its own errors and ValueError alike
-        raise broken(path, root.line, str(error), str(error), kind="OFX") from None
+        raise broken(
+            path,
+            root.line,
+            f"o leitor de OFX recusou o arquivo ({error})",
+            f"the OFX reader refused the file ({error})",
+            kind="OFX",
+        ) from None
     elements = [e for e in tree.getroot().iter() if e.tag in _STATEMENTS]
     statement = _statement(path, statements[0], elements[0], rows)
     if len(statements) > 1:
@@ -221,6 +230,14 @@ def parse_tags(path: Path, text: str, first_line: int) -> _Node:
             else:
                 stack.append(node)
                 last_leaf = None
+                if len(stack) > MAX_DEPTH:
+                    raise broken(
+                        path,
+                        line,
+                        f"marcações aninhadas demais (mais de {MAX_DEPTH} níveis)",
+                        f"tags nested too deep (more than {MAX_DEPTH} levels)",
+                        kind="OFX",
+                    )
         line += value.count("\n")
         position = match.end()
     if position != len(text):

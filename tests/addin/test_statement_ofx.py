@@ -294,3 +294,19 @@ def test_an_ofx_file_beyond_the_bound_is_refused_before_it_is_read(tmp_path):
         read_statement(path)
     assert raised.value.code == "file.too_large"
     assert "6 MB, acima do limite de 5 MB" in raised.value.message
+
+
+def test_tags_nested_thousands_deep_are_refused_not_a_crash(tmp_path):
+    path = tmp_path / "fundo.ofx"
+    path.write_bytes(HEADER.encode("ascii") + b"<OFX>\n" + b"<AGG>" * 100_000)
+    error = broken_message(path)
+    assert error.message.endswith("linha 12: marcações aninhadas demais (mais de 40 níveis).")
+
+
+def test_an_escaped_memo_and_a_name_are_read_as_the_bank_meant(tmp_path):
+    transaction = (
+        "<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>20260302<TRNAMT>-10,00<FITID>A1"
+        "<NAME>LUZ &amp; FORÇA<MEMO>CONTA 03/2026</STMTTRN>\n"
+    )
+    statement = read_statement(write(tmp_path, stmt(transaction)))
+    assert list(statement.lines["description"]) == ["LUZ & FORÇA CONTA 03/2026"]
