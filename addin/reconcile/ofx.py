@@ -283,7 +283,9 @@ def _close(path: Path, stack: list[_Node], tag: str, line: int) -> None:
         at = parent.children.index(empty)
         parent.children[at + 1 : at + 1] = empty.children
         empty.children, empty.text = [], ""
-    stack.pop()
+    closed = stack.pop()
+    if not closed.children:  # <MEMO></MEMO>: an empty leaf, closed
+        closed.text = ""
 
 
 def canonical_document(path: Path, root: _Node) -> tuple[str, list[_Row]]:

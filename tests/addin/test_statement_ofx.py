@@ -310,3 +310,12 @@ def test_an_escaped_memo_and_a_name_are_read_as_the_bank_meant(tmp_path):
     )
     statement = read_statement(write(tmp_path, stmt(transaction)))
     assert list(statement.lines["description"]) == ["LUZ & FORÇA CONTA 03/2026"]
+
+
+def test_empty_leaves_closed_or_not_are_no_trouble(tmp_path):
+    transaction = (
+        "<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>20260302<TRNAMT>-10,00<FITID></FITID>"
+        "<CHECKNUM>\n<MEMO>TARIFA</STMTTRN>\n"  # line 15
+    )
+    statement = read_statement(write(tmp_path, stmt(transaction)))
+    assert lines_of(statement) == [("extrato.ofx:15", dt.date(2026, 3, 2), -1000, "TARIFA", "")]
