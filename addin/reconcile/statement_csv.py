@@ -263,7 +263,7 @@ BalanceRow = tuple[int, str, int | None, int]
 
 
 def statement_of_rows(
-    path: Path,
+    path: Path | str,
     lines: list[Row],
     balance_rows: list[BalanceRow],
     refs: list[str],

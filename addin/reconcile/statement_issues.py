@@ -15,6 +15,7 @@ from pathlib import Path
 
 from retaguarda.addin.reconcile.model import Statement
 from retaguarda.templates.readers.errors import UnreadableFile, file_error, file_name
+from retaguarda.templates.readers.raw_sheets import CONTROL
 from retaguarda.validators.codes import Code
 from retaguarda.validators.fields.formatting import format_brl
 from retaguarda.validators.issues import Issue, make_issue
@@ -52,13 +53,16 @@ STATEMENT_CODES: dict[str, Code] = {
 }
 
 
-def statement_issue(code: str, path: Path, line: int | None = None, **fields: object) -> Issue:
-    """A warning about the statement file at `path` (its name stands where a sheet would)."""
-    name = file_name(path)
+def statement_issue(
+    code: str, path: Path | str, line: int | None = None, **fields: object
+) -> Issue:
+    """A warning about the statement file at `path` (its name stands where a sheet would), or
+    about the sheet named `path`."""
+    name = file_name(path) if isinstance(path, Path) else CONTROL.sub("", path)
     issue = make_issue(
         code, sheet=name, row=line, spec=STATEMENT_CODES[code], line=line or "", **fields
     )
-    return issue.placed(file=name)
+    return issue.placed(file=name) if isinstance(path, Path) else issue
 
 
 def brl(amount: Decimal) -> str:
@@ -66,7 +70,7 @@ def brl(amount: Decimal) -> str:
     return format_brl(int((amount * 100).to_integral_value()))
 
 
-def prove(statement: Statement, path: Path, *, origin: tuple[str, str] = ("", "")) -> None:
+def prove(statement: Statement, path: Path | str, *, origin: tuple[str, str] = ("", "")) -> None:
     """Add to `statement.warnings` what the balances say: nothing when opening + lines =
     closing, the gap in reais when not, and why there is no proof when a balance is missing.
 

@@ -130,7 +130,7 @@ def statement_from_table(table: Table) -> Statement:
             )
     letter = table.letter("valor")
     statement = statement_of_rows(
-        Path(sheet),
+        sheet,
         lines,
         balance_rows,
         [f"{sheet}!{row}" for row, *_ in lines],

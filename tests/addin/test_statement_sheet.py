@@ -106,3 +106,11 @@ def test_a_banks_own_workbook_is_read_through_its_guessed_mapping(tmp_path):
     # 1.500,00 − 1.000,00 = 500,00 before; 500,00 + 1.000,00 − 250,00 = 1.250,00
     assert (statement.opening, statement.closing) == (Decimal("500.00"), Decimal("1250.00"))
     assert statement.warnings == []
+
+
+def test_a_sheet_name_with_a_slash_is_kept_whole_in_the_warnings():
+    table = table_of("extrato", ["02/03/2026", "PIX", "", "300,00"])
+    table.sheet = "Extrato 03/2026"
+    statement = statement_from_table(table)
+    assert list(statement.lines["ref"]) == ["Extrato 03/2026!2"]
+    assert [(w.sheet, w.file) for w in statement.warnings] == [("Extrato 03/2026", "")]
