@@ -72,11 +72,14 @@ def sheet_values(request: dict, name: str) -> list[list[object]]:
 
 
 def match_rows(grid: list[list[object]]) -> dict[str, list[object]]:
-    """The first row of each pair, by its statement reference."""
+    """The first row of each proposed or confirmed pair (not the rejected ones), by its
+    statement reference."""
     return {
         row[COL["Extrato"]]: row
         for row in grid
-        if len(row) == len(HEADER) and str(row[0]).startswith("C") and row[COL["Status"]]
+        if len(row) == len(HEADER)
+        and str(row[0]).startswith("C")
+        and row[COL["Status"]] not in ("", None, "rejeitada")
     }
 
 
