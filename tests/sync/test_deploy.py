@@ -220,6 +220,17 @@ def edit(event_id: str, cell: str) -> dict[str, object]:
     return {"spreadsheetId": SPREADSHEET, "sheet": LEDGER.sheet, "range": cell, "eventId": event_id}
 
 
+class FromAddress(requests.adapters.HTTPAdapter):
+    """Connections made from `address` (any of 127.0.0.0/8 is this machine)."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args: object, **kwargs: object) -> None:
+        super().init_poolmanager(*args, **kwargs, source_address=(self.address, 0))  # type: ignore[arg-type]
+
+
 def children(pid: int) -> int:
     """How many processes `pid` started (gunicorn's workers)."""
     count = 0
@@ -362,6 +373,25 @@ def test_the_deployed_service_syncs_a_signed_edit_behind_nginx(
     assert answer.headers["Location"].startswith("/")
     assert "Secure" in answer.headers["Set-Cookie"]
     assert client.get(f"{base}/", timeout=10).status_code == 200
+
+    # the service sees the address the client came from (127.0.0.2, as nginx saw it), not
+    # the X-Forwarded-For the client wrote itself: a failed login is logged (and counted
+    # against the login's limit) for 127.0.0.2
+    outsider = requests.Session()
+    outsider.mount("https://", FromAddress("127.0.0.2"))
+    outsider.verify, outsider.trust_env = client.verify, False
+    page = outsider.get(f"{base}/login", timeout=10)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text)
+    assert token is not None
+    answer = outsider.post(
+        f"{base}/login",
+        data={"csrf_token": token.group(1), "name": "intruso", "password": "chute"},
+        headers={"Referer": f"{base}/login", "X-Forwarded-For": "198.51.100.66"},
+        timeout=10,
+    )
+    assert answer.status_code == 401
+    log = tmp_path / f"{server}.log"
+    wait_for(lambda: "login recusado para 'intruso' de 127.0.0.2" in log.read_text(), timeout=5)
 
     # a signed edit: accepted, and the store follows the sheet
     body, headers = signed(source.webhook_secret, [edit("e1", "F3")])
