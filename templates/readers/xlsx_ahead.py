@@ -82,7 +82,11 @@ def scan_ahead(path: Path, max_cells: int, *, smallest: int = _WORTH_IT) -> Scan
                 return None
     except OSError:
         return None
-    import multiprocessing  # here: most calls start no process, and it takes 10 ms to import
+    # Imported here, not when this module loads: most calls start no process. Before the
+    # fork, so that both processes share the readers instead of importing them twice.
+    import multiprocessing
+
+    from retaguarda.templates.readers import xlsx  # noqa: F401
 
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
