@@ -102,32 +102,25 @@ def statement_from_table(table: Table) -> Statement:
     "Saldo" column, where filled, gives the opening and closing balances and the proof, as a
     bank's export does; "Saldo anterior" rows become balances with a note. Rows whose cells do
     not read are not lines: the reading's issues travel in `warnings`, pointing at them."""
-    data, sheet = table.data, table.sheet
-    has_balance = table.has("saldo")
+    data, sheet, size = table.data, table.sheet, len(table)
     lines: list[Row] = []
     balance_rows: list[BalanceRow] = []
-    described = data["descricao"].fillna("").astype(str) if table.has("descricao") else None
-    documents = data["documento"] if table.has("documento") else None
-    for at, row in enumerate(table.rows.tolist()):
-        text = described.iloc[at].strip() if described is not None else ""
-        amount, when = data["valor"].iloc[at], data["data"].iloc[at]
-        balance = data["saldo"].iloc[at] if has_balance else None
-        balance = None if balance is None or pd.isna(balance) else int(balance)
+    columns = zip(
+        table.rows.tolist(),
+        data["data"].tolist(),
+        data["valor"].tolist(),
+        _texts(data, "descricao", size),
+        _texts(data, "documento", size),
+        data["saldo"].tolist() if table.has("saldo") else [None] * size,
+        strict=True,
+    )
+    for row, when, amount, text, document, balance in columns:
         amount = None if pd.isna(amount) else int(amount)
+        balance = None if balance is None or pd.isna(balance) else int(balance)
         if is_balance_label(text):
             balance_rows.append((row, text, balance if balance is not None else amount, len(lines)))
         elif amount is not None and not pd.isna(when):
-            document = documents.iloc[at] if documents is not None else ""
-            lines.append(
-                (
-                    row,
-                    when.date(),
-                    amount,
-                    text,
-                    "" if pd.isna(document) else str(document),
-                    balance,
-                )
-            )
+            lines.append((row, when.date(), amount, text, document, balance))
     letter = table.letter("valor")
     statement = statement_of_rows(
         sheet,
@@ -141,6 +134,12 @@ def statement_from_table(table: Table) -> Statement:
     statement.account = _first(data, "conta") if table.has("conta") else ""
     statement.warnings = [*table.issues, *statement.warnings]
     return statement
+
+
+def _texts(data: pd.DataFrame, key: str, size: int) -> list[str]:
+    if key not in data:
+        return [""] * size
+    return data[key].fillna("").astype(str).str.strip().tolist()
 
 
 def _first(data: pd.DataFrame, key: str) -> str:
