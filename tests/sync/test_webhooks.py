@@ -218,6 +218,38 @@ def test_when_the_store_is_down_the_script_is_told_to_send_again(tmp_path):
     assert "banco de dados indisponível" in answer.json["error"]
 
 
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
+def test_a_connection_the_database_dropped_is_replaced_without_an_error(service, store):
+    """The pool does not ping a connection before lending it (a round trip per webhook): one
+    the server closed (a restart) fails at its first statement, and the webhook is taken
+    on a new connection instead of answering 503."""
+    client, source, told = service
+    body, headers = signed(source.webhook_secret, edit("e-1"))
+    assert client.post(URL, data=body, headers=headers).status_code == 202
+    pooled = client.application.extensions["retaguarda"].store()
+    with pooled.engine.connect() as connection:  # the one connection its pool holds
+        backend = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    with store.atomic() as connection:
+        connection.exec_driver_sql(f"SELECT pg_terminate_backend({int(backend)})")
+    body, headers = signed(source.webhook_secret, edit("e-2"))
+    answer = client.post(URL, data=body, headers=headers)
+    assert answer.status_code == 202, answer.json
+    assert [e for e, _, _ in stored_events(store)] == ["e-1", "e-2"]
+    assert told == [source.id, source.id]
+
+
+def test_with_the_queue_down_the_event_and_its_job_wait_in_the_store(store, store_url):
+    """Redis unreachable: the webhook is still taken (202), and its sync job is a row the
+    queue's recovery sends when Redis is back."""
+    app = create_app(clock=lambda: NOW, database_url=store_url, queue_url="redis://127.0.0.1:1/0")
+    source = add_source(store, team="Filial SP", google=SPREADSHEET)
+    body, headers = signed(source.webhook_secret, edit())
+    answer = app.test_client().post(URL, data=body, headers=headers)
+    assert answer.status_code == 202, answer.json
+    assert stored_events(store) == [("e-1", "Lançamentos", "F7")]
+    assert [(job.source_id, job.state) for job in store.jobs()] == [(source.id, "queued")]
+
+
 def test_sources_add_prints_the_secret_and_rotate_replaces_it(store_url, monkeypatch):
     monkeypatch.setenv("RETAGUARDA_DATABASE_URL", store_url)
     runner = CliRunner()
