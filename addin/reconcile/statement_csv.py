@@ -354,8 +354,8 @@ def _cell(row: list[object], column: int) -> object:
 
 
 def is_balance_label(text: str) -> bool:
-    """ "Saldo anterior", "SALDO DO DIA", "S A L D O": a balance written as a row."""
-    return _fold(text).startswith("SALDO")
+    """A balance written as a row: "Saldo anterior", "SALDO DO DIA", "S A L D O"."""
+    return text.lstrip()[:1] in ("S", "s") and _fold(text).startswith("SALDO")
 
 
 def _fold(text: str) -> str:
