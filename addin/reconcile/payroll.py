@@ -1,11 +1,11 @@
 """Payroll vs payments: each employee's Líquido of a month against the debits on the statement.
 
 A statement line is an employee's payment by what it carries: the employee's CPF or PIX key in
-its description (the surest), the name (accent- and case-insensitive, rapidfuzz's partial ratio
-so that a bank's truncated "PIX ENVIADO VINICIUS AZEVEDO C" still counts), and the amount.
-Pairs are scored and assigned globally (scipy's `linear_sum_assignment`), so one employee's
-line is never taken by another who happens to have the same Líquido. A line whose description
-names nobody is paired by amount alone, and says so.
+its description (the surest), the name (accent- and case-insensitive, whole or cut short at
+the end as a bank's "PIX ENVIADO VINICIUS AZEVEDO C" is, rapidfuzz's partial ratio for the
+rest), and the amount. Pairs are scored and assigned globally (scipy's
+`linear_sum_assignment`), so one employee's line is never taken by another who happens to have
+the same Líquido. A line paired by its amount alone says so.
 
 Only debits inside the pay window are looked at: by default from the 21st of the competência
 to the 10th of the following month (CLT art. 459 §1 has salaries paid by the fifth business day
@@ -14,14 +14,16 @@ of the following month; some companies pay on the last days of the month itself)
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 from scipy.optimize import linear_sum_assignment
 
 from retaguarda.addin.marks import inert
@@ -31,6 +33,8 @@ from retaguarda.validators.fields.formatting import format_brl, format_date_br
 
 #: a partial ratio at or above this says the name is in the description
 NAME_THRESHOLD = 85
+#: a name cut short at the end of a description counts from this many letters on
+TRUNCATED = 12
 #: words of a debit that is not a payment to a person (never paired by amount alone)
 NOT_SALARY = frozenset(
     {"boleto", "tarifa", "darf", "gps", "gru", "das", "fgts", "imposto", "tributo", "convenio"}
@@ -38,6 +42,11 @@ NOT_SALARY = frozenset(
 #: words of a debit that is a payment to an employee even when it names nobody
 SALARY = frozenset(
     {"salario", "salarios", "folha", "holerite", "ordenado", "remuneracao", "ferias", "rescisao"}
+)
+#: e-mails and random (EVP) keys as a description may carry them
+_TEXT_KEY = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+    r"[0-9a-fA-F]{12}"
 )
 _CPF = re.compile(r"(?<!\d)(\d{3})\.?(\d{3})\.?(\d{3})-?(\d{2})(?!\d)")
 STATUS_PT = {
@@ -221,22 +230,20 @@ def reconcile_payroll(
             f"(competências na folha: {shown})."
         )
     debits = _debits(statement, window)
-    scores, evidence = _scores(employees, debits)
-    paired: dict[int, int] = {}
-    if scores.size:
-        rows, cols = linear_sum_assignment(scores, maximize=True)
-        paired = {int(r): int(c) for r, c in zip(rows, cols, strict=True) if scores[r, c] > 0}
+    evidence = _evidence(employees, debits)
+    paired = _assign(evidence)
     taken = set(paired.values())
-    extra: dict[int, list[int]] = {}
-    for j in range(len(debits)):
-        if j in taken:
-            continue
-        named = [i for i in paired if evidence[i][j] and evidence[i][j][0] != "amount"]
-        if len(named) == 1:
-            extra.setdefault(named[0], []).append(j)
+    by_debit: dict[int, list[int]] = defaultdict(list)
+    for i, j in evidence:
+        by_debit[j].append(i)
+    extra: dict[int, list[int]] = defaultdict(list)
+    for j in sorted(by_debit):
+        named = [i for i in by_debit[j] if i in paired and evidence[i, j][0] != "amount"]
+        if j not in taken and len(named) == 1:
+            extra[named[0]].append(j)
             taken.add(j)
     results = [
-        _result(e, debits, paired.get(i), extra.get(i, []), evidence[i], window)
+        _result(e, debits, paired.get(i), extra[i], evidence.get((i, paired.get(i, -1))), window)
         for i, e in enumerate(employees)
     ]
     unmatched = [
@@ -249,31 +256,31 @@ def reconcile_payroll(
             "o nome ou o líquido de um empregado) que nenhum empregado do mês explica",
         )
         for j in range(len(debits))
-        if j not in taken and _salary_like(debits[j], any(e[j] for e in evidence))
+        if j not in taken and _salary_like(debits[j], j in by_debit)
     ]
     return PayrollReconciliation(month, window, results, unmatched, warnings)
 
 
 def _employees(payroll: Table, month: date) -> list[dict[str, object]]:
     data = payroll.data
-    net = payroll.data["liquido"] if payroll.has("liquido") else None
+    competence = data["competencia"].dt.to_period("M")
+    chosen = (competence == pd.Period(month, "M")).fillna(False).to_numpy()
     letter = payroll.letter("liquido") or payroll.letter("nome")
+    net = data["liquido"] if payroll.has("liquido") else pd.Series(pd.NA, index=data.index)
+    columns = {key: _texts(data, key, chosen) for key in ("matricula", "nome", "cpf", "chave_pix")}
     out = []
-    for i, row in enumerate(payroll.rows):
-        competence = data["competencia"].iat[i]
-        if pd.isna(competence) or pd.Timestamp(competence).date().replace(day=1) != month:
-            continue
-        cents = None if net is None or pd.isna(net.iat[i]) or net.iat[i] <= 0 else int(net.iat[i])
+    for n, (row, cents) in enumerate(zip(payroll.rows[chosen], net[chosen], strict=True)):
+        name = columns["nome"][n]
         out.append(
             {
                 "ref": f"{payroll.sheet}!{row}",
                 "cell": f"{payroll.sheet}!{letter}{row}",
-                "registration": _text(data, "matricula", i),
-                "name": _text(data, "nome", i),
-                "folded": normalize_header(_text(data, "nome", i)),
-                "cpf": re.sub(r"\D", "", _text(data, "cpf", i)),
-                "pix": _pix_forms(_text(data, "chave_pix", i)),
-                "cents": cents,
+                "registration": columns["matricula"][n],
+                "name": name,
+                "folded": normalize_header(name),
+                "cpf": re.sub(r"\D", "", columns["cpf"][n]),
+                "pix": _pix_forms(columns["chave_pix"][n]),
+                "cents": None if pd.isna(cents) or cents <= 0 else int(cents),
             }
         )
     return out
@@ -303,7 +310,7 @@ def _debits(statement: pd.DataFrame, window: tuple[date, date]) -> list[dict[str
                 "folded": normalize_header(text),
                 "casefolded": text.casefold(),
                 "cpfs": {"".join(m.groups()) for m in _CPF.finditer(text)},
-                "digits": _digit_runs(text),
+                "keys": _keys(text),
             }
         )
     return out
@@ -315,7 +322,7 @@ def _pix_forms(key: str) -> tuple[str, ...]:
     key = key.strip()
     if not key:
         return ()
-    if "@" in key or re.fullmatch(r"[0-9a-fA-F-]{36}", key):
+    if _TEXT_KEY.fullmatch(key):
         return (key.casefold(),)
     digits = re.sub(r"\D", "", key)
     if key.startswith("+55") and len(digits) >= 12:
@@ -323,56 +330,121 @@ def _pix_forms(key: str) -> tuple[str, ...]:
     return (digits,) if len(digits) >= 10 else ()
 
 
-def _scores(
+def _evidence(
     employees: list[dict[str, object]], debits: list[dict[str, object]]
-) -> tuple[np.ndarray, list[list[tuple[str, ...]]]]:
-    """The score of each (employee, debit) pair and what it rests on ((), or the evidence:
-    "cpf", "pix", "name" and "amount"). Identity weighs 3 (CPF or PIX) or 2 (name), the same
-    amount 2, and the name's similarity breaks ties (< 0.1). A pair resting on the amount
-    alone is dropped when the line names another employee or pays a bill."""
-    shape = (len(employees), len(debits))
-    if not all(shape):
-        return np.zeros(shape), [[() for _ in debits] for _ in employees]
-    similarity = process.cdist(
-        [e["folded"] for e in employees],
-        [d["folded"] for d in debits],
-        scorer=fuzz.partial_ratio,
-        workers=-1,
-    )
-    similarity[[not e["folded"] for e in employees], :] = 0
-    name = similarity >= NAME_THRESHOLD
-    nets = np.array([-1 if e["cents"] is None else e["cents"] for e in employees])
-    amount = nets[:, None] == -np.array([d["cents"] for d in debits])[None, :]
-    cpf = np.zeros(shape, dtype=bool)
-    pix = np.zeros(shape, dtype=bool)
+) -> dict[tuple[int, int], tuple[str, ...]]:
+    """What ties each (employee, debit) pair that anything ties: "cpf", "pix", "name",
+    "amount", in that order. Found through indexes (CPF, PIX key, name words, amount), never
+    by trying every pair: a company's payroll against a month of statement lines. A pair
+    resting on the amount alone is dropped when the line pays a bill."""
+    found: dict[tuple[int, int], set[str]] = defaultdict(set)
+    indexes: dict[str, dict[object, list[int]]] = {
+        k: defaultdict(list) for k in ("cpf", "pix", "word", "cents")
+    }
     for i, e in enumerate(employees):
-        for j, d in enumerate(debits):
-            cpf[i, j] = bool(e["cpf"]) and e["cpf"] in d["cpfs"]
-            pix[i, j] = any(_pix_in(form, d) for form in e["pix"])
-    named = cpf | pix | name
-    bills = np.array([not _may_be_salary(d) for d in debits])
-    amount_only = amount & ~named & (named.any(axis=0) | bills)[None, :]
-    amount &= ~amount_only
-    identity = np.where(cpf | pix, 3, np.where(name, 2, 0))
-    scores = np.where(named | amount, identity + 2 * amount + similarity / 1000, 0.0)
-    kinds = (("cpf", cpf), ("pix", pix), ("name", name), ("amount", amount))
-    evidence = [
-        [tuple(k for k, m in kinds if m[i, j]) for j in range(shape[1])] for i in range(shape[0])
-    ]
-    return scores, evidence
+        if e["cpf"]:
+            indexes["cpf"][e["cpf"]].append(i)
+        for form in e["pix"]:
+            indexes["pix"][form].append(i)
+        for pair in _word_pairs(e["folded"].split(), ends=True):
+            indexes["word"][pair].append(i)
+        if e["cents"] is not None:
+            indexes["cents"][e["cents"]].append(i)
+    for j, d in enumerate(debits):
+        for cpf in d["cpfs"]:
+            for i in indexes["cpf"].get(cpf, ()):
+                found[i, j].add("cpf")
+        for key in d["keys"]:
+            for i in indexes["pix"].get(key, ()):
+                found[i, j].add("pix")
+        pairs = _word_pairs(d["folded"].split(), ends=False)
+        near = {i for pair in pairs for i in indexes["word"].get(pair, ())}
+        for i in near:
+            if _named(employees[i]["folded"], d["folded"]):
+                found[i, j].add("name")
+        for i in indexes["cents"].get(-d["cents"], ()):
+            found[i, j].add("amount")
+    order = ("cpf", "pix", "name", "amount")
+    return {
+        (i, j): tuple(k for k in order if k in kinds)
+        for (i, j), kinds in found.items()
+        if kinds != {"amount"} or _may_be_salary(debits[j])
+    }
 
 
-def _pix_in(form: str, debit: dict[str, object]) -> bool:
-    if form.isdigit():
-        return any(form in run for run in debit["digits"])
-    return form in debit["casefolded"]
+def _word_pairs(words: list[str], *, ends: bool) -> set[str]:
+    """Two words in a row: a name's first two and last two (`ends`), or every such pair of a
+    description. A name is looked for only in the descriptions that share one of them, so that
+    a thousand Marias are not each compared with every line."""
+    if len(words) < 2:
+        return set(words)
+    if ends:
+        return {f"{words[0]} {words[1]}", f"{words[-2]} {words[-1]}"}
+    return {f"{a} {b}" for a, b in itertools.pairwise(words)} | set(words)
 
 
-def _digit_runs(text: str) -> list[str]:
-    """The numbers in `text` with their punctuation taken out ("(19) 96054-6739" is
-    "19960546739"), for CPFs and phones written however the bank writes them."""
+def _named(name: str, text: str) -> bool:
+    """Whether the (folded) `text` names the employee: the whole name, the name cut short at
+    the end of the text as banks cut it (at least `TRUNCATED` letters of it), or a name
+    rapidfuzz finds close enough (a letter dropped, a word abbreviated)."""
+    if not name:
+        return False
+    at = text.find(name.split()[0])
+    while at >= 0:
+        rest = text[at:]
+        if rest.startswith(name) or (len(rest) >= TRUNCATED and name.startswith(rest)):
+            return True
+        at = text.find(name.split()[0], at + 1)
+    return fuzz.partial_ratio(name, text) >= NAME_THRESHOLD
+
+
+def _assign(evidence: dict[tuple[int, int], tuple[str, ...]]) -> dict[int, int]:
+    """Employee → debit, the pairs with the highest total score, each side used once: CPF or
+    PIX weigh 3, the name 2, the same amount 2 beside them and 1 alone (a line that names
+    someone else goes to them first). Solved optimally (scipy's `linear_sum_assignment`) in
+    each connected group of pairs, which stays small."""
+    parent: dict[object, object] = {}
+
+    def root(node: object) -> object:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for i, j in evidence:
+        parent[root(("e", i))] = root(("d", j))
+    groups: dict[object, list[tuple[int, int]]] = defaultdict(list)
+    for i, j in evidence:
+        groups[root(("e", i))].append((i, j))
+    paired: dict[int, int] = {}
+    for pairs in groups.values():
+        rows = sorted({i for i, _ in pairs})
+        cols = sorted({j for _, j in pairs})
+        at_row = {i: n for n, i in enumerate(rows)}
+        at_col = {j: n for n, j in enumerate(cols)}
+        scores = np.zeros((len(rows), len(cols)))
+        for i, j in pairs:
+            kinds = evidence[i, j]
+            identity = 3 if "cpf" in kinds or "pix" in kinds else (2 if "name" in kinds else 0)
+            amount = ("amount" in kinds) * (2 if identity else 1)
+            scores[at_row[i], at_col[j]] = identity + amount
+        for r, c in zip(*linear_sum_assignment(scores, maximize=True), strict=True):
+            if scores[r, c] > 0:
+                paired[rows[r]] = cols[c]
+    return paired
+
+
+def _keys(text: str) -> set[str]:
+    """What in `text` may be a PIX key, in the forms `_pix_forms` gives: e-mails and random
+    keys case-folded, and each number with its punctuation taken out ("(19) 96054-6739" is
+    "19960546739"), also without a country code 55 in front."""
+    keys = {m.casefold() for m in _TEXT_KEY.findall(text)}
     joined = re.sub(r"(?<=\d)[\s.\-/()]+(?=\d)", "", re.sub(r"[()]", " ", text))
-    return re.findall(r"\d+", joined)
+    for run in re.findall(r"\d{10,}", joined):
+        keys.update({run, run[-11:], run[-10:]})
+        if run.startswith("55"):
+            keys.add(run[2:])
+    return keys
 
 
 def _may_be_salary(debit: dict[str, object]) -> bool:
@@ -391,9 +463,10 @@ def _result(
     debits: list[dict[str, object]],
     paired: int | None,
     extra: list[int],
-    evidence: list[tuple[str, ...]],
+    evidence: tuple[str, ...] | None,
     window: tuple[date, date],
 ) -> EmployeePayment:
+    """The employee's standing; `evidence` is what ties it to the `paired` debit."""
     net = employee["cents"]
     lines = ([paired] if paired is not None else []) + extra
     paid = -sum(debits[j]["cents"] for j in lines)
@@ -420,7 +493,7 @@ def _result(
             f"nenhum débito entre {format_date_br(window[0])} e {format_date_br(window[1])} "
             "com o nome, o CPF, a chave PIX ou o valor do líquido",
         )
-    why = _why(evidence[paired], debits[paired])
+    why = _why(evidence or (), debits[paired])
     if net is None:
         return made("no_net_pay", f"a folha não traz o líquido; pago {format_brl(paid)}: {why}")
     if extra:
@@ -452,11 +525,10 @@ def _why(found: tuple[str, ...], debit: dict[str, object]) -> str:
     return ", ".join(parts) + f", em {format_date_br(debit['date'])}"
 
 
-def _text(data: pd.DataFrame, key: str, i: int) -> str:
+def _texts(data: pd.DataFrame, key: str, chosen: np.ndarray) -> list[str]:
     if key not in data:
-        return ""
-    value = data[key].iat[i]
-    return "" if pd.isna(value) else str(value)
+        return [""] * int(chosen.sum())
+    return [str(v) for v in data[key][chosen].fillna("")]
 
 
 def _decimal(cents: int) -> str:

@@ -173,3 +173,24 @@ def test_the_sample_payroll_against_a_statement_built_from_it():
     assert set(statuses[2:]) == {"paid"}
     assert result.employees[1].difference_cents == -1000
     assert result.unmatched == []
+
+
+def test_names_cut_short_alike_are_told_apart_by_the_amount():
+    """Banks cut names at a fixed width: two Marianas look the same on the statement, and
+    each line goes to the one whose Líquido it carries (name and amount: 2 + 2 = 4 points
+    against 2 for the name alone)."""
+    folha = table_of(
+        "folha",
+        employee("1", "Mariana Teixeira Almeida Monteiro", "824.812.825-31", "5.057,43"),
+        employee("2", "Mariana Teixeira Almeida Mendes", "577.665.165-43", "3.000,00"),
+    )
+    lines = statement(
+        [
+            ("Extrato!2", "2026-09-05", -300000, "PIX ENVIADO MARIANA TEIXEIRA ALMEI"),
+            ("Extrato!3", "2026-09-05", -505743, "PIX ENVIADO MARIANA TEIXEIRA ALMEI"),
+        ]
+    )
+    monteiro, mendes = reconcile_payroll(folha, lines).employees
+    assert (monteiro.status, monteiro.statement) == ("paid", ("Extrato!3",))
+    assert (mendes.status, mendes.statement) == ("paid", ("Extrato!2",))
+    assert monteiro.reason == "mesmo valor, nome na descrição, em 05/09/2026"
