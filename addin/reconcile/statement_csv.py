@@ -207,6 +207,7 @@ def statement_from_sheet(
     kind = kind.upper()
     header_at, index = _header(path, sheet, mapping, kind)
     name = file_name(path)
+    numbers = _line_numbers(path, sheet.rows) if csv else range(1, len(sheet.rows) + 1)
     lines: list[Row] = []
     balance_rows: list[BalanceRow] = []
     for at in range(header_at + 1, len(sheet.rows)):
@@ -215,7 +216,9 @@ def statement_from_sheet(
         description = " ".join(
             str(cells[k]).strip() for k in sorted(cells) if k.startswith("description")
         ).strip()
-        line = at + 1
+        line = numbers[at]
+        if _fold(str(cells["date"])).startswith("TOTAL") or _fold(description).startswith("TOTAL"):
+            continue  # a totals row sums the lines, it is none
         amount = _amount(path, line, cells, mapping, kind)
         balance = _money(path, line, cells.get("balance"), mapping, kind)
         when = _date(cells["date"], mapping)
@@ -250,9 +253,24 @@ def statement_from_sheet(
     return statement_of_rows(path, lines, balance_rows, refs, cells, name)
 
 
+def _line_numbers(path: Path, rows: list[list[object]]) -> list[int]:
+    """The file line each CSV row starts on: a "sep=;" first line is not a row, and a quoted
+    cell holding line breaks spans several lines."""
+    with path.open("rb") as file:
+        first = file.readline(64).lstrip(b"\xef\xbb\xbf").strip().lower()
+    line = 2 if first.startswith(b"sep=") and len(first) == 5 else 1
+    numbers = []
+    for row in rows:
+        numbers.append(line)
+        line += 1 + sum(cell.count("\n") for cell in row if isinstance(cell, str))
+    return numbers
+
+
 def _value_column(index: dict[str, int], cents: int) -> int:
     """The column a line's amount was read from: the amount, or the credit or debit one."""
-    return index.get("amount", index["credit"] if cents > 0 else index["debit"])
+    if "amount" in index:
+        return index["amount"]
+    return index["credit"] if cents > 0 else index["debit"]
 
 
 #: a statement line as read: (line or row, date, cents, description, document, balance in

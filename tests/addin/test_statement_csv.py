@@ -222,3 +222,17 @@ def test_a_file_of_a_single_mapping_is_taken_too(tmp_path):
     single.write_text(json.dumps(OTHER_MAPPING.to_json(), ensure_ascii=False), encoding="utf-8")
     path = write(tmp_path, OTHER_BANK, name="marco.csv")
     assert list(read_statement(path, csv_mapping=single).lines["cents"]) == [123456, -8000]
+
+
+def test_line_numbers_are_the_files_own_and_totals_are_not_lines(tmp_path):
+    text = (
+        "sep=;\n"  # line 1: Excel's separator hint, not a row
+        "Data;Histórico;Valor\n"  # line 2
+        "02/03/2026;PIX;10,00\n"  # line 3
+        '03/03/2026;"TARIFA\nDUAS LINHAS";-1,00\n'  # lines 4 and 5
+        "04/03/2026;TED;5,00\n"  # line 6
+        "Total;;14,00\n"  # line 7: the sum of the lines, not one
+    )
+    statement = read_statement(write(tmp_path, text, name="{0}\x07.csv"))
+    assert list(statement.lines["ref"]) == ["{0}.csv:3", "{0}.csv:4", "{0}.csv:6"]
+    assert list(statement.lines["cents"]) == [1000, -100, 500]
