@@ -14,6 +14,7 @@ rounded half up to the cent. The differences come back as Ajuste rows in
 from __future__ import annotations
 
 import bisect
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -211,15 +212,18 @@ def reconcile_stock(movements: Table | None, counts: Table) -> StockReconciliati
     adjustments: list[list[object]] = []
     quantities = counts.decimals("quantidade_contada")
     letter = counts.letter("quantidade_contada")
-    for i, row in enumerate(counts.rows):
-        day, sku, warehouse = data["data"].iat[i], data["sku"].iat[i], data["deposito"].iat[i]
-        if pd.isna(day) or pd.isna(sku) or pd.isna(warehouse) or quantities[i] is None:
+    columns = zip(
+        counts.rows, _column(data, "data"), _column(data, "sku"), _column(data, "deposito"),
+        quantities, strict=True,
+    )  # fmt: skip
+    for row, day, sku, warehouse, counted in columns:
+        if day is None or sku is None or warehouse is None or counted is None:
             skipped.append(str(row))
             continue
         when = pd.Timestamp(day).date()
-        key = (normalize_header(sku), normalize_header(warehouse))
-        states = history.get(key, [])
-        at = bisect.bisect_right([s.day for s in states], when) - 1
+        key = (_folded(sku), _folded(warehouse))
+        days, states = history.get(key, ([], []))
+        at = bisect.bisect_right(days, when) - 1
         state = states[at] if at >= 0 else _State(when, Decimal("0.000"), None, 0)
         result = CountResult(
             ref=f"{counts.sheet}!{row}",
@@ -227,7 +231,7 @@ def reconcile_stock(movements: Table | None, counts: Table) -> StockReconciliati
             day=when,
             sku=str(sku),
             warehouse=str(warehouse),
-            counted=quantities[i],
+            counted=counted,
             book=state.balance,
             average_cost=state.average_cost,
             movements=state.count,
@@ -259,30 +263,30 @@ def reconcile_stock(movements: Table | None, counts: Table) -> StockReconciliati
 
 def _histories(
     table: Table, warnings: list[str]
-) -> tuple[dict[tuple[str, str], list[_State]], dict[tuple[str, str], tuple[object, object]]]:
+) -> tuple[
+    dict[tuple[str, str], tuple[list[date], list[_State]]],
+    dict[tuple[str, str], tuple[object, object]],
+]:
     """Each SKU and depósito's standing after each of its movements, in date order (rows of
-    one day in sheet order), and the product name and NCM its last movement gave."""
+    one day in sheet order) with those days apart for a search, and the product name and NCM
+    its last movement gave."""
     data = table.data
-    quantities = table.decimals("quantidade")
     costs = table.decimals("custo_unitario") if table.has("custo_unitario") else None
     grouped: dict[tuple[str, str], list[tuple[date, int, str, Decimal, Decimal | None]]]
     grouped = defaultdict(list)
     products: dict[tuple[str, str], tuple[object, object]] = {}
     skipped: list[str] = []
-    for i, row in enumerate(table.rows):
-        day, sku, warehouse = data["data"].iat[i], data["sku"].iat[i], data["deposito"].iat[i]
-        kind = data["tipo"].iat[i]
-        if pd.isna(day) or pd.isna(sku) or pd.isna(warehouse) or pd.isna(kind):
+    columns = zip(
+        table.rows, _column(data, "data"), _column(data, "sku"), _column(data, "deposito"),
+        _column(data, "tipo"), table.decimals("quantidade"), costs or [None] * len(table),
+        _column(data, "produto"), _column(data, "ncm"), strict=True,
+    )  # fmt: skip
+    for i, (row, day, sku, warehouse, kind, quantity, cost, product, ncm) in enumerate(columns):
+        if None in (day, sku, warehouse, kind, quantity):
             skipped.append(str(row))
             continue
-        if quantities[i] is None:
-            skipped.append(str(row))
-            continue
-        key = (normalize_header(sku), normalize_header(warehouse))
-        cost = costs[i] if costs is not None else None
-        grouped[key].append((pd.Timestamp(day).date(), i, str(kind), quantities[i], cost))
-        product = _text(data, "produto", i)
-        ncm = _text(data, "ncm", i)
+        key = (_folded(sku), _folded(warehouse))
+        grouped[key].append((pd.Timestamp(day).date(), i, str(kind), quantity, cost))
         previous = products.get(key, (None, None))
         products[key] = (product or previous[0], ncm or previous[1])
     if skipped:
@@ -290,7 +294,8 @@ def _histories(
             f"{len(skipped)} movimentação(ões) da aba {table.sheet} sem data, SKU, depósito, "
             f"tipo ou quantidade ficaram de fora do saldo (linha(s) {_listed(skipped)})."
         )
-    return {key: _walk(sorted(moves)) for key, moves in grouped.items()}, products
+    walked = {key: _walk(sorted(moves)) for key, moves in grouped.items()}
+    return {key: ([s.day for s in states], states) for key, states in walked.items()}, products
 
 
 def _walk(moves: list[tuple[date, int, str, Decimal, Decimal | None]]) -> list[_State]:
@@ -308,11 +313,16 @@ def _walk(moves: list[tuple[date, int, str, Decimal, Decimal | None]]) -> list[_
     return states
 
 
-def _text(data: pd.DataFrame, key: str, i: int) -> str | None:
+def _column(data: pd.DataFrame, key: str) -> list[object]:
+    """A column as Python values, None for an empty cell (or for a column the sheet lacks)."""
     if key not in data:
-        return None
-    value = data[key].iat[i]
-    return None if pd.isna(value) else str(value)
+        return [None] * len(data)
+    return [None if pd.isna(v) else v for v in data[key].astype(object)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _folded(text: object) -> str:
+    return normalize_header(str(text))
 
 
 def _listed(rows: list[str], most: int = 10) -> str:
