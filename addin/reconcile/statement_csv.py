@@ -217,11 +217,12 @@ def statement_from_sheet(
             str(cells[k]).strip() for k in sorted(cells) if k.startswith("description")
         ).strip()
         line = numbers[at]
-        if _fold(str(cells["date"])).startswith("TOTAL") or _fold(description).startswith("TOTAL"):
-            continue  # a totals row sums the lines, it is none
         amount = _amount(path, line, cells, mapping, kind)
         balance = _money(path, line, cells.get("balance"), mapping, kind)
         when = _date(cells["date"], mapping)
+        said = _fold(f"{cells['date']} {description}")
+        if not isinstance(when, date) and said.startswith("TOTAL"):
+            continue  # a totals row, without a date of its own, sums the lines: it is none
         if is_balance_label(description):
             balance_rows.append(
                 (line, description, balance if balance is not None else amount, len(lines))

@@ -236,3 +236,10 @@ def test_line_numbers_are_the_files_own_and_totals_are_not_lines(tmp_path):
     statement = read_statement(write(tmp_path, text, name="{0}\x07.csv"))
     assert list(statement.lines["ref"]) == ["{0}.csv:3", "{0}.csv:4", "{0}.csv:6"]
     assert list(statement.lines["cents"]) == [1000, -100, 500]
+
+
+def test_a_dated_line_whose_text_starts_with_total_is_a_line(tmp_path):
+    text = "Data;Histórico;Valor\n02/03/2026;TOTAL DISTRIBUIDORA;-10,00\n;Total;-10,00\n"
+    assert list(read_statement(write(tmp_path, text)).lines["description"]) == [
+        "TOTAL DISTRIBUIDORA"
+    ]
