@@ -93,7 +93,8 @@ class _Node:
 
 @dataclass(eq=False)
 class _Row:
-    """A transaction of the file with what ofxtools does not keep: its line and raw date."""
+    """A transaction as the file wrote it (with the line of each tag, which ofxtools does not
+    keep), and whether it is a balance row rather than a movement."""
 
     node: _Node
     pseudo: bool = False
