@@ -11,8 +11,10 @@
 Uses the data `run.py` and `targets.py` make (and makes it when missing). The validate-* steps
 run the command `targets.py` times, `retaguarda validate ... --format json` (or, with `--format
 table`, the terminal table `whole.py` times), in this process:
-its imports are done before the profile starts (`python -X importtime` shows those). Profiling
-slows Python-level code more than vectorized code, so read the shares, not the seconds.
+its imports are done before the profile starts (`python -X importtime` shows those). So the
+.xlsx pre-scan, which `validate` runs in a second process while it imports (`xlsx_ahead`), is
+waited for in full here, as `posix.read` under `ScanAhead.scans`. Profiling slows Python-level
+code more than vectorized code, so read the shares, not the seconds.
 """
 
 from __future__ import annotations
