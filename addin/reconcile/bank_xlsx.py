@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.workbook import Workbook
 
 from retaguarda.addin.marks import MAX_LINKS
@@ -68,8 +69,17 @@ def write_conciliation(
         _links(sheet, layout, path, ledger_file, statement_file)
         sheet.activate()
     finally:
-        book.close()
+        _close(book)
     return path
+
+
+def _close(book: Workbook) -> None:
+    """Close (write) the file; a file that cannot be created is the OSError it is."""
+    try:
+        book.close()
+    except FileCreateError as error:
+        cause = error.args[0] if error.args else None
+        raise cause if isinstance(cause, OSError) else OSError(str(error)) from None
 
 
 def _links(

@@ -269,6 +269,20 @@ def test_unreadable_files_exit_2_with_one_sentence(runner, tmp_path, statement):
     )
     assert result.exit_code == 2
     assert "conciliação anterior" in result.stderr
+    nowhere = tmp_path / "nao_existe" / "conciliacao.xlsx"
+    result = reconcile(
+        runner,
+        "--statement",
+        statement,
+        "--ledger",
+        ledger,
+        "--account",
+        "1.1.02",
+        "--out",
+        nowhere,
+    )
+    assert result.exit_code == 2
+    assert "não foi possível gravar a conciliação" in result.stderr
 
 
 def test_no_account_the_chart_cannot_tell_exits_2_naming_the_candidates(
