@@ -155,7 +155,7 @@ def _batches(path: Path) -> list[_Batch]:
         while raw := file.readline(RECORD + 3):
             number += 1
             text = _text(raw)
-            if not text.strip():
+            if not text.strip(" \x1a"):  # a blank line, or DOS's end-of-file mark
                 continue
             if len(text) != RECORD:
                 raise broken(
@@ -183,6 +183,16 @@ def _batches(path: Path) -> list[_Batch]:
             elif kind == "5" and current is not None:
                 current.trailer, current.trailer_line = record, number
                 current = None
+    if current is not None:
+        raise broken(
+            path,
+            number,
+            f"o arquivo acaba sem o trailer do lote aberto na linha {current.line} (está "
+            "truncado?)",
+            f"the file ends without the trailer of the batch opened on line {current.line} "
+            "(truncated?)",
+            kind="CNAB 240",
+        )
     return batches
 
 

@@ -205,3 +205,18 @@ def test_a_cnab_file_beyond_the_bound_is_refused_before_it_is_read(tmp_path):
         read_statement(path)
     assert raised.value.code == "file.too_large"
     assert "26 MB, acima do limite de 25 MB" in raised.value.message
+
+
+def test_a_truncated_file_names_the_line_it_ends_on(tmp_path):
+    path = write(tmp_path, FILE_HEADER, batch_header(), CREDIT, DEBIT)
+    assert error_of(path) == (
+        "O arquivo “extrato.ret” não pôde ser lido como extrato CNAB 240: linha 4: o arquivo "
+        "acaba sem o trailer do lote aberto na linha 2 (está truncado?)."
+    )
+
+
+def test_dos_end_of_file_mark_is_no_line(tmp_path):
+    path = write(
+        tmp_path, FILE_HEADER, batch_header(), CREDIT, DEBIT, batch_trailer(), FILE_TRAILER, "\x1a"
+    )
+    assert len(read_statement(path).lines) == 2
