@@ -319,3 +319,17 @@ def test_empty_leaves_closed_or_not_are_no_trouble(tmp_path):
     )
     statement = read_statement(write(tmp_path, stmt(transaction)))
     assert lines_of(statement) == [("extrato.ofx:15", dt.date(2026, 3, 2), -1000, "TARIFA", "")]
+
+
+def test_the_statement_codes_follow_the_catalogues_rules():
+    """They live beside the readers until the catalogue takes them (validators.codes)."""
+    from retaguarda.addin.reconcile.statement_issues import STATEMENT_CODES
+    from retaguarda.validators.codes import CODES
+
+    for code, spec in STATEMENT_CODES.items():
+        assert code.startswith("statement.") and code not in CODES
+        assert (spec.severity, bool(spec.pt), bool(spec.en)) == ("warning", True, True)
+    emitted = set()
+    for path in sorted(FIXTURES.glob("*.ofx")):
+        emitted |= {w.code for w in read_statement(path).warnings}
+    assert emitted <= set(STATEMENT_CODES)
