@@ -88,6 +88,8 @@ def test_payroll_differences_exit_1_with_a_table_and_a_sheet(tmp_path):
     assert rows[0][:4] == ["Linha da folha", "Matrícula", "Nome", "Líquido"]
     # 4.000,00 paid − 4.233,42 net = −233,42
     assert rows[1][3:6] == [4233.42, 4000, -233.42]
+    assert sheet["D2"].number_format == "[$R$-416] #,##0.00;-[$R$-416] #,##0.00"
+    assert sheet.freeze_panes == "A2"
     # the statement from another file: the empty Extrato bancário sheet pays nobody
     code, out, err = run(tmp_path, "reconcile", "payroll", book, "--statement", bank)
     assert code == 1, err
