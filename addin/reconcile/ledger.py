@@ -52,6 +52,13 @@ CODES = {
         "{count} row(s) of “{sheet}” on account {account} without a date or an amount were "
         "left out of the reconciliation (the first at row {first_row}).",
     ),
+    "reconcile.no_ledger": Code(
+        "warning",
+        "Nenhuma aba “Lançamentos”, “Contas a pagar” ou “Contas a receber” foi reconhecida: "
+        "o razão da conciliação está vazio (confira os cabeçalhos).",
+        "No “Lançamentos”, “Contas a pagar” or “Contas a receber” sheet was recognised: the "
+        "reconciliation's ledger is empty (check the header rows).",
+    ),
     "reconcile.account_unknown": Code(
         "warning",
         "A conta {account} não está no Plano de contas: confira o código da conta bancária.",
@@ -108,6 +115,10 @@ def ledger_side(tables: Iterable[Table], account: str) -> LedgerSide:
                     first_row=int(skipped[0]),
                 )
             )
+    if not any(t.template.id in (JOURNAL, PAYABLES, RECEIVABLES) for t in tables):
+        warnings.append(
+            make_issue("reconcile.no_ledger", sheet="", spec=CODES["reconcile.no_ledger"])
+        )
     warnings += _unknown_account(tables, account)
     booked = pd.concat(journal) if journal else _empty()
     settled = pd.concat(titles) if titles else _empty()

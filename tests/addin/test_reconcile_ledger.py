@@ -184,7 +184,9 @@ def test_rows_without_date_or_amount_are_counted_not_silently_dropped():
 
 
 def test_an_empty_ledger_an_unknown_account_and_hostile_text():
-    assert ledger_lines([], "1.1.02").empty
+    nothing = ledger_side([], "1.1.02")
+    assert nothing.lines.empty
+    assert [w.code for w in nothing.warnings] == ["reconcile.no_ledger"]
     side = ledger_side(tables(journal()), "9.9")
     assert side.lines.empty
     assert [w.code for w in side.warnings] == ["reconcile.account_unknown"]
