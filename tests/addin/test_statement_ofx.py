@@ -327,7 +327,8 @@ def test_the_statement_codes_follow_the_catalogues_rules():
     from retaguarda.validators.codes import CODES
 
     for code, spec in STATEMENT_CODES.items():
-        assert code.startswith("statement.") and code not in CODES
+        assert code.startswith("statement.")
+        assert code not in CODES
         assert (spec.severity, bool(spec.pt), bool(spec.en)) == ("warning", True, True)
     emitted = set()
     for path in sorted(FIXTURES.glob("*.ofx")):
