@@ -334,3 +334,35 @@ def test_the_statement_codes_follow_the_catalogues_rules():
     for path in sorted(FIXTURES.glob("*.ofx")):
         emitted |= {w.code for w in read_statement(path).warnings}
     assert emitted <= set(STATEMENT_CODES)
+
+
+def test_a_file_with_two_accounts_reads_the_first_and_says_so(tmp_path):
+    second = stmt(trn("DEBIT", "20260303", "-7,00", "B1", "OUTRA CONTA")).replace(
+        "<ACCTID>5678-9", "<ACCTID>9999-0"
+    )
+    body = stmt(trn("DEBIT", "20260302", "-10,00", "A1", "TARIFA"), ledger="-10,00")
+    # both statements inside one <OFX>
+    body = body.replace("</BANKMSGSRSV1>\n</OFX>\n", "") + second[second.index("<BANKMSGSRSV1>") :]
+    statement = read_statement(write(tmp_path, body))
+    assert list(statement.lines["ref"]) == ["FITID:A1"]
+    assert statement.account == "5678-9"
+    assert [w.code for w in statement.warnings] == ["statement.unproven", "statement.several"]
+    assert statement.warnings[1].message == (
+        "O arquivo tem 2 extratos; só o primeiro (conta 5678-9) foi lido."
+    )
+
+
+def test_a_credit_card_statement(tmp_path):
+    body = (
+        "<OFX>\n<CREDITCARDMSGSRSV1><CCSTMTTRNRS><TRNUID>1<STATUS><CODE>0<SEVERITY>INFO"
+        "</STATUS>\n<CCSTMTRS><CURDEF>BRL<CCACCTFROM><ACCTID>5555********1234</CCACCTFROM>\n"
+        "<BANKTRANLIST><DTSTART>20260301<DTEND>20260331\n"
+        + trn("DEBIT", "20260310", "-89,90", "C1", "MERCADO SÃO JOSÉ")
+        + "</BANKTRANLIST><LEDGERBAL><BALAMT>-89,90<DTASOF>20260331</LEDGERBAL>\n"
+        "</CCSTMTRS></CCSTMTTRNRS></CREDITCARDMSGSRSV1>\n</OFX>\n"
+    )
+    statement = read_statement(write(tmp_path, body))
+    assert lines_of(statement) == [
+        ("FITID:C1", dt.date(2026, 3, 10), -8990, "MERCADO SÃO JOSÉ", "")
+    ]
+    assert (statement.account, statement.closing) == ("5555********1234", Decimal("-89.90"))
