@@ -223,8 +223,10 @@ def reconcile_payroll(
     window = window or pay_window(month)
     employees = _employees(payroll, month)
     warnings = []
-    if not employees:
-        shown = ", ".join(m.strftime("%m/%Y") for m in months) or "nenhuma"
+    if not months:
+        warnings.append(f"A aba {payroll.sheet} não tem nenhuma linha com competência.")
+    elif not employees:
+        shown = ", ".join(m.strftime("%m/%Y") for m in months)
         warnings.append(
             f"A folha não tem nenhuma linha na competência {month:%m/%Y} "
             f"(competências na folha: {shown})."

@@ -129,7 +129,7 @@ def test_a_month_with_no_payroll_an_empty_statement_and_an_empty_sheet():
     assert nothing.summary()["not_paid"] == 8
     empty = reconcile_payroll(table_of("folha"), statement())
     assert empty.employees == []
-    assert "competências na folha: nenhuma" in empty.warnings[0]
+    assert empty.warnings == ["A aba Folha de pagamento não tem nenhuma linha com competência."]
 
 
 def test_user_text_is_inert_and_amounts_are_decimal_strings():

@@ -104,6 +104,10 @@ def test_a_month_without_payroll_and_unreadable_files_exit_2(tmp_path):
         "erro: A folha não tem nenhuma linha na competência 09/2026 (competências na folha: "
         "08/2026)."
     )
+    blank = payroll_workbook(tmp_path / "sem folha.xlsx", folha=[])
+    code, _, err = run(tmp_path, "reconcile", "payroll", blank)
+    assert code == 2
+    assert "A aba Folha de pagamento não tem nenhuma linha com competência." in err
     empty = tmp_path / "vazio {0}\x1b.xlsx"
     empty.write_bytes(b"")
     code, _, err = run(tmp_path, "reconcile", "stock", empty)
