@@ -36,9 +36,10 @@ STATEMENT_CODES: dict[str, Code] = {
     ),
     "statement.unproven": Code(
         W,
-        "{what}: a importação não pôde ser conferida (saldo inicial + lançamentos = saldo final).",
+        "{what}: a importação não pôde ser conferida (saldo inicial + lançamentos = saldo "
+        "final).{hint}",
         "{what_en}: the import could not be checked (opening balance + transactions = closing "
-        "balance).",
+        "balance).{hint_en}",
     ),
     "statement.balance_row": Code(
         W,
@@ -93,14 +94,15 @@ def prove(statement: Statement, path: Path | str, *, origin: tuple[str, str] = (
             statement_issue(
                 "statement.unproven",
                 path,
-                what=(
-                    "O extrato não informa o saldo inicial (o saldo final menos os lançamentos "
-                    f"daria {brl(implied)}, mas um saldo calculado assim não prova nada)"
+                what="O extrato não informa o saldo inicial",
+                what_en="The statement states no opening balance",
+                hint=(
+                    f" Para fechar, o saldo inicial teria de ser {brl(implied)}; confira no "
+                    "extrato do banco (um saldo calculado assim não prova nada)."
                 ),
-                what_en=(
-                    "The statement states no opening balance (the closing balance less the "
-                    f"transactions would be {brl(implied)}, but a balance computed that way "
-                    "proves nothing)"
+                hint_en=(
+                    f" To add up, the opening balance would have to be {brl(implied)}; check "
+                    "it on the bank's statement (a balance computed that way proves nothing)."
                 ),
             )
         )

@@ -366,3 +366,18 @@ def test_a_credit_card_statement(tmp_path):
         ("FITID:C1", dt.date(2026, 3, 10), -8990, "MERCADO SÃO JOSÉ", "")
     ]
     assert (statement.account, statement.closing) == ("5555********1234", Decimal("-89.90"))
+
+
+def test_the_unproven_warning_says_what_to_check():
+    warning = read_statement(FIXTURES / "itau_cp1252_basico.ofx").warnings[0]
+    assert warning.message == (
+        "O extrato não informa o saldo inicial: a importação não pôde ser conferida (saldo "
+        "inicial + lançamentos = saldo final). Para fechar, o saldo inicial teria de ser "
+        "R$ 1.012,80; confira no extrato do banco (um saldo calculado assim não prova nada)."
+    )
+    assert warning.message_en.startswith("The statement states no opening balance: the import")
+    assert (warning.file, warning.sheet, warning.severity) == (
+        "itau_cp1252_basico.ofx",
+        "itau_cp1252_basico.ofx",
+        "warning",
+    )
