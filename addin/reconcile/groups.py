@@ -16,6 +16,7 @@ candidates cost 2 × 2⁵ sums, never the 2¹⁰ subsets, and no Python code run
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cache
 
@@ -40,6 +41,7 @@ class Solutions:
     target: np.ndarray
     items: list[np.ndarray]
     apart: np.ndarray
+    chance: np.ndarray  # about how many subsets would add up to the target by chance
 
 
 @cache
@@ -60,7 +62,7 @@ def search(
 ) -> Solutions:
     """Every set of 2 to `max_group` items, among each target's nearest, summing exactly to
     the target."""
-    empty = Solutions(np.empty(0, np.int64), [], np.empty(0, np.int64))
+    empty = Solutions(np.empty(0, np.int64), [], np.empty(0, np.int64), np.empty(0))
     if max_group < 2 or not len(t_cents) or not len(i_cents):
         return empty
     live = np.flatnonzero(i_cents != 0)
@@ -86,7 +88,22 @@ def search(
     target = rows[row]
     apart = i_day[near[row, 0]] - t_day[target]
     items = [live[near[r][c]] for r, c in zip(row.tolist(), chosen, strict=True)]
-    return Solutions(target, items, apart)
+    # how many subsets were tried against how wide a range of sums, over all the target's
+    # days: about the number of subsets that would hit the target by chance
+    count = (near >= 0).sum(axis=1)
+    tried = _subset_counts(NEAREST, max_group)[count]
+    spread = np.where(near >= 0, np.abs(i_cents[near]), 0).sum(axis=1)
+    chance = np.bincount(rows, tried / np.maximum(spread, 1), minlength=len(t_cents))
+    return Solutions(target, items, apart, chance[target])
+
+
+@cache
+def _subset_counts(k: int, max_group: int) -> np.ndarray:
+    """For 0..k candidates, how many subsets of 2 to `max_group` of them there are."""
+    return np.array(
+        [sum(math.comb(n, s) for s in range(2, min(n, max_group) + 1)) for n in range(k + 1)],
+        float,
+    )
 
 
 def _meet(
@@ -98,18 +115,18 @@ def _meet(
     members, sizes = _subsets(half)
     # exact: cents below 2**53 add up exactly in binary floating point
     amounts = np.where(present, cents.astype(float), MISSING)
-    first = amounts[:, :half] @ members
-    second = amounts[:, half:] @ members
-    first = np.where(first <= goal[:, None], first, goal[:, None] + 1).astype(np.int64)
-    second = np.where(second <= goal[:, None], second, goal[:, None] + 1).astype(np.int64)
+    # sums past the goal are all one value, goal + 1: sorted last, never a complement
+    past = (goal + 1.0)[:, None]
+    first = np.minimum(amounts[:, :half] @ members, past)
+    second = np.minimum(amounts[:, half:] @ members, past)
     order = np.argsort(first, axis=1, kind="stable")
     ranked = np.take_along_axis(first, order, axis=1)
     # each row's sums, shifted past the previous row's goal, are sorted as one array; so are
     # the complements (goal - sum) of the other half's sums, taken from the largest down
-    offset = np.concatenate([[0], np.cumsum(goal + 2)[:-1]])[:, None]
+    offset = np.concatenate([[0.0], np.cumsum(goal + 2.0)[:-1]])[:, None]
     keys = (offset + ranked).ravel()
     other = np.argsort(-second, axis=1, kind="stable")
-    needles = offset + goal[:, None] - np.take_along_axis(second, other, axis=1)
+    needles = offset + (past - 1) - np.take_along_axis(second, other, axis=1)
     wanted = np.flatnonzero((needles >= offset).ravel())
     needles = needles.ravel()[wanted]
     lo = np.searchsorted(keys, needles, "left")
@@ -140,8 +157,11 @@ def _units(
     keys = key[order]
     ordered = size[order]
     total = np.concatenate([[0], np.cumsum(ordered)])
+    # the targets in (day, larger first) order, so that every search below is sorted
     t_bucket = (t_cents > 0) * span + (t_day - base)
     t_size = np.abs(t_cents)
+    by_day = np.lexsort((-t_size, t_bucket))
+    t_bucket, t_size = t_bucket[by_day], t_size[by_day]
     targets, nears = [], []
     for offset in range(-window, window + 1):
         b = t_bucket + offset
@@ -160,6 +180,6 @@ def _units(
         row, position = expand(lo, lo + take)
         near = np.full((len(worth), NEAREST), -1, np.int64)
         near[row, position - lo[row]] = order[position]
-        targets.append(worth)
+        targets.append(by_day[worth])
         nears.append(near)
     return np.concatenate(targets), np.concatenate(nears)

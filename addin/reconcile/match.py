@@ -50,8 +50,17 @@ REFERENCE_DAY_PENALTY = 0.005
 #: lost per extra line in a group, and by a pair whose descriptions have nothing in common
 GROUP_ITEM_PENALTY = 0.01
 SIMILARITY_WEIGHT = 0.2
+#: a near amount has less to go on: there the description weighs more, the size of the
+#: difference a little (a fee is any amount up to the tolerance)
+FEE_SIMILARITY_WEIGHT = 0.4
+FEE_DIFFERENCE_PENALTY = 0.05
 #: descriptions this similar (rapidfuzz's token set ratio, over 100) are said to read alike
 SIMILAR = 0.6
+#: a sum that this many subsets would hit by chance is no evidence: only suggested (small
+#: amounts, many candidates)
+COINCIDENCE = 0.1
+#: how many times the group search looks again near the days that lost lines to a group
+GROUP_ROUNDS = 3
 #: never below this, so that every candidate stays a candidate (zero means "no pair")
 FLOOR = 0.05
 
@@ -218,6 +227,7 @@ def _assign_pairs(
     l_idx: np.ndarray,
     score: np.ndarray,
     everywhere: bool = False,
+    similarity_weight: float = SIMILARITY_WEIGHT,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The global assignment of scored pairs, description similarity settling rivals (or
     weighing on every pair, `everywhere`). Returns the chosen pairs, their weights, whether
@@ -226,7 +236,7 @@ def _assign_pairs(
 
     def refine(edges: np.ndarray) -> np.ndarray:
         similarity[edges] = _similarity(bank, book, s_idx[edges], l_idx[edges])
-        return np.maximum(score[edges] - SIMILARITY_WEIGHT * (1 - similarity[edges]), FLOOR)
+        return np.maximum(score[edges] - similarity_weight * (1 - similarity[edges]), FLOOR)
 
     def twins(edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return _twins(bank, s_idx[edges]), _twins(book, l_idx[edges])
@@ -315,7 +325,7 @@ def _emit(
     """One-to-one matches into `found` (a suggested one says why it was not taken)."""
     clear = automatic.tolist()
     texts = [t if a else reasons.suggested(t) for t, a in zip(texts, clear, strict=True)]
-    status = np.where(automatic, Status.AUTOMATIC, Status.SUGGESTED).tolist()
+    status = [Status.AUTOMATIC if a else Status.SUGGESTED for a in clear]
     found.extend(
         s_idx,
         list(
@@ -341,50 +351,78 @@ def _groups(
     found: _Found,
 ) -> None:
     """Batches (one statement line, several ledger lines) first, then parts (several
-    statement lines, one ledger line) among what the batches left."""
+    statement lines, one ledger line) among what the batches left. Each is searched again,
+    up to GROUP_ROUNDS times, for the lines near a day that lost lines to a group: two
+    batches booked on one day crowd each other out of the candidates until one is found."""
     window, most = options.window_days, options.max_group
-    fs, fl = np.flatnonzero(bank.free), np.flatnonzero(book.free)
-    batch = groups.search(bank.cents[fs], bank.day[fs], book.cents[fl], book.day[fl], window, most)
-    proposals = [
-        (fs[[t]], fl[items], -apart)
-        for t, items, apart in zip(
-            batch.target.tolist(), batch.items, batch.apart.tolist(), strict=True
-        )
-    ]
-    _take_groups(bank, book, proposals, rejected, found)
-    fs, fl = np.flatnonzero(bank.free), np.flatnonzero(book.free)
-    parts = groups.search(book.cents[fl], book.day[fl], bank.cents[fs], bank.day[fs], window, most)
-    proposals = [
-        (fs[items], fl[[t]], apart)
-        for t, items, apart in zip(
-            parts.target.tolist(), parts.items, parts.apart.tolist(), strict=True
-        )
-    ]
-    _take_groups(bank, book, proposals, rejected, found)
+    for one, many, batch in ((bank, book, True), (book, bank, False)):
+        targets = np.flatnonzero(one.free)
+        for _ in range(GROUP_ROUNDS):
+            items = np.flatnonzero(many.free)
+            if not len(targets) or not len(items):
+                break
+            solutions = groups.search(
+                one.cents[targets],
+                one.day[targets],
+                many.cents[items],
+                many.day[items],
+                window,
+                most,
+            )
+            proposals = [
+                (targets[[t]], items[i], -apart, chance)
+                if batch
+                else (items[i], targets[[t]], apart, chance)
+                for t, i, apart, chance in zip(
+                    solutions.target.tolist(),
+                    solutions.items,
+                    solutions.apart.tolist(),
+                    solutions.chance.tolist(),
+                    strict=True,
+                )
+            ]
+            taken_s, taken_l = _take_groups(bank, book, proposals, rejected, found)
+            taken = taken_l if batch else taken_s
+            if not len(taken):
+                break
+            targets = _near_days(one, many, taken, window)
+
+
+def _near_days(one: _Side, many: _Side, taken: np.ndarray, window: int) -> np.ndarray:
+    """The free lines of `one` within `window` days of a day (of their sign) on which lines
+    of `many` were just taken."""
+    lost = np.unique((many.cents[taken] > 0) * (1 << 40) + many.day[taken])
+    free = np.flatnonzero(one.free)
+    key = (one.cents[free] > 0) * (1 << 40) + one.day[free]
+    near = np.zeros(len(free), bool)
+    for offset in range(-window, window + 1):
+        near |= np.isin(key + offset, lost)
+    return free[near]
 
 
 def _take_groups(
     bank: _Side,
     book: _Side,
-    proposals: list[tuple[np.ndarray, np.ndarray, int]],
+    proposals: list[tuple[np.ndarray, np.ndarray, int, float]],
     rejected: set,
     found: _Found,
-) -> None:
-    """The best proposals that share no line; one with a rival within MARGIN (another
-    subset for the same line, or one sharing a line with it) is only suggested."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """The best proposals that share no line, and the lines they took on each side. One
+    with a rival within MARGIN (another subset for the same line, or one sharing a line with
+    it), or that chance alone would explain, is only suggested."""
     scored = []
-    for si, li, apart in proposals:
+    for si, li, apart, chance in proposals:
         key = (frozenset(bank.refs[si].tolist()), frozenset(book.refs[li].tolist()))
         if key in rejected:
             continue
         size = len(si) + len(li)
         score = GROUP_SCORE - DAY_PENALTY * abs(apart) - GROUP_ITEM_PENALTY * (size - 3)
-        scored.append((max(score, FLOOR), si, li, apart))
+        scored.append((max(score, FLOOR), si, li, apart, chance <= COINCIDENCE))
     scored.sort(key=lambda p: -p[0])
     taken: list[list] = []
     owner_s: dict[int, int] = {}
     owner_l: dict[int, int] = {}
-    for score, si, li, apart in scored:
+    for score, si, li, apart, likely in scored:
         rivals = {owner_s[i] for i in si.tolist() if i in owner_s}
         rivals |= {owner_l[i] for i in li.tolist() if i in owner_l}
         if rivals:
@@ -396,7 +434,7 @@ def _take_groups(
             owner_s[i] = len(taken)
         for i in li.tolist():
             owner_l[i] = len(taken)
-        taken.append([score, si, li, apart, True])
+        taken.append([score, si, li, apart, likely])
     for score, si, li, apart, clear in taken:
         bank.free[si] = book.free[li] = False
         text = reasons.group(len(si), len(li), apart)
@@ -412,6 +450,9 @@ def _take_groups(
                 difference_cents=int(bank.cents[si].sum() - book.cents[li].sum()),
             ),
         )
+    if not taken:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    return np.concatenate([p[1] for p in taken]), np.concatenate([p[2] for p in taken])
 
 
 def _tolerance(
@@ -438,11 +479,11 @@ def _tolerance(
     score = (
         TOLERANCE_SCORE
         - DAY_PENALTY * np.abs(apart)
-        - 0.1 * np.abs(difference) / np.maximum(allowed, 1)
+        - FEE_DIFFERENCE_PENALTY * np.abs(difference) / np.maximum(allowed, 1)
     )
     score = np.maximum(score, FLOOR)
     edges, weight, automatic, similarity = _assign_pairs(
-        bank, book, s_idx, l_idx, score, everywhere=True
+        bank, book, s_idx, l_idx, score, everywhere=True, similarity_weight=FEE_SIMILARITY_WEIGHT
     )
     # a near amount alone is a coincidence as often as a fee: the description must agree
     alike = similarity >= SIMILAR
