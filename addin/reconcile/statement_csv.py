@@ -24,7 +24,7 @@ from pathlib import Path
 from retaguarda.addin.reconcile.model import Statement, lines_frame
 from retaguarda.addin.reconcile.statement_issues import brl, broken, prove, statement_issue
 from retaguarda.templates.model import normalize_header
-from retaguarda.templates.readers.errors import file_name
+from retaguarda.templates.readers.errors import file_error, file_name
 from retaguarda.templates.readers.raw_sheets import RawSheet, column_letter
 from retaguarda.validators.fields.amounts import money
 from retaguarda.validators.fields.dates import date_value
@@ -203,6 +203,16 @@ def statement_from_sheet(
     naming the line. "Saldo anterior" / "Saldo do dia" rows become the opening and closing
     balance, with a note, as in an OFX file. Refs are "<file>:<line>" for a CSV and
     "<Sheet>!<row>" (with the amount's cell) for a spreadsheet (`kind`: "xlsx", "html"...)."""
+    if not mapping.date or not (mapping.amount or mapping.debit or mapping.credit):
+        name = file_name(path)
+        raise file_error(
+            path,
+            "file.no_template",
+            f"O mapeamento de colunas usado para “{name}” precisa dizer a coluna da data e a "
+            "do valor (ou as de débito e crédito); veja docs/extratos.md.",
+            f"The column mapping used for “{name}” must name the date column and the amount "
+            "column (or the debit and credit ones); see docs/extratos.md.",
+        )
     csv = kind == "csv"
     kind = kind.upper()
     header_at, index = _header(path, sheet, mapping, kind)

@@ -243,3 +243,23 @@ def test_a_dated_line_whose_text_starts_with_total_is_a_line(tmp_path):
     assert list(read_statement(write(tmp_path, text)).lines["description"]) == [
         "TOTAL DISTRIBUIDORA"
     ]
+
+
+def test_a_mapping_without_date_or_amount_is_a_clear_error(tmp_path):
+    path = write(tmp_path, OTHER_BANK, name="marco.csv")
+    for broken_mapping in (
+        CsvMapping(date="", description=("Lançamento",), amount="Quantia"),
+        CsvMapping(date="Dt. Mov", description=("Lançamento",)),
+    ):
+        with pytest.raises(UnreadableFile) as raised:
+            read_statement(path, csv_mapping=broken_mapping)
+        assert raised.value.message.startswith(
+            "O mapeamento de colunas usado para “marco.csv” precisa dizer a coluna da data"
+        )
+
+
+def test_a_mapping_whose_columns_are_not_in_the_file_names_them(tmp_path):
+    path = write(tmp_path, ITAU)
+    with pytest.raises(UnreadableFile) as raised:
+        read_statement(path, csv_mapping=OTHER_MAPPING)
+    assert "“Dt. Mov”, “Quantia”, “Lançamento”, “Compl.” do mapeamento" in raised.value.message
