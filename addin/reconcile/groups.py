@@ -70,6 +70,8 @@ def search(
     if not len(live):
         return empty
     rows, near = _units(t_cents, t_day, i_cents, i_day, window)
+    if not len(rows):
+        return empty
     # units with few candidates get a smaller table (4 candidates: 2 × 4 sums, not 2 × 32)
     width = np.minimum(((near >= 0).sum(axis=1) + 1) // 2 * 2, NEAREST)
     found_row, found_mask = [], []

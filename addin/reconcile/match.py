@@ -293,9 +293,10 @@ def _one_to_one(
     )
     score = np.maximum(score, FLOOR)
     edges, weight, automatic, similarity = _assign_pairs(bank, book, s_idx, l_idx, score)
-    # a pair that reads alike and had a rival: the description helped decide
-    told = automatic & (similarity >= SIMILAR)
     s_idx, l_idx, is_ref, apart = s_idx[edges], l_idx[edges], is_ref[edges], apart[edges]
+    # a pair that reads alike and had a rival: the description helped decide (unless the
+    # document number already did)
+    told = automatic & (similarity >= SIMILAR) & ~is_ref
     bank.free[s_idx] = book.free[l_idx] = False
     labels: list[str | None] = [None] * len(edges)
     where = np.flatnonzero(is_ref)
