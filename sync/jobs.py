@@ -6,6 +6,12 @@ marked processed: a worker killed half-way leaves both as they were, for the rec
 The job is marked done once the sheet is marked and its Drive modifiedTime kept (a worker
 killed in between leaves it "running": the recovery syncs it once more, finding nothing new).
 
+A job the webhooks asked for reads and merges only the rows their pending events name, where
+`sync.partial` finds that gives what a whole sync would (an edit of a 100,000-row sheet then
+takes a second, not seven). Such a sync keeps no modifiedTime and writes no marks: the Drive
+poll's next cycle syncs the whole spreadsheet, marks it, and finds what changed without an
+event.
+
 A failure Google or the network may get over (429, 5xx, a dropped connection, the store
 briefly away) is tried again after an exponential backoff with full
 jitter, persisted as the job's `not_before`; after `max_attempts`, or at once for a failure
@@ -15,6 +21,7 @@ keeps its error for the dashboard.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 import random
@@ -28,6 +35,7 @@ import requests
 from sqlalchemy.exc import OperationalError
 
 from retaguarda.sync.extensions import Clock, utc_now
+from retaguarda.sync.partial import named_rows
 from retaguarda.sync.runner import GooglePull, sync_source
 from retaguarda.sync.settings import Settings
 from retaguarda.sync.sources import GOOGLE, Source, list_sources
@@ -105,6 +113,9 @@ class JobRunner:
                 raise LookupError("a fonte foi removida; nada a sincronizar.")
             covered = self.store.last_event(source.id)
             pull = self.google() if source.kind == GOOGLE else None
+            rows = None
+            if pull is not None and job.reason == "webhook" and _reads_in_part(pull):
+                rows = named_rows(self.store.pending_ranges(source.id, up_to=covered))
             result = sync_source(
                 self.store,
                 source,
@@ -113,12 +124,14 @@ class JobRunner:
                 within=lambda run: self.store.process_events(
                     source.id, run=run, at=self.clock(), covered=covered
                 ),
+                rows=rows,
             )
         except Exception as error:
             return self._failed(job, error)
         if result.marks_error:  # the sync is in; the marks wait for the next one
             logger.warning("%s: %s", source.name, result.marks_error)
-        self._remember_modified(source)
+        if not result.partial:  # after a partial sync the Drive poll syncs it whole
+            self._remember_modified(source)
         self.store.finish_job(job, run=result.run, at=self.clock())
         logger.info("%s sincronizada (tarefa %s, execução %s)", source.name, job.id, result.run)
         return Outcome(job, DONE)
@@ -157,6 +170,16 @@ class JobRunner:
         if started is None:
             return True
         return now - started > timedelta(seconds=self.settings.job_timeout)
+
+
+def _reads_in_part(pull: GooglePull) -> bool:
+    """Whether a Google pull takes the `partial=` of `sync.partial` (`google_pull`'s does); one
+    that does not reads the whole spreadsheet every time."""
+    try:
+        parameters = inspect.signature(pull).parameters.values()
+    except (TypeError, ValueError):  # a callable Python cannot describe
+        return False
+    return any(p.name == "partial" or p.kind is p.VAR_KEYWORD for p in parameters)
 
 
 def _alive(pid: int) -> bool:

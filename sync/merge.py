@@ -10,6 +10,11 @@ the sheet is tombstoned, never deleted. Every change is one audit row (before/af
 written (typed values, raw cells and issues) and hands it to the store's operations, one
 batch per kind of change and table. The caller holds the transaction, so a merge is all or
 nothing.
+
+A pull that read in part (`Pulled.in_part`, see `sync.partial`) is merged within what it
+read: every row of the sheets it read whole, and the rows it read of the others. Nothing
+outside is tombstoned, released or even loaded (reading 100,000 stored keys costs more than
+the edit), and it is counted as unchanged, as a whole sync would count it.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +33,7 @@ from retaguarda.sync.diff import INCOMING, Diff, diff, keyed
 from retaguarda.sync.pull import Pulled
 from retaguarda.sync.sources import Source
 from retaguarda.sync.store.database import Store
+from retaguarda.sync.store.operations import Within
 from retaguarda.sync.store.schema import TEMPLATE_TABLES
 from retaguarda.templates.model import SCALE, Kind
 from retaguarda.templates.table import Table as SheetTable
@@ -80,15 +86,39 @@ def merge(
             sheets = [pulled.tables[i] for i in positions.get(template_id, [])]
             ids = [pulled.ids[i] for i in positions.get(template_id, [])]
             hashes = [pulled.hashes[i] for i in positions.get(template_id, [])]
+            within = _within(pulled, sheets, ids)
+            if within is not None and not within:  # nothing of it read: all stays as it is
+                counts.unchanged += store.live_count(template_id, source_id=source.id)
+                continue
             rows = _Incoming(sheets, ids, hashes, errors)
-            changes = diff(
-                rows.frame,
-                store.stored_rows(template_id, source_id=source.id),
-                store.held_rows(template_id, source_id=source.id),
-            )
+            stored = store.stored_rows(template_id, source_id=source.id, within=within)
+            held = store.held_rows(template_id, source_id=source.id, within=within)
+            # the rows left unread are as the last sync left them: a full sync would have
+            # counted each as unchanged (live or still held)
+            unread = 0
+            if within is not None:
+                live = store.live_count(template_id, source_id=source.id)
+                unread = live - int(stored["alive"].sum()) - int(held["held"].sum())
+            changes = diff(rows.frame, stored, held)
             _apply(store, template_id, source, run_id, now, rows, changes)
             counts.add(changes.counts())
+            counts.unchanged += unread
     return counts
+
+
+def _within(pulled: Pulled, sheets: list[SheetTable], ids: list[np.ndarray]) -> Within | None:
+    """What a pull read of one template, when it read in part (None: it read everything)."""
+    if pulled.in_part is None:
+        return None
+    return Within(
+        sheets=frozenset(t.sheet for t in sheets if t.sheet not in pulled.in_part),
+        row_ids=frozenset(
+            row_id
+            for table, row_ids in zip(sheets, ids, strict=True)
+            if table.sheet in pulled.in_part
+            for row_id in row_ids.tolist()
+        ),
+    )
 
 
 #: the incoming frame: what `diff` reads, and where each row is among the pulled tables
@@ -127,7 +157,6 @@ class _Incoming:
             )
         frame = pd.concat(parts, ignore_index=True) if parts else keyed([], _COLUMNS).reset_index()
         self.frame = frame.set_index("row_id")
-        self._values: dict[int, dict[str, list[Any]]] = {}
         self._raw: dict[int, dict[str, list[str | None]]] = {}
 
     def places(self, row_ids: pd.Index) -> Iterator[tuple[str, dict[str, Any], int, int]]:
@@ -139,10 +168,20 @@ class _Incoming:
             place = {"sheet": sheet, "sheet_row": int(sheet_row), "content_hash": content}
             yield row_id, place, int(number), int(i)
 
-    def values(self, number: int) -> dict[str, list[Any]]:
-        if number not in self._values:
-            self._values[number] = _python_columns(self.sheets[number])
-        return self._values[number]
+    def values(self, places: Sequence[tuple[int, int]]) -> list[dict[str, Any]]:
+        """The typed values of the rows at these (table number, index) places, in order:
+        only those rows are converted (one edited row of 100,000 costs one row's work)."""
+        out: list[dict[str, Any]] = [{} for _ in places]
+        wanted: dict[int, list[int]] = defaultdict(list)
+        for at, (number, _) in enumerate(places):
+            wanted[number].append(at)
+        for number, ats in wanted.items():
+            table = self.sheets[number]
+            positions = [places[at][1] for at in ats]
+            columns = _python_columns(replace(table, data=table.data.iloc[positions]))
+            for n, at in enumerate(ats):
+                out[at] = {key: column[n] for key, column in columns.items()}
+        return out
 
     def raw(self, number: int) -> dict[str, list[str | None]]:
         if number not in self._raw:
@@ -166,12 +205,13 @@ def _apply(
     """Carry out one template's changes, one batch per kind (nothing when nothing changed)."""
     inserts, updates = [], []
     for wanted, out in ((changes.insert, inserts), (changes.update, updates)):
-        for row_id, place, number, i in rows.places(wanted):
-            values = rows.values(number)
+        placed = list(rows.places(wanted))
+        typed = rows.values([(number, i) for _, _, number, i in placed])
+        for (row_id, place, _, _), values in zip(placed, typed, strict=True):
             record = {
                 "row_id": row_id,
                 **place,
-                **{key: column[i] for key, column in values.items()},
+                **values,
                 "team": source.team,
                 "last_changed": now,
                 "sync_run": run,

@@ -46,6 +46,9 @@ class Pulled:
     mark: MarkWriter | None = None
     #: Google's id of each sheet, by title (a Google spreadsheet: links to a cell need it)
     sheet_ids: dict[str, int] | None = None
+    #: the sheets read in part, only the rows webhook events named (`sync.partial`); the
+    #: other tables are whole sheets. None: the pull read the whole source
+    in_part: frozenset[str] | None = None
 
     def groups(self) -> list[list[int]]:
         return self.workbooks if self.workbooks is not None else [list(range(len(self.tables)))]

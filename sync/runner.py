@@ -21,13 +21,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from retaguarda.sync.merge import Counts, merge
+from retaguarda.sync.partial import PartialRead
 from retaguarda.sync.pull import Pulled, pull_file, pull_folder
 from retaguarda.sync.sources import FILE, FOLDER, Source
 from retaguarda.sync.store.database import Store
 from retaguarda.templates.validate import Options, validate_tables
 
-#: reads a Google source: spreadsheet id -> Pulled (see `google_source.pull_google`)
-GooglePull = Callable[[str], Pulled]
+#: reads a Google source: spreadsheet id -> Pulled (see `google_source.pull_google`); one
+#: that takes a `partial=` keyword may read only the rows webhook events named
+GooglePull = Callable[..., Pulled]
 #: told how far a sync has come: (steps done, steps in all, what is being done now)
 Progress = Callable[[int, int, str], None]
 #: the steps `Progress` counts: wait, read, check, store, mark the sheet
@@ -47,6 +49,8 @@ class SyncResult:
     marked: int | None = None
     #: why the marks could not be written (Portuguese); the sync itself went in
     marks_error: str | None = None
+    #: only the rows the webhook events named were read and merged (`sync.partial`)
+    partial: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -59,6 +63,7 @@ class SyncResult:
             "read_only": self.read_only,
             "marked": self.marked,
             "marks_error": self.marks_error,
+            "partial": self.partial,
             "seconds": round(self.seconds, 3),
         }
 
@@ -71,12 +76,15 @@ def sync_source(
     google: GooglePull | None = None,
     progress: Progress | None = None,
     within: Callable[[int], None] | None = None,
+    rows: dict[str, set[int]] | None = None,
 ) -> SyncResult:
     """Pull `source`, validate its sheets together, merge them into the store, and mark the
     source with what was found where it can be marked.
 
     `within(run)` is more work committed with the sync, or not at all (the queue marks the
-    webhook events it covered); the marks are written after the commit.
+    webhook events it covered); the marks are written after the commit. `rows` (sheet title
+    -> sheet rows, see `partial.named_rows`) lets a Google source be read and merged only
+    there, where `sync.partial` finds it gives what a whole sync would.
     """
     step = progress or (lambda done, total, what: None)
     clock = time.perf_counter()
@@ -86,7 +94,8 @@ def sync_source(
         started = datetime.now(UTC)
         run = store.start_run(source.id, at=started)
         step(1, STEPS, "lendo a planilha")
-        pulled = _pull(source, google)
+        partial = None if rows is None else PartialRead(store, source, rows)
+        pulled = _pull(source, google, partial)
         step(2, STEPS, "conferindo")
         issues = [
             issue
@@ -124,16 +133,19 @@ def sync_source(
         seconds=time.perf_counter() - clock,
         marked=marked,
         marks_error=marks_error,
+        partial=pulled.in_part is not None,
     )
 
 
-def _pull(source: Source, google: GooglePull | None) -> Pulled:
+def _pull(source: Source, google: GooglePull | None, partial: PartialRead | None) -> Pulled:
     if source.kind == FILE:
         return pull_file(source.location)
     if source.kind == FOLDER:
         return pull_folder(source.location)
     if google is None:
         raise ValueError("a Google source needs a Google client (see sync.google_api)")
+    if partial is not None:
+        return google(source.location, partial=partial)
     return google(source.location)
 
 

@@ -11,12 +11,23 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Row,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from retaguarda.sync.diff import HELD, STORED
@@ -35,6 +46,21 @@ from retaguarda.sync.store.schema import quarantine as held_table
 _HELD_KEY = ("source_id", "template", "row_id")
 #: the counts a sync run records
 RUN_COUNTS = ("inserted", "updated", "tombstoned", "quarantined", "released", "unchanged")
+
+
+@dataclass(frozen=True)
+class Within:
+    """The rows a sync read in part (see `sync.partial`): every row of the sheets read whole,
+    and the rows of the others it read, by row id. A row outside is left as it is."""
+
+    sheets: frozenset[str] = frozenset()
+    row_ids: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.sheets or self.row_ids)
+
+    def clause(self, table: Any) -> Any:
+        return or_(table.c.sheet.in_(sorted(self.sheets)), table.c.row_id.in_(sorted(self.row_ids)))
 
 
 class StoreOperations:
@@ -194,6 +220,23 @@ class StoreOperations:
         with self.atomic() as connection:
             return connection.execute(statement).scalar()
 
+    def pending_ranges(self, source_id: int, *, up_to: int) -> list[tuple[str, str]]:
+        """(sheet, range) of the source's events not yet processed, up to event id `up_to`:
+        what a sync starting now may read in part (`sync.partial`)."""
+        with self.read() as connection:
+            return [
+                (sheet, range_)
+                for sheet, range_ in connection.execute(
+                    select(events.c.sheet, events.c.range)
+                    .where(
+                        events.c.source_id == source_id,
+                        events.c.id <= up_to,
+                        events.c.processed_at.is_(None),
+                    )
+                    .order_by(events.c.id)
+                )
+            ]
+
     # --- sync runs -----------------------------------------------------------------------
 
     def lock_source(self, source_id: int) -> None:
@@ -264,8 +307,11 @@ class StoreOperations:
 
     # --- template rows, quarantine, audit -------------------------------------------------
 
-    def stored_rows(self, template: str, *, source_id: int) -> pd.DataFrame:
-        """A source's rows of a template, live and tombstoned, keyed by row id (`diff.STORED`)."""
+    def stored_rows(
+        self, template: str, *, source_id: int, within: Within | None = None
+    ) -> pd.DataFrame:
+        """A source's rows of a template, live and tombstoned, keyed by row id (`diff.STORED`);
+        with `within`, only those rows."""
         table = TEMPLATE_TABLES[template]
         query = select(
             table.c.row_id,
@@ -274,10 +320,15 @@ class StoreOperations:
             table.c.sheet_row,
             table.c.deleted_at.is_(None).label("alive"),
         ).where(table.c.source_id == source_id)
+        if within is not None:
+            query = query.where(within.clause(table))
         return self._keyed(query, STORED, "alive")
 
-    def held_rows(self, template: str, *, source_id: int) -> pd.DataFrame:
-        """A source's quarantined rows of a template, released ones too (`diff.HELD`)."""
+    def held_rows(
+        self, template: str, *, source_id: int, within: Within | None = None
+    ) -> pd.DataFrame:
+        """A source's quarantined rows of a template, released ones too (`diff.HELD`); with
+        `within`, only those rows."""
         query = select(
             held_table.c.row_id,
             held_table.c.content_hash,
@@ -285,7 +336,61 @@ class StoreOperations:
             held_table.c.sheet_row,
             held_table.c.released_at.is_(None).label("held"),
         ).where(held_table.c.source_id == source_id, held_table.c.template == template)
+        if within is not None:
+            query = query.where(within.clause(held_table))
         return self._keyed(query, HELD, "held")
+
+    def live_count(self, template: str, *, source_id: int) -> int:
+        """How many of a source's rows of a template are in its sheets as last synced: live in
+        the table, or held in the quarantine (a row is one or the other)."""
+        table = TEMPLATE_TABLES[template]
+        with self.read() as connection:
+            alive = connection.scalar(
+                select(func.count())
+                .select_from(table)
+                .where(table.c.source_id == source_id, table.c.deleted_at.is_(None))
+            )
+            held = connection.scalar(
+                select(func.count())
+                .select_from(held_table)
+                .where(
+                    held_table.c.source_id == source_id,
+                    held_table.c.template == template,
+                    held_table.c.released_at.is_(None),
+                )
+            )
+        return int(alive or 0) + int(held or 0)
+
+    def placed_rows(
+        self,
+        template: str,
+        *,
+        source_id: int,
+        sheet: str,
+        row_ids: Collection[str],
+        sheet_rows: Collection[int],
+    ) -> list[tuple[str, str, int]]:
+        """(row id, sheet, sheet row) of a source's live or held rows of a template that have
+        one of `row_ids`, or stand at one of `sheet_rows` of `sheet`, as last synced."""
+        found: list[tuple[str, str, int]] = []
+        table = TEMPLATE_TABLES[template]
+        with self.read() as connection:
+            for rows, live in (
+                (table, table.c.deleted_at.is_(None)),
+                (held_table, held_table.c.released_at.is_(None)),
+            ):
+                query = select(rows.c.row_id, rows.c.sheet, rows.c.sheet_row).where(
+                    rows.c.source_id == source_id,
+                    live,
+                    or_(
+                        rows.c.row_id.in_(sorted(row_ids)),
+                        (rows.c.sheet == sheet) & rows.c.sheet_row.in_(sorted(sheet_rows)),
+                    ),
+                )
+                if rows is held_table:
+                    query = query.where(held_table.c.template == template)
+                found += [tuple(row) for row in connection.execute(query)]
+        return found
 
     def _keyed(self, query: Any, columns: Sequence[str], flag: str) -> pd.DataFrame:
         with self.read() as connection:
