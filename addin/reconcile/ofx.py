@@ -13,6 +13,7 @@ types, lengths checked against the spec). docs/extratos.md says why ofxtools and
 from __future__ import annotations
 
 import codecs
+import html
 import io
 import re
 import unicodedata
@@ -63,6 +64,10 @@ _TRNTYPES = frozenset(STMTTRN.trntype.valid)
 _TRNTYPE_ALIASES = {"C": "CREDIT", "D": "DEBIT", "CRED": "CREDIT", "DEB": "DEBIT"}
 _OPENING_ROWS = ("SALDOANTERIOR", "SALDOINICIAL")
 _STATEMENTS = ("STMTRS", "CCSTMTRS")
+#: text fields' longest length in the spec: banks write longer document numbers and memos,
+#: which ofxtools refuses, so they are cut in the document it reads and taken whole from the
+#: file
+_TEXT_LIMITS = {"NAME": 32, "MEMO": 255, "CHECKNUM": 12, "REFNUM": 32}
 #: How deep aggregates may nest: a statement is eight levels down; a file nesting thousands
 #: is hostile (and would exhaust Python's recursion on the way out).
 MAX_DEPTH = 40
@@ -129,8 +134,8 @@ def read_ofx(path: Path, data: bytes) -> Statement:
         raise broken(
             path,
             root.line,
-            f"o leitor de OFX recusou o arquivo ({error})",
-            f"the OFX reader refused the file ({error})",
+            f"o leitor de OFX recusou o arquivo ({str(error)[:200]})",
+            f"the OFX reader refused the file ({str(error)[:200]})",
             kind="OFX",
         ) from None
     elements = [e for e in tree.getroot().iter() if e.tag in _STATEMENTS]
@@ -321,6 +326,8 @@ def _write(path: Path, node: _Node, out: list[str], rows: list[_Row]) -> None:
 
 def _mended(path: Path, leaf: _Node) -> str:
     text = leaf.text or ""
+    if leaf.tag in _TEXT_LIMITS:  # kept whole from the file (`_said`), cut here for the spec
+        return text[: _TEXT_LIMITS[leaf.tag]]
     if leaf.tag in ("TRNAMT", "BALAMT"):
         return str(_amount(path, leaf))
     if leaf.tag == "TRNTYPE":
@@ -395,8 +402,9 @@ def _statement(path: Path, node: _Node, element: Element, rows: list[_Row]) -> S
         refs.append(_ref(name, row.node, trn.fitid if row.node.value("FITID") else "", seen))
         dates.append(_date(path, row.node.find("DTPOSTED") or row.node))
         cents.append(_cents(trn.trnamt))
-        descriptions.append(" ".join(dict.fromkeys(t for t in (trn.name, trn.memo) if t)))
-        documents.append(trn.checknum or trn.refnum or "")
+        said = _said(row.node)
+        descriptions.append(" ".join(dict.fromkeys(t for t in (said["NAME"], said["MEMO"]) if t)))
+        documents.append(said["CHECKNUM"] or said["REFNUM"])
     statement = Statement(
         lines=lines_frame(refs, dates, cents, descriptions, documents),
         closing=closing,
@@ -410,6 +418,11 @@ def _statement(path: Path, node: _Node, element: Element, rows: list[_Row]) -> S
     return statement
 
 
+def _said(node: _Node) -> dict[str, str]:
+    """The free-text fields of a transaction as the bank wrote them, entities read."""
+    return {tag: html.unescape(node.value(tag)) for tag in _TEXT_LIMITS}
+
+
 def _convert(path: Path, node: _Node, element: Element) -> Aggregate:
     try:
         return Aggregate.from_etree(element)
@@ -417,8 +430,8 @@ def _convert(path: Path, node: _Node, element: Element) -> Aggregate:
         raise broken(
             path,
             node.line,
-            f"o lançamento <STMTTRN> foge do padrão OFX ({error})",
-            f"the <STMTTRN> transaction breaks the OFX spec ({error})",
+            f"o lançamento <STMTTRN> foge do padrão OFX ({str(error)[:200]})",
+            f"the <STMTTRN> transaction breaks the OFX spec ({str(error)[:200]})",
             kind="OFX",
         ) from None
 

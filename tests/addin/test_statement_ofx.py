@@ -381,3 +381,21 @@ def test_the_unproven_warning_says_what_to_check():
         "itau_cp1252_basico.ofx",
         "warning",
     )
+
+
+def test_document_numbers_and_memos_longer_than_the_spec_are_kept_whole(tmp_path):
+    memo = "PAGAMENTO " + "Ç" * 300  # 310 characters; the spec allows 255
+    transaction = (
+        "<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>20260302<TRNAMT>-1,00<FITID>F1"
+        f"<CHECKNUM>20151103023955<MEMO>{memo}</STMTTRN>\n"  # CHECKNUM: 14 digits, spec 12
+    )
+    statement = read_statement(write(tmp_path, stmt(transaction), encoding="utf-8"))
+    assert list(statement.lines["document"]) == ["20151103023955"]
+    assert list(statement.lines["description"]) == [memo]
+
+
+def test_a_fitid_beyond_the_spec_is_refused_briefly(tmp_path):
+    path = write(tmp_path, stmt(trn("DEBIT", "20260302", "-1,00", "F" * 5000, "X")))
+    error = broken_message(path)
+    assert "linha 15: o lançamento <STMTTRN> foge do padrão OFX" in error.message
+    assert len(error.message) < 400
