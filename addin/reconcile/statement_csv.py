@@ -152,27 +152,56 @@ def guess_mapping(rows: list[list[object]]) -> CsvMapping | None:
 
 def load_mappings(given: Path | None, statement: Path) -> list[CsvMapping]:
     """The mappings saved in `given` (a mappings file, a folder holding one, or a file of a
-    single mapping) and next to the statement; a file that is not one is ignored, not fatal."""
-    places = [given / MAPPINGS_FILE if given and given.is_dir() else given]
-    places.append(statement.parent / MAPPINGS_FILE)
+    single mapping) and next to the statement. The file the user named must be there and be
+    one (a typo would otherwise read nothing); the one next to the statement is optional."""
     mappings: list[CsvMapping] = []
-    for place in places:
-        if place is None or not place.is_file() or place.stat().st_size > 1_000_000:
-            continue
-        try:
-            saved = json.loads(place.read_text(encoding="utf-8"))
-            listed = saved.get("mappings", [saved] if "date" in saved else [])
-            mappings += [CsvMapping.from_json(m) for m in listed]
-        except (OSError, ValueError, TypeError, AttributeError):
-            continue
+    if given is not None:
+        place = given / MAPPINGS_FILE if given.is_dir() else given
+        found = _mappings_in(place)
+        if found is None:
+            raise file_error(
+                place,
+                "file.unreadable",
+                f"O mapeamento de colunas “{file_name(place)}” não existe ou não é um JSON de "
+                "mapeamentos (veja docs/extratos.md).",
+                f"The column mapping “{file_name(place)}” does not exist or is not a mappings "
+                "JSON (see docs/extratos.md).",
+            )
+        mappings += found
+    beside = statement.parent / MAPPINGS_FILE
+    if beside.is_file() and (given is None or beside.resolve() != given.resolve()):
+        mappings += _mappings_in(beside) or []
     return mappings
+
+
+def _mappings_in(place: Path) -> list[CsvMapping] | None:
+    """The mappings in one JSON file; None when it is missing, too big or not one."""
+    try:
+        if not place.is_file() or place.stat().st_size > 1_000_000:
+            return None
+        saved = json.loads(place.read_text(encoding="utf-8"))
+        listed = saved.get("mappings", [saved] if "date" in saved else None)
+        return None if listed is None else [CsvMapping.from_json(m) for m in listed]
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
 
 
 def save_mapping(mapping: CsvMapping, where: Path) -> Path:
     """Keep `mapping` in the mappings file `where` (or in `where`/retaguarda-extratos.json
-    for a folder), replacing one made on the same headers; the file's path."""
+    for a folder), replacing one made on the same headers; the file's path. A file there that
+    is not a mappings file is left alone (`UnreadableFile`)."""
     place = where / MAPPINGS_FILE if where.is_dir() else where
-    kept = [m for m in load_mappings(place, place) if _key(m.headers) != _key(mapping.headers)]
+    saved = _mappings_in(place)
+    if saved is None and place.exists():
+        raise file_error(
+            place,
+            "file.unreadable",
+            f"“{file_name(place)}” já existe e não é um JSON de mapeamentos: o mapeamento não "
+            "foi gravado por cima dele.",
+            f"“{file_name(place)}” already exists and is not a mappings JSON: the mapping was "
+            "not written over it.",
+        )
+    kept = [m for m in saved or [] if _key(m.headers) != _key(mapping.headers)]
     data = {"version": 1, "mappings": [m.to_json() for m in [*kept, mapping]]}
     place.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return place

@@ -263,3 +263,23 @@ def test_a_mapping_whose_columns_are_not_in_the_file_names_them(tmp_path):
     with pytest.raises(UnreadableFile) as raised:
         read_statement(path, csv_mapping=OTHER_MAPPING)
     assert "“Dt. Mov”, “Quantia”, “Lançamento”, “Compl.” do mapeamento" in raised.value.message
+
+
+def test_a_mappings_file_named_but_missing_or_not_one_is_a_clear_error(tmp_path):
+    path = write(tmp_path, ITAU)
+    (tmp_path / "lixo.json").write_text("[1, 2]", encoding="utf-8")
+    for given in (tmp_path / "nao_existe.json", tmp_path / "lixo.json"):
+        with pytest.raises(UnreadableFile) as raised:
+            read_statement(path, csv_mapping=given)
+        assert raised.value.message == (
+            f"O mapeamento de colunas “{given.name}” não existe ou não é um JSON de mapeamentos "
+            "(veja docs/extratos.md)."
+        )
+
+
+def test_saving_never_writes_over_a_file_that_is_not_a_mappings_file(tmp_path):
+    other = tmp_path / "config.json"
+    other.write_text('{"servidor": "x"}', encoding="utf-8")
+    with pytest.raises(UnreadableFile):
+        save_mapping(OTHER_MAPPING, other)
+    assert other.read_text(encoding="utf-8") == '{"servidor": "x"}'
