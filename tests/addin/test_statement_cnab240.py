@@ -220,3 +220,26 @@ def test_dos_end_of_file_mark_is_no_line(tmp_path):
         tmp_path, FILE_HEADER, batch_header(), CREDIT, DEBIT, batch_trailer(), FILE_TRAILER, "\x1a"
     )
     assert len(read_statement(path).lines) == 2
+
+
+def test_batches_of_another_account_are_left_out_with_a_warning(tmp_path):
+    def other(line: str) -> str:  # the same record for account 99999-1 (positions 59-70)
+        return line[:58] + "000000099999" + line[70:]
+
+    path = write(
+        tmp_path,
+        FILE_HEADER,
+        batch_header(),
+        CREDIT,
+        DEBIT,
+        batch_trailer(),
+        other(batch_header()),
+        other(CREDIT),
+        other(batch_trailer(closing="000000000000130000")),
+        FILE_TRAILER,
+    )
+    statement = read_statement(path)
+    assert list(statement.lines["ref"]) == ["extrato.ret:3", "extrato.ret:4"]
+    assert [w.message for w in statement.warnings] == [
+        "O arquivo tem 2 extratos; só o primeiro (conta 56789-1) foi lido."
+    ]
