@@ -295,14 +295,52 @@ def post(port: int, raw: bytes) -> int:
 # --- the two measures --------------------------------------------------------------------
 
 
-def intake(port: int, secret: str, look: StoreLook, args: argparse.Namespace) -> dict:
+def processes_cpu() -> dict[int, tuple[int, str, float]]:
+    """Every process of this machine: pid -> (parent pid, name, CPU seconds used so far)."""
+    found = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        found[int(entry.name)] = (int(fields[1]), name, (int(fields[11]) + int(fields[12])) / tick)
+    return found
+
+
+def cpu_by_part(parts: dict[str, subprocess.Popen]) -> dict[str, float]:
+    """CPU seconds used so far by each part (a process and its children, as gunicorn's
+    workers) and by PostgreSQL (every server process: the sync's queries too)."""
+    table = processes_cpu()
+    used = {"postgres": sum(cpu for _, name, cpu in table.values() if name == "postgres")}
+    for part, process in parts.items():
+        used[part] = sum(
+            cpu for pid, (parent, _, cpu) in table.items() if process.pid in (pid, parent)
+        )
+    return used
+
+
+def intake(
+    port: int,
+    secret: str,
+    look: StoreLook,
+    args: argparse.Namespace,
+    parts: dict[str, subprocess.Popen],
+) -> dict:
     warm = [signed(secret, event("F2"), port) for _ in range(args.connections * 20)]
     load(port, warm, args.connections, 30)
     print(f"Signing {args.requests:,} webhooks (untimed)...", flush=True)
     requests = [signed(secret, event(f"F{2 + n % ROWS}"), port) for n in range(args.requests)]
     runs_before = look.finished_runs()
     print(f"Intake: {args.requests:,} webhooks over {args.connections} connections...", flush=True)
+    cpu_before = cpu_by_part(parts)
     result = load(port, requests, args.connections, args.seconds)
+    cpu_after = cpu_by_part(parts)
+    result["cpu"] = {part: cpu_after[part] - cpu_before[part] for part in cpu_after}
     result["syncs"] = look.finished_runs() - runs_before
     result["running_after"] = look.busy()
     return result
@@ -377,7 +415,8 @@ def report(
             f"slowest {intake_['max'] * 1000:.0f} ms; the client used "
             f"{intake_['client_cpu']:.2f} s of CPU "
             f"({intake_['client_cpu'] / intake_['wall']:.0%} of one core); "
-            f"{intake_['syncs']} syncs of the sheet finished during the load.",
+            f"{intake_['syncs']} syncs of the sheet finished during the load. "
+            f"{cpu_line(intake_)}",
         ]
     if edits is None:
         edit_lines = [f"{prefix} not run" for prefix in MEASURE_LINES["edit"]]
@@ -398,6 +437,20 @@ def report(
     lines += [*intake_lines[:2], edit_lines[0], "", intake_lines[2], "", edit_lines[1], ""]
     lines.append(machine_line(load_before).split("; load average")[0] + ".")
     return "\n".join(lines)
+
+
+def cpu_line(intake_: dict) -> str:
+    """Where the CPU went while the webhooks came: per webhook for the service and
+    PostgreSQL, in cores for the sync running beside them."""
+    cpu, answered, wall = intake_["cpu"], intake_["sent"], intake_["wall"]
+    sync = cpu["worker"] + cpu["emulator"]
+    total = sum(cpu.values()) + intake_["client_cpu"]
+    return (
+        f"CPU during the load: gunicorn {cpu['gunicorn'] * 1000 / answered:.2f} ms per webhook, "
+        f"PostgreSQL {cpu['postgres'] * 1000 / answered:.2f} ms per webhook (the sync's queries "
+        f"included); the sync (worker and emulator) {sync / wall:.2f} cores; all of this "
+        f"benchmark's processes {total / wall:.2f} of the machine's {os.cpu_count()} cores."
+    )
 
 
 def write_readme(block_text: str) -> None:
@@ -498,7 +551,8 @@ def main() -> None:
         secret = source["webhook_secret"]
         intake_ = edits = None
         if args.only in (None, "intake"):
-            intake_ = intake(port, secret, look, args)
+            parts = {"gunicorn": gunicorn, "worker": processes[1], "emulator": emulator}
+            intake_ = intake(port, secret, look, args, parts)
             print(
                 f"  {intake_['rate']:,.0f} requests/s, p99 {intake_['p99'] * 1000:.1f} ms",
                 flush=True,
