@@ -345,15 +345,7 @@ def statement_of_rows(
     )
     newest_first = len(lines) > 1 and lines[0][1] > lines[-1][1]
     ordered = lines[::-1] if newest_first else lines
-    origin = ("", "")
-    if ordered and ordered[0][5] is not None and ordered[-1][5] is not None:
-        first_line, _, first_amount, *_ = ordered[0]
-        statement.opening = Decimal(ordered[0][5] - first_amount) / 100
-        statement.closing = Decimal(ordered[-1][5]) / 100
-        origin = (
-            f"calculado do saldo da linha {first_line}",  # the bank's, not ours
-            f"computed from the balance on line {first_line}",
-        )
+    origin = _balance_column(path, statement, ordered)
     for line, label, amount, position in balance_rows:
         before = position == 0 if not newest_first else position == len(lines)
         after = position == len(lines) if not newest_first else position == 0
@@ -384,6 +376,46 @@ def statement_of_rows(
         )
     prove(statement, path, origin=origin)
     return statement
+
+
+#: the running balance's breaks reported one by one; past these, the proof's gap says the rest
+MAX_JUMPS = 5
+
+
+def _balance_column(path: Path | str, statement: Statement, ordered: list[Row]) -> tuple[str, str]:
+    """Opening and closing from a balance column, oldest line first, and each line whose
+    balance is not the one before plus its amount (a missing or doubled line sits there).
+
+    The opening is the first stated balance less the amounts up to it (exports giving only
+    each day's last balance leave the others empty); the closing is the last line's."""
+    balances = [balance for *_, balance in ordered]
+    stated = [at for at, balance in enumerate(balances) if balance is not None]
+    if not stated or balances[-1] is None:
+        return ("", "")
+    first = stated[0]
+    running = balances[first] - sum(amount for _, _, amount, *_ in ordered[: first + 1])
+    statement.opening = Decimal(running) / 100
+    statement.closing = Decimal(balances[-1]) / 100
+    jumps = 0
+    for line, _, amount, _, _, balance in ordered:
+        running += amount
+        if balance is None:
+            continue
+        if balance != running and jumps < MAX_JUMPS:
+            jumps += 1
+            statement.warnings.append(
+                statement_issue(
+                    "statement.balance_jump",
+                    path,
+                    line,
+                    balance=brl(Decimal(balance) / 100),
+                    expected=brl(Decimal(running) / 100),
+                    gap=brl(Decimal(abs(balance - running)) / 100),
+                )
+            )
+        running = balance
+    line = ordered[first][0]
+    return (f"calculado do saldo da linha {line}", f"computed from the balance on line {line}")
 
 
 def _header(

@@ -46,6 +46,13 @@ STATEMENT_CODES: dict[str, Code] = {
         "Linha {line}: “{value}” ({amount}) é uma linha de saldo, não um lançamento; {fate}.",
         "Line {line}: “{value}” ({amount}) is a balance row, not a transaction; {fate_en}.",
     ),
+    "statement.balance_jump": Code(
+        W,
+        "Linha {line}: o saldo informado ({balance}) difere do saldo da linha anterior mais o "
+        "valor ({expected}) em {gap}; falta ou sobra um lançamento antes dela?",
+        "Line {line}: the stated balance ({balance}) differs from the previous line's balance "
+        "plus the amount ({expected}) by {gap}; is a transaction missing or doubled before it?",
+    ),
     "statement.several": Code(
         W,
         "O arquivo tem {count} extratos; só o primeiro (conta {account}) foi lido.",

@@ -90,11 +90,31 @@ def test_a_balance_that_jumps_is_reported(tmp_path):
         "03/03/2026;TARIFA;-10,00;1.050,00\n"  # 1.100,00 − 10,00 would be 1.090,00
     )
     statement = read_statement(write(tmp_path, text))
-    assert [w.code for w in statement.warnings] == ["statement.unbalanced"]
+    assert [(w.code, w.row) for w in statement.warnings] == [
+        ("statement.balance_jump", 3),
+        ("statement.unbalanced", None),
+    ]
     assert statement.warnings[0].message == (
+        "Linha 3: o saldo informado (R$ 1.050,00) difere do saldo da linha anterior mais o "
+        "valor (R$ 1.090,00) em R$ 40,00; falta ou sobra um lançamento antes dela?"
+    )
+    assert statement.warnings[1].message == (
         "O saldo final do extrato (R$ 1.050,00) difere do saldo inicial (calculado do saldo da "
         "linha 2) mais os lançamentos (R$ 1.090,00) em R$ 40,00."
     )
+
+
+def test_only_each_days_last_balance_is_enough(tmp_path):
+    text = (
+        "Data;Histórico;Valor;Saldo\n"
+        "02/03/2026;PIX A;100,00;\n"  # line 2
+        "02/03/2026;PIX B;50,00;1.150,00\n"  # line 3: 1.150,00 − 50,00 − 100,00 = 1.000,00
+        "03/03/2026;TARIFA;-10,00;\n"  # line 4
+        "03/03/2026;TED;-40,00;1.100,00\n"  # line 5: 1.150,00 − 10,00 − 40,00 = 1.100,00
+    )
+    statement = read_statement(write(tmp_path, text))
+    assert (statement.opening, statement.closing) == (Decimal("1000.00"), Decimal("1100.00"))
+    assert statement.warnings == []
 
 
 OTHER_BANK = (

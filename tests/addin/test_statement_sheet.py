@@ -46,8 +46,11 @@ def test_a_balance_column_that_jumps_leaves_a_gap():
     )
     statement = statement_from_table(table)
     assert statement.gap() == Decimal("-40.00")  # 1.250,00 − (1.000,00 + 300,00 − 10,00)
-    assert [w.code for w in statement.warnings] == ["statement.unbalanced"]
-    assert "em R$ 40,00" in statement.warnings[0].message
+    assert [(w.code, w.row) for w in statement.warnings] == [
+        ("statement.balance_jump", 3),
+        ("statement.unbalanced", None),
+    ]
+    assert "em R$ 40,00" in statement.warnings[1].message
 
 
 def test_a_sheet_without_balances_is_not_proved_but_says_so():
