@@ -329,9 +329,10 @@ def statement_of_rows(
     source: str,
 ) -> Statement:
     """A statement from rows read out of a table (a CSV, a bank's spreadsheet, the `extrato`
-    sheet): the balance column, where there is one, gives the opening (the first line's
-    balance less its amount) and the closing; balance rows become balances with a note; then
-    the proof. Exports listing the newest line first are read oldest first for balances."""
+    sheet): the balance column, where there is one, gives the opening and the closing and
+    points at the lines where it breaks (`_balance_column`); balance rows become balances with
+    a note; then the proof. Exports listing the newest line first are read oldest first for
+    balances."""
     statement = Statement(
         lines=lines_frame(
             refs,
