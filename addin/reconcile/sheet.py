@@ -155,7 +155,8 @@ def decisions_from_sheet(values: Sequence[Sequence[object]]) -> list[Decision]:
             statement.append(ref)
         if ref := _at(row, columns["razao"]):
             ledger.append(ref)
-        answer = _answer(_at(row, columns["decisao"]))
+        text = _at(row, columns["decisao"])
+        answer = _answer(text) if text else None
         if answer is not None:
             said.append(answer)
     decisions = []
