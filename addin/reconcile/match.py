@@ -56,8 +56,8 @@ FEE_SIMILARITY_WEIGHT = 0.4
 FEE_DIFFERENCE_PENALTY = 0.05
 #: descriptions this similar (rapidfuzz's token set ratio, over 100) are said to read alike
 SIMILAR = 0.6
-#: a sum that this many subsets would hit by chance is no evidence: only suggested (small
-#: amounts, many candidates)
+#: a sum that this many subsets would hit by chance is no evidence (small amounts, many
+#: candidates): not proposed
 COINCIDENCE = 0.1
 #: how many times the group search looks again near the days that lost lines to a group
 GROUP_ROUNDS = 3
@@ -410,20 +410,21 @@ def _take_groups(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The best proposals that share no line, and the lines they took on each side. One
     with a rival within MARGIN (another subset for the same line, or one sharing a line with
-    it), or that chance alone would explain, is only suggested."""
+    it) is only suggested; one that chance alone would explain is not proposed at all, so
+    that its lines stay free for the fee pass."""
     scored = []
     for si, li, apart, chance in proposals:
         key = (frozenset(bank.refs[si].tolist()), frozenset(book.refs[li].tolist()))
-        if key in rejected:
+        if key in rejected or chance > COINCIDENCE:
             continue
         size = len(si) + len(li)
         score = GROUP_SCORE - DAY_PENALTY * abs(apart) - GROUP_ITEM_PENALTY * (size - 3)
-        scored.append((max(score, FLOOR), si, li, apart, chance <= COINCIDENCE))
+        scored.append((max(score, FLOOR), si, li, apart))
     scored.sort(key=lambda p: -p[0])
     taken: list[list] = []
     owner_s: dict[int, int] = {}
     owner_l: dict[int, int] = {}
-    for score, si, li, apart, likely in scored:
+    for score, si, li, apart in scored:
         rivals = {owner_s[i] for i in si.tolist() if i in owner_s}
         rivals |= {owner_l[i] for i in li.tolist() if i in owner_l}
         if rivals:
@@ -435,7 +436,7 @@ def _take_groups(
             owner_s[i] = len(taken)
         for i in li.tolist():
             owner_l[i] = len(taken)
-        taken.append([score, si, li, apart, likely])
+        taken.append([score, si, li, apart, True])
     for score, si, li, apart, clear in taken:
         bank.free[si] = book.free[li] = False
         text = reasons.group(len(si), len(li), apart)

@@ -409,6 +409,18 @@ def _finish(book: _Book) -> Synthetic:
     return Synthetic(statement, ledger, s_group, l_group, s_kind, l_kind, kinds, need_s, need_l)
 
 
+def same_amount_same_date(
+    statement: pd.DataFrame, ledger: pd.DataFrame
+) -> list[tuple[tuple[str], tuple[str]]]:
+    """The plain baseline a spreadsheet lookup gives: the k-th line of an (amount, date) on
+    the statement with the k-th of the same (amount, date) in the ledger."""
+    keys = ["cents", "date"]
+    s = statement[["ref", *keys]].assign(k=statement.groupby(keys).cumcount())
+    g = ledger[["ref", *keys]].assign(k=ledger.groupby(keys).cumcount())
+    both = s.merge(g, on=[*keys, "k"], suffixes=("_s", "_l"))
+    return list(zip(zip(both["ref_s"]), zip(both["ref_l"]), strict=True))
+
+
 @dataclass
 class Quality:
     """Precision and recall of automatic matches, for one noise kind or overall."""
