@@ -32,6 +32,7 @@ from retaguarda.addin.reconcile.sheet import (
     SheetLayout,
     account_from_sheet,
     account_sheet,
+    amounts_from_sheet,
     conciliation_sheet,
     decisions_from_sheet,
 )
@@ -157,7 +158,12 @@ def reconcile(port: WorkbookPort, options: MatchOptions | None = None) -> Reconc
         _tell(port, message, sheet=False)
         return None
     result = reconcile_bank(
-        statement, tables, account, options or MatchOptions(), decisions_from_sheet(previous)
+        statement,
+        tables,
+        account,
+        options or MatchOptions(),
+        decisions_from_sheet(previous),
+        seen=amounts_from_sheet(previous),
     )
     _write_conciliation(port, conciliation_sheet(result))
     return result

@@ -127,7 +127,7 @@ def bank(
         raise click.UsageError("--out grava uma planilha nova: escolha outro nome de arquivo.")
     tables = _tables(ledger)
     bank_statement = _statement(statement, ledger, tables, csv_mapping)
-    previous_account, decisions = _previous(out)
+    previous_account, decisions, seen = _previous(out)
     chosen = (account or previous_account).strip()
     if not chosen:
         chosen, candidates = guess_account(tables, bank_statement)
@@ -138,7 +138,7 @@ def bank(
                 + (found if candidates else "")
                 + "; informe-a com --account."
             )
-    result = reconcile_bank(bank_statement, tables, chosen, options, decisions)
+    result = reconcile_bank(bank_statement, tables, chosen, options, decisions, seen=seen)
     if output_format == "json":
         from retaguarda.addin.reconcile.bank_json import reconciliation_json
 
@@ -192,20 +192,26 @@ def _statement(
         _fail(error.message)
 
 
-def _previous(out: Path | None) -> tuple[str, list[Decision]]:
-    """The account and the decisions of an earlier --out, when there is one."""
-    from retaguarda.addin.reconcile.sheet import SHEET, account_from_sheet, decisions_from_sheet
+def _previous(out: Path | None) -> tuple[str, list[Decision], dict[str, int]]:
+    """The account, the decisions and the amounts they were about, of an earlier --out."""
+    from retaguarda.addin.reconcile.sheet import (
+        SHEET,
+        account_from_sheet,
+        amounts_from_sheet,
+        decisions_from_sheet,
+    )
 
     if out is None or not out.exists():
-        return "", []
+        return "", [], {}
     try:
         workbook = read_workbook(out)
     except UnreadableFile as error:
         _fail(f"{error.message} (a conciliação anterior, de onde viriam as decisões)")
     sheet = next((s for s in workbook.sheets if s.name == SHEET), None)
     if sheet is None:
-        return "", []
-    return account_from_sheet(sheet.rows), decisions_from_sheet(sheet.rows)
+        return "", [], {}
+    rows = sheet.rows
+    return account_from_sheet(rows), decisions_from_sheet(rows), amounts_from_sheet(rows)
 
 
 def _write(result: Reconciliation, out: Path, ledger: Path, statement: Path, err: Console) -> None:

@@ -17,7 +17,7 @@ the lines themselves, so the identity holds whatever the matcher found.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -26,7 +26,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from retaguarda.addin.reconcile.ledger import ledger_side
+from retaguarda.addin.reconcile.ledger import CODES, ledger_side
 from retaguarda.addin.reconcile.match import match_lines
 from retaguarda.addin.reconcile.model import (
     Decision,
@@ -37,7 +37,7 @@ from retaguarda.addin.reconcile.model import (
     Status,
 )
 from retaguarda.templates.table import Table
-from retaguarda.validators.issues import Issue
+from retaguarda.validators.issues import Issue, make_issue
 
 CENT = Decimal("0.01")
 
@@ -136,13 +136,17 @@ def reconcile_bank(
     account: str,
     options: MatchOptions = MatchOptions(),  # noqa: B008 (frozen: shared safely)
     decisions: Sequence[Decision] = (),
+    seen: Mapping[str, int] | None = None,
 ) -> Reconciliation:
     """Match the statement against the ledger's movements on `account` and explain the gap.
 
     `decisions` are what a person said on the last run's "Conciliação" sheet: confirmed
-    matches are kept, rejected ones never proposed again."""
+    matches are kept, rejected ones never proposed again. `seen` is the amount in cents that
+    sheet showed for each line reference (`sheet.amounts_from_sheet`): a decision about a
+    reference that now holds another amount is about another line, and is dropped, said."""
     side = ledger_side(tables, account)
     before, period, after = split_period(side.lines, statement.lines, options.window_days)
+    decisions, stale = _current(decisions, seen or {}, statement.lines, side.lines)
     matching = match_lines(statement.lines, period, options, decisions)
     return explain(
         account,
@@ -151,10 +155,35 @@ def reconcile_bank(
         matching,
         ledger_before=before,
         ledger_after_count=after,
-        warnings=[*statement.warnings, *side.warnings],
+        warnings=[*statement.warnings, *side.warnings, *_stale_warning(stale)],
         decisions=decisions,
         booked_in_journal=side.booked_in_journal,
     )
+
+
+def _current(
+    decisions: Sequence[Decision],
+    seen: Mapping[str, int],
+    statement: pd.DataFrame,
+    ledger: pd.DataFrame,
+) -> tuple[list[Decision], int]:
+    """The decisions whose lines still hold the amounts the person saw, and how many not."""
+    if not seen:
+        return list(decisions), 0
+    now = _amounts(statement) | _amounts(ledger)
+
+    def holds(ref: str) -> bool:
+        return ref not in seen or ref not in now or now[ref] == seen[ref]
+
+    kept = [d for d in decisions if all(map(holds, (*d.statement, *d.ledger)))]
+    return kept, len(decisions) - len(kept)
+
+
+def _stale_warning(count: int) -> list[Issue]:
+    if not count:
+        return []
+    code = "reconcile.decision_stale"
+    return [make_issue(code, sheet="", spec=CODES[code], count=count)]
 
 
 def split_period(

@@ -35,7 +35,9 @@ RECEIVABLES = "contas_a_receber"
 CHART = "plano_de_contas"
 SETTLEMENT = "conta_liquidacao"
 
-#: the warnings of the ledger side (to move into `validators.codes.CODES`)
+#: the warnings of the ledger side and of the decisions read back (`bank`), declared here with
+#: their messages as `statement_issues` declares the statement's: to move into
+#: `validators.codes.CODES`
 CODES = {
     "reconcile.no_settlement_account": Code(
         "warning",
@@ -58,6 +60,15 @@ CODES = {
         "o razão da conciliação está vazio (confira os cabeçalhos).",
         "No “Lançamentos”, “Contas a pagar” or “Contas a receber” sheet was recognised: the "
         "reconciliation's ledger is empty (check the header rows).",
+    ),
+    "reconcile.decision_stale": Code(
+        "warning",
+        "{count} decisão(ões) da conciliação anterior não valem mais: as linhas delas mudaram "
+        "de valor (linhas inseridas ou apagadas no meio de uma aba, ou outro extrato colado "
+        "por cima). Os pares foram propostos de novo; confira-os.",
+        "{count} decision(s) of the previous reconciliation no longer hold: their lines changed "
+        "amount (rows inserted or deleted inside a sheet, or another statement pasted over). "
+        "The pairs were proposed afresh; check them.",
     ),
     "reconcile.account_unknown": Code(
         "warning",

@@ -167,6 +167,29 @@ def decisions_from_sheet(values: Sequence[Sequence[object]]) -> list[Decision]:
     return decisions
 
 
+def amounts_from_sheet(values: Sequence[Sequence[object]]) -> dict[str, int]:
+    """The amount, in cents, that a previous sheet showed for each line of its pairs: a
+    decision holds only while its lines still carry the amounts the person saw (a row
+    inserted above a ledger line, or next month's statement pasted over this one, gives the
+    same reference to another line)."""
+    grid = [list(row or ()) for row in values]
+    found = _header(grid)
+    if found is None:
+        return {}
+    start, columns = found
+    seen: dict[str, int] = {}
+    for row in grid[start + 1 :]:
+        if not _ID.fullmatch(_at(row, columns["id"])):
+            continue
+        for side, amount in (("extrato", "valor extrato"), ("razao", "valor razao")):
+            ref = _at(row, columns[side])
+            at = columns.get(amount, len(row))
+            value = row[at] if at < len(row) else None
+            if ref and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+                seen.setdefault(ref, round(Decimal(str(value)) * 100))
+    return seen
+
+
 def _summary(rec: Reconciliation) -> list[list[object]]:
     s = rec.summary
     st = rec.statement
@@ -347,11 +370,13 @@ def _letter(index: int) -> str:
 
 
 def _header(grid: list[list[object]]) -> tuple[int, dict[str, int]] | None:
+    """The header row (the first with the ID, Decisão, Extrato and Razão columns, wherever
+    they were moved) and where each of the sheet's columns is in it."""
     wanted = {"id", "decisao", "extrato", "razao"}
     for number, row in enumerate(grid):
         names = {_plain_word(v): i for i, v in reversed(list(enumerate(row)))}
         if wanted <= set(names):
-            return number, {key: names[key] for key in wanted}
+            return number, names
     return None
 
 

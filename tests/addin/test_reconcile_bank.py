@@ -9,7 +9,11 @@ from reconcile_cases import LEDGER, M3, MATCHING, STATEMENT
 
 from retaguarda.addin.reconcile.bank import explain, reconcile_bank, split_period
 from retaguarda.addin.reconcile.model import Decision, Status
-from retaguarda.addin.reconcile.sheet import conciliation_sheet, decisions_from_sheet
+from retaguarda.addin.reconcile.sheet import (
+    amounts_from_sheet,
+    conciliation_sheet,
+    decisions_from_sheet,
+)
 from retaguarda.addin.reconcile.statements import statement_from_table
 from retaguarda.templates.reader import read_sheets
 
@@ -230,3 +234,34 @@ def test_everything_matched_is_complete():
     # the bill is in the journal too (same document and amount): it counts once
     assert rec.booked_in_journal == ["Contas a pagar!2"]
     assert rec.complete, (rec.matching, rec.summary)
+
+
+def test_a_decision_about_a_line_that_now_holds_another_amount_is_dropped_and_said():
+    first = run(workbook(FIRST_JOURNAL))
+    sale = pair(first, "Extrato bancário!2")
+    layout = conciliation_sheet(first)
+    grid = [list(r) for r in layout.rows]
+    for row in grid:
+        if row[0] == sale.id and row[1]:
+            row[3] = "confirmar"
+    # two lines inserted at the top of Lançamentos: "Lançamentos!3" is now another line
+    inserted = [
+        [date(2026, 3, 3), "V-7", "Venda Pedro", "1.1.02", "3.1.01", "70,00"],
+        [date(2026, 3, 4), "V-8", "Venda Ana", "1.1.02", "3.1.01", "90,00"],
+    ]
+    tables = workbook([*inserted, *FIRST_JOURNAL])
+    statement = statement_from_table(next(t for t in tables if t.template.id == "extrato"))
+    decisions = decisions_from_sheet(grid)
+    # without the amounts the sheet showed, the old decision would pin the sale's statement
+    # line to Ana's 90,00
+    blind = reconcile_bank(statement, tables, "1.1.02", decisions=decisions)
+    assert pair(blind, "Extrato bancário!2").ledger == ("Lançamentos!3",)
+    assert pair(blind, "Extrato bancário!2").status is Status.CONFIRMED
+    careful = reconcile_bank(
+        statement, tables, "1.1.02", decisions=decisions, seen=amounts_from_sheet(grid)
+    )
+    found = pair(careful, "Extrato bancário!2")
+    assert found.ledger == ("Lançamentos!5",)  # the sale of 500,00, two rows down
+    assert found.status is not Status.CONFIRMED
+    (stale,) = [w for w in careful.warnings if w.code == "reconcile.decision_stale"]
+    assert stale.message.startswith("1 decisão(ões) da conciliação anterior não valem mais")

@@ -12,6 +12,7 @@ from retaguarda.addin.reconcile.model import Decision, Match, Matching, Status, 
 from retaguarda.addin.reconcile.sheet import (
     HEADER,
     account_from_sheet,
+    amounts_from_sheet,
     conciliation_sheet,
     decisions_from_sheet,
 )
@@ -205,3 +206,19 @@ def test_user_text_is_written_inert():
     # and the decision still finds its lines
     grid = decide(layout, {match.id: "confirmar"})
     assert decisions_from_sheet(grid) == [Decision(("FITID:1",), ("=Lanç!2",), True)]
+
+
+def test_the_amounts_each_pair_showed_are_read_back_with_it():
+    layout = conciliation_sheet(reconciliation())
+    assert amounts_from_sheet(layout.rows) == {
+        "FITID:1": 50000,
+        "Lançamentos!3": 50000,
+        "FITID:2": -12050,
+        "Contas a pagar!2": -12050,
+        "FITID:4": -100790,
+        "Lançamentos!4": -100000,
+    }
+    # as a file gives them back: numbers as floats, other cells as None
+    grid = [[float(v) if isinstance(v, Decimal) else (v or None) for v in r] for r in layout.rows]
+    assert amounts_from_sheet(grid)["FITID:2"] == -12050
+    assert amounts_from_sheet([["lixo"]]) == {}
