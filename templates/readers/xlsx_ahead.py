@@ -89,10 +89,18 @@ def scan_ahead(path: Path, max_cells: int, *, smallest: int = _WORTH_IT) -> Scan
     from retaguarda.templates.readers import xlsx  # noqa: F401
 
     context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
+    try:
+        receive, send = context.Pipe(duplex=False)
+    except OSError:  # out of file descriptors: the reader scans in the usual way
+        return None
     process = context.Process(target=_scan, args=(path, max_cells, send), daemon=True)
-    process.start()
-    send.close()
+    try:
+        process.start()
+    except OSError:  # no process to be had (a limit, a sandbox): likewise
+        receive.close()
+        return None
+    finally:
+        send.close()
     return ScanAhead(path, max_cells, process, receive)
 
 
