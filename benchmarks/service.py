@@ -312,14 +312,18 @@ def processes_cpu() -> dict[int, tuple[int, str, float]]:
     return found
 
 
-def cpu_by_part(parts: dict[str, subprocess.Popen]) -> dict[str, float]:
-    """CPU seconds used so far by each part (a process and its children, as gunicorn's
-    workers) and by PostgreSQL (every server process: the sync's queries too)."""
-    table = processes_cpu()
-    used = {"postgres": sum(cpu for _, name, cpu in table.values() if name == "postgres")}
+def cpu_by_part(
+    parts: dict[str, subprocess.Popen], before: dict[int, tuple[int, str, float]]
+) -> dict[str, float]:
+    """CPU seconds used since `before` (a `processes_cpu()`) by each part (a process and its
+    children, as gunicorn's workers) and by PostgreSQL (every server process: the sync's
+    queries too). A process that ended meanwhile is not counted (a few short-lived ones)."""
+    now = processes_cpu()
+    spent = {pid: cpu - before.get(pid, (0, "", 0.0))[2] for pid, (_, _, cpu) in now.items()}
+    used = {"postgres": sum(spent[pid] for pid, (_, name, _) in now.items() if name == "postgres")}
     for part, process in parts.items():
         used[part] = sum(
-            cpu for pid, (parent, _, cpu) in table.items() if process.pid in (pid, parent)
+            spent[pid] for pid, (parent, _, _) in now.items() if process.pid in (pid, parent)
         )
     return used
 
@@ -337,10 +341,9 @@ def intake(
     requests = [signed(secret, event(f"F{2 + n % ROWS}"), port) for n in range(args.requests)]
     runs_before = look.finished_runs()
     print(f"Intake: {args.requests:,} webhooks over {args.connections} connections...", flush=True)
-    cpu_before = cpu_by_part(parts)
+    before = processes_cpu()
     result = load(port, requests, args.connections, args.seconds)
-    cpu_after = cpu_by_part(parts)
-    result["cpu"] = {part: cpu_after[part] - cpu_before[part] for part in cpu_after}
+    result["cpu"] = cpu_by_part(parts, before)
     result["syncs"] = look.finished_runs() - runs_before
     result["running_after"] = look.busy()
     return result
