@@ -180,8 +180,12 @@ def teams(
     )
     from retaguarda.addin.reconcile.model import MatchOptions
 
-    head = TeamBooks(matriz.stem, _tables(matriz), matriz_account)
-    others = [TeamBooks(path.stem, _tables(path), filial_account) for path in filiais]
+    names = _team_names((matriz, *filiais))
+    head = TeamBooks(names[0], _tables(matriz), matriz_account)
+    others = [
+        TeamBooks(name, _tables(path), filial_account)
+        for name, path in zip(names[1:], filiais, strict=True)
+    ]
     try:
         result = reconcile_teams(head, others, MatchOptions(window_days=window_days))
     except TransferAccountError as error:
@@ -191,6 +195,19 @@ def teams(
     else:
         _print_teams(result)
     _finish(result, out, [("Equipes", result.rows())])
+
+
+def _team_names(paths: Sequence[Path]) -> list[str]:
+    """Each file's name without its extension, numbered when two files share one (a
+    "lancamentos.xlsx" in each team's folder), so that every line's reference is unique."""
+    names: list[str] = []
+    for path in paths:
+        name, n = path.stem, 1
+        while name in names:
+            n += 1
+            name = f"{path.stem} ({n})"
+        names.append(name)
+    return names
 
 
 def _tables(path: Path) -> list[Table]:

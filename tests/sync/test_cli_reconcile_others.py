@@ -212,6 +212,10 @@ def test_teams_lists_what_one_side_booked(tmp_path):
     code, out, err = run(tmp_path, "reconcile", "teams", matriz, filial, "--window-days", "0")
     assert code == 1, err
     assert "só a Matriz" in out
+    # the same file twice: two teams, told apart
+    code, out, err = run(tmp_path, "reconcile", "teams", matriz, filial, filial, "--format", "json")
+    assert code == 1, err
+    assert [b["ref"] for b in json.loads(out)["only_filial"]] == ["filial_rio (2): Lançamentos!2"]
 
 
 def test_teams_on_the_samples_asks_for_the_transfer_account(tmp_path):
