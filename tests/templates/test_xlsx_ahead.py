@@ -5,18 +5,25 @@ without it.
 
 from __future__ import annotations
 
+import json
+import random
+import subprocess
+import sys
 import threading
 import time
+from datetime import date
 from pathlib import Path
 
 import openpyxl
 import pytest
+import xlsxwriter
 from test_files import run_isolated
 from test_files_hostile import dense_rows, xlsx_with_parts
 
 from retaguarda.templates.files import UnreadableFile, read_workbook
 from retaguarda.templates.readers.xlsx import scan_workbook
 from retaguarda.templates.readers.xlsx_ahead import scan_ahead
+from retaguarda.templates.validate import Options, validate_paths
 
 
 def far_workbook(path: Path) -> Path:
@@ -120,3 +127,52 @@ def test_nothing_is_run_ahead_for_a_csv_a_small_workbook_or_beside_other_threads
     finally:
         stop.set()
         other.join()
+
+
+#: runs `retaguarda validate` as a person starts it, and says on stderr whether the reader
+#: used the scan run ahead
+CLI = """
+import sys
+from retaguarda.templates.readers import xlsx_ahead
+scans = xlsx_ahead.ScanAhead.scans
+def told(self, *args):
+    found = scans(self, *args)
+    print("ahead:", found is not None, file=sys.stderr)
+    return found
+xlsx_ahead.ScanAhead.scans = told
+from retaguarda.sync.cli import main
+main(sys.argv[1:], prog_name="retaguarda")
+"""
+
+
+def test_validate_reads_a_big_workbook_with_its_scan_run_ahead_and_finds_the_same(tmp_path):
+    """A journal of 1.5 MB, big enough to be scanned ahead: the report the command prints is
+    the one read in the usual way, and row 3's debit equal to its credit is among it."""
+    rng = random.Random(14)
+    path = tmp_path / "grande.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("Lançamentos")
+    sheet.write_row(0, 0, ["Data", "Documento", "Histórico", "Conta débito", "Conta crédito"])
+    sheet.write_row(0, 5, ["Valor", "Centro de custo", "CPF/CNPJ", "Observações"])
+    for row in range(1, 30_001):
+        credit = "1.1.02" if row == 2 else "3.1.01"
+        text = f"Venda {rng.getrandbits(64):016x}"
+        sheet.write_row(row, 0, ["05/03/2026", f"NF-{rng.getrandbits(40)}", text, "1.1.02"])
+        sheet.write_row(row, 4, [credit, row + 0.5, "", "", f"{rng.getrandbits(64):x}"])
+    book.close()
+    assert path.stat().st_size > 1024 * 1024
+    options = ["--today", "2026-11-30", "--closed-until", "2025-12-31", "--format", "json"]
+    child = subprocess.run(
+        [sys.executable, "-c", CLI, "validate", str(path), *options],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert "ahead: True" in child.stderr, child.stderr
+    report = validate_paths(
+        [str(path)], Options(today=date(2026, 11, 30), closed_until=date(2025, 12, 31))
+    )
+    assert json.loads(child.stdout)["issues"] == report.to_dict()["issues"]
+    assert ("ledger.same_account", "E3") in {(i.code, i.cell) for i in report.issues}
