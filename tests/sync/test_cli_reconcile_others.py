@@ -224,3 +224,44 @@ def test_teams_on_the_samples_asks_for_the_transfer_account(tmp_path):
     )
     assert code == 2
     assert "não tem conta de transferências entre filiais" in " ".join(err.split())
+
+
+#: an OFX 1.02 statement as Brazilian banks export it: two PIX to the employees, by name and by
+#: CPF, the second one R$ 100,00 short
+OFX = """OFXHEADER:100
+DATA:OFXSGML
+VERSION:102
+SECURITY:NONE
+ENCODING:USASCII
+CHARSET:1252
+COMPRESSION:NONE
+OLDFILEUID:NONE
+NEWFILEUID:NONE
+
+<OFX><SIGNONMSGSRSV1><SONRS><STATUS><CODE>0<SEVERITY>INFO</STATUS><DTSERVER>20260930120000\
+<LANGUAGE>POR</SONRS></SIGNONMSGSRSV1><BANKMSGSRSV1><STMTTRNRS><TRNUID>1<STATUS><CODE>0\
+<SEVERITY>INFO</STATUS><STMTRS><CURDEF>BRL<BANKACCTFROM><BANKID>0341<ACCTID>12345-6\
+<ACCTTYPE>CHECKING</BANKACCTFROM><BANKTRANLIST><DTSTART>20260901<DTEND>20260930\
+<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>20260904<TRNAMT>-4233.42<FITID>P1\
+<MEMO>PIX ENVIADO ANA PAULA FERREIRA</STMTTRN>\
+<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>20260904<TRNAMT>-1800.00<FITID>P2\
+<MEMO>PIX ENVIADO CPF 824.812.825-31</STMTTRN>\
+</BANKTRANLIST><LEDGERBAL><BALAMT>3966.58<DTASOF>20260930</LEDGERBAL></STMTRS></STMTTRNRS>\
+</BANKMSGSRSV1></OFX>
+"""
+
+
+def test_payroll_against_an_ofx_statement(tmp_path):
+    book = payroll_workbook(tmp_path / "folha.xlsx")
+    ofx = tmp_path / "extrato.ofx"
+    ofx.write_bytes(OFX.encode("cp1252"))
+    code, out, err = run(
+        tmp_path, "reconcile", "payroll", book, "--statement", ofx, "--format", "json"
+    )
+    assert code == 1, err
+    found = [(e["status"], e["statement"], e["difference"]) for e in json.loads(out)["employees"]]
+    # Bruno: 1.800,00 paid − 1.900,00 net = −100,00
+    assert found == [
+        ("paid", ["FITID:P1"], "0.00"),
+        ("different_amount", ["FITID:P2"], "-100.00"),
+    ]
