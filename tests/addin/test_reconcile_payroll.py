@@ -194,3 +194,16 @@ def test_names_cut_short_alike_are_told_apart_by_the_amount():
     assert (monteiro.status, monteiro.statement) == ("paid", ("Extrato!3",))
     assert (mendes.status, mendes.statement) == ("paid", ("Extrato!2",))
     assert monteiro.reason == "mesmo valor, nome na descrição, em 05/09/2026"
+
+
+def test_a_row_without_liquido():
+    folha = table_of(
+        "folha",
+        employee("1", "Ana Paula Ferreira", "577.665.165-43", ""),
+        employee("2", "Bruno Henrique Souza", "824.812.825-31", ""),
+    )
+    lines = statement([("Extrato!2", "2026-09-05", -150000, "PIX ENVIADO ANA PAULA FERREIRA")])
+    ana, bruno = reconcile_payroll(folha, lines).employees
+    assert (ana.status, ana.paid_cents, ana.difference_cents) == ("no_net_pay", 150000, None)
+    assert ana.reason.startswith("a folha não traz o líquido; pago R$ 1.500,00: nome na descrição")
+    assert (bruno.status, bruno.statement) == ("no_net_pay", ())
