@@ -30,6 +30,8 @@ NEAREST = 10
 #: at most this many subsets of one half tried against one of the other (equal amounts
 #: repeat sums)
 PARTNERS = 64
+#: (line, day) units searched at once
+BLOCK = 8192
 #: the amount of a missing candidate: any subset holding one sums past every target
 MISSING = 2**50
 
@@ -78,15 +80,17 @@ def search(
     width = np.minimum(((near >= 0).sum(axis=1) + 1) // 2 * 2, NEAREST)
     found_row, found_mask = [], []
     for w in np.unique(width).tolist():
-        units = np.flatnonzero(width == w)
-        row, mask = _meet(
-            np.abs(t_cents[rows[units]]),
-            np.abs(i_cents[near[units, :w]]),
-            near[units, :w] >= 0,
-            max_group,
-        )
-        found_row.append(units[row])
-        found_mask.append(mask)
+        every = np.flatnonzero(width == w)
+        # in blocks: arrays that fit in a cache, not one of 30 million sums
+        for units in np.array_split(every, -(-len(every) // BLOCK)):
+            row, mask = _meet(
+                np.abs(t_cents[rows[units]]),
+                np.abs(i_cents[near[units, :w]]),
+                near[units, :w] >= 0,
+                max_group,
+            )
+            found_row.append(units[row])
+            found_mask.append(mask)
     row, mask = np.concatenate(found_row), np.concatenate(found_mask)
     chosen = ((mask[:, None] >> np.arange(NEAREST)) & 1).astype(bool)
     target = rows[row]

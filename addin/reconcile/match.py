@@ -19,7 +19,9 @@ are never proposed together again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,6 +65,19 @@ COINCIDENCE = 0.1
 GROUP_ROUNDS = 3
 #: never below this, so that every candidate stays a candidate (zero means "no pair")
 FLOOR = 0.05
+
+
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """Python's cycle collector paused while a million matches are made: none of them is
+    in a cycle, and each collection would walk all the objects made before (quadratic)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 class _Found:
@@ -124,16 +139,17 @@ def match_lines(
     """Match a statement's lines against the ledger's (both `Lines` frames, see `model`)."""
     bank, book = _Side.of(statement, "extrato"), _Side.of(ledger, "razão")
     found = _Found()
-    rejected = _confirm(bank, book, decisions, found)
-    rank_s, rank_l = candidates.amount_ranks(bank.cents, book.cents)
-    _one_to_one(bank, book, rank_s, rank_l, options, rejected, found)
-    _groups(bank, book, options, rejected, found)
-    _tolerance(bank, book, options, rejected, found)
-    return Matching(
-        matches=found.in_statement_order(),
-        unmatched_statement=bank.refs[bank.free].tolist(),
-        unmatched_ledger=book.refs[book.free].tolist(),
-    )
+    with _no_collection():
+        rejected = _confirm(bank, book, decisions, found)
+        rank_s, rank_l = candidates.amount_ranks(bank.cents, book.cents)
+        _one_to_one(bank, book, rank_s, rank_l, options, rejected, found)
+        _groups(bank, book, options, rejected, found)
+        _tolerance(bank, book, options, rejected, found)
+        return Matching(
+            matches=found.in_statement_order(),
+            unmatched_statement=bank.refs[bank.free].tolist(),
+            unmatched_ledger=book.refs[book.free].tolist(),
+        )
 
 
 def _confirm(
@@ -327,21 +343,19 @@ def _emit(
     clear = automatic.tolist()
     texts = [t if a else reasons.suggested(t) for t, a in zip(texts, clear, strict=True)]
     status = [Status.AUTOMATIC if a else Status.SUGGESTED for a in clear]
-    found.extend(
-        s_idx,
-        list(
-            map(
-                Match,
-                zip(bank.refs[s_idx].tolist()),
-                zip(book.refs[l_idx].tolist()),
-                status,
-                np.round(np.clip(score, 0, 1), 4).tolist(),
-                texts,
-                rules,
-                (bank.cents[s_idx] - book.cents[l_idx]).tolist(),
-            )
-        ),
+    matches = list(
+        map(
+            Match,
+            zip(bank.refs[s_idx].tolist()),
+            zip(book.refs[l_idx].tolist()),
+            status,
+            np.round(np.clip(score, 0, 1), 4).tolist(),
+            texts,
+            rules,
+            (bank.cents[s_idx] - book.cents[l_idx]).tolist(),
+        )
     )
+    found.extend(s_idx, matches)
 
 
 def _groups(
