@@ -53,7 +53,7 @@ def read_xlsx(
     scanned = ahead.scans(path, parts, max_cells) if ahead is not None else None
     if scanned is None:
         scanned = scan_parts(path, file, parts, sheets, placeholders, max_cells)
-    scans = {id(info): scan for info, scan in zip(parts, scanned, strict=True) if scan}
+    scans = {id(info): s for info, s in zip(parts, scanned, strict=True) if s is not None}
     _spend(path, file, sheets, scans, max_cells)
     far: dict[int, list[str]] = {}
     with contextlib.ExitStack() as stack:
