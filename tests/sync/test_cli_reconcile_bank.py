@@ -344,3 +344,25 @@ def test_the_guide_names_every_option_of_the_command():
     options = [o for p in bank.params for o in p.opts if o.startswith("--")]
     assert len(options) >= 10
     assert [o for o in options if f"`{o}" not in guide] == []
+
+
+def test_a_fee_within_the_tolerance_pairs_and_is_left_to_post(runner, tmp_path):
+    extrato = [[date(2026, 3, 12), "TED ENVIADA", "", Decimal("-1007.90"), None]]
+    transfer = [date(2026, 3, 12), "", "Transferência", "2.1.01", "1.1.02", Decimal("1000.00")]
+    ledger = company(tmp_path / "empresa.xlsx", [transfer], bills=(), extrato=extrato)
+    args = ["--statement", ledger, "--ledger", ledger, "--account", "1.1.02", "--format", "json"]
+    strict = json.loads(reconcile(runner, *args).stdout)
+    assert strict["matches"] == []
+    result = reconcile(runner, *args, "--fee", "10,00")
+    assert result.exit_code == 1  # a difference to post is not everything reconciled
+    data = json.loads(result.stdout)
+    (match,) = data["matches"]
+    # −1.007,90 on the statement, −1.000,00 booked: R$ 7,90 of fee to post
+    assert match["difference"] == "-7.90"
+    assert data["summary"]["differences"] == "-7.90"
+    # 1% of 1.007,90 is 10,08: the 7,90 fits
+    relative = json.loads(reconcile(runner, *args, "--fee-percent", "1").stdout)
+    assert [m["difference"] for m in relative["matches"]] == ["-7.90"]
+    bad = reconcile(runner, *args, "--fee", "dez reais")
+    assert bad.exit_code == 2
+    assert "--fee" in bad.output
