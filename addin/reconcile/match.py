@@ -63,6 +63,8 @@ SIMILAR = 0.6
 COINCIDENCE = 0.1
 #: how many times the group search looks again near the days that lost lines to a group
 GROUP_ROUNDS = 3
+#: a group further than this many days from its single line is only suggested
+GROUP_DAYS = 1
 #: never below this, so that every candidate stays a candidate (zero means "no pair")
 FLOOR = 0.05
 
@@ -424,8 +426,9 @@ def _take_groups(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The best proposals that share no line, and the lines they took on each side. One
     with a rival within MARGIN (another subset for the same line, or one sharing a line with
-    it) is only suggested; one that chance alone would explain is not proposed at all, so
-    that its lines stay free for the fee pass."""
+    it), or dated more than GROUP_DAYS from its single line (a batch clears the same day or
+    the next), is only suggested; one that chance alone would explain is not proposed at
+    all, so that its lines stay free for the fee pass."""
     scored = []
     for si, li, apart, chance in proposals:
         key = (frozenset(bank.refs[si].tolist()), frozenset(book.refs[li].tolist()))
@@ -450,7 +453,7 @@ def _take_groups(
             owner_s[i] = len(taken)
         for i in li.tolist():
             owner_l[i] = len(taken)
-        taken.append([score, si, li, apart, True])
+        taken.append([score, si, li, apart, abs(apart) <= GROUP_DAYS])
     for score, si, li, apart, clear in taken:
         bank.free[si] = book.free[li] = False
         text = reasons.group(len(si), len(li), apart)
