@@ -34,7 +34,7 @@ def clear_marks(book: xw.Book) -> None:
 
 
 def reconcile(book: xw.Book) -> None:
-    """Conciliar (not available yet: says so)."""
+    """Conciliar: the bank statement sheet against the ledger, into the "Conciliação" sheet."""
     macros.reconcile(ExcelWorkbook(book))
 
 

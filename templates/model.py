@@ -47,11 +47,13 @@ ROW_ID_HEADER = "ID"
 META_SHEET = "_retaguarda"
 
 #: The sheets the add-in writes into a workbook (the list of findings, its hidden record of
-#: the cells it marked, a message where the client has no message box): never templates.
+#: the cells it marked, a message where the client has no message box, the reconciliation):
+#: never templates.
 PENDING_SHEET = "Pendências"
 MARKS_SHEET = "_retaguarda_marcas"
 MESSAGE_SHEET = "Retaguarda"
-OWN_SHEETS = frozenset({PENDING_SHEET, MARKS_SHEET, MESSAGE_SHEET})
+RECONCILIATION_SHEET = "Conciliação"
+OWN_SHEETS = frozenset({PENDING_SHEET, MARKS_SHEET, MESSAGE_SHEET, RECONCILIATION_SHEET})
 
 #: Decimal places of the scaled integers that hold numeric kinds in the typed frame.
 SCALE: dict[Kind, int] = {Kind.MONEY: 2, Kind.UNIT_COST: 4, Kind.QUANTITY: 3, Kind.INTEGER: 0}

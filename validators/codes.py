@@ -231,6 +231,74 @@ CODES: dict[str, Code] = {
         "There is a value at {reference}, far from the data of sheet “{sheet}”; it was neither "
         "read nor checked. Delete it if it is there by mistake.",
     ),
+    # reconciliation: what the statement readers and the ledger side tell the user
+    "statement.unbalanced": Code(
+        W,
+        "O saldo final do extrato ({closing}) difere do saldo inicial{origin} mais os "
+        "lançamentos ({computed}) em {gap}.",
+        "The statement's closing balance ({closing}) differs from the opening balance"
+        "{origin_en} plus the transactions ({computed}) by {gap}.",
+    ),
+    "statement.unproven": Code(
+        W,
+        "{what}: a importação não pôde ser conferida (saldo inicial + lançamentos = saldo "
+        "final).{hint}",
+        "{what_en}: the import could not be checked (opening balance + transactions = closing "
+        "balance).{hint_en}",
+    ),
+    "statement.balance_row": Code(
+        W,
+        "Linha {line}: “{value}” ({amount}) é uma linha de saldo, não um lançamento; {fate}.",
+        "Line {line}: “{value}” ({amount}) is a balance row, not a transaction; {fate_en}.",
+    ),
+    "statement.balance_jump": Code(
+        W,
+        "Linha {line}: o saldo informado ({balance}) difere do saldo da linha anterior mais o "
+        "valor ({expected}) em {gap}; falta ou sobra um lançamento antes dela?",
+        "Line {line}: the stated balance ({balance}) differs from the previous line's balance "
+        "plus the amount ({expected}) by {gap}; is a transaction missing or doubled before it?",
+    ),
+    "statement.several": Code(
+        W,
+        "O arquivo tem {count} extratos; só o primeiro (conta {account}) foi lido.",
+        "The file holds {count} statements; only the first (account {account}) was read.",
+    ),
+    "reconcile.no_settlement_account": Code(
+        W,
+        "“{sheet}” não tem a coluna “Conta de liquidação”: {count} título(s) liquidado(s) "
+        "ficaram fora da conciliação. Acrescente a coluna e informe por qual conta cada um "
+        "foi liquidado.",
+        "“{sheet}” has no “Conta de liquidação” column: {count} settled title(s) were left "
+        "out of the reconciliation. Add the column and say which account settled each one.",
+    ),
+    "reconcile.ledger_row_incomplete": Code(
+        W,
+        "{count} linha(s) de “{sheet}” na conta {account} sem data ou sem valor ficaram fora "
+        "da conciliação (a primeira na linha {first_row}).",
+        "{count} row(s) of “{sheet}” on account {account} without a date or an amount were "
+        "left out of the reconciliation (the first at row {first_row}).",
+    ),
+    "reconcile.no_ledger": Code(
+        W,
+        "Nenhuma aba “Lançamentos”, “Contas a pagar” ou “Contas a receber” foi reconhecida: "
+        "o razão da conciliação está vazio (confira os cabeçalhos).",
+        "No “Lançamentos”, “Contas a pagar” or “Contas a receber” sheet was recognised: the "
+        "reconciliation's ledger is empty (check the header rows).",
+    ),
+    "reconcile.decision_stale": Code(
+        W,
+        "{count} decisão(ões) da conciliação anterior não valem mais: as linhas delas mudaram "
+        "de valor (linhas inseridas ou apagadas no meio de uma aba, ou outro extrato colado "
+        "por cima). Os pares foram propostos de novo; confira-os.",
+        "{count} decision(s) of the previous reconciliation no longer hold: their lines changed "
+        "amount (rows inserted or deleted inside a sheet, or another statement pasted over). "
+        "The pairs were proposed afresh; check them.",
+    ),
+    "reconcile.account_unknown": Code(
+        W,
+        "A conta {account} não está no Plano de contas: confira o código da conta bancária.",
+        "Account {account} is not in the chart of accounts: check the bank account's code.",
+    ),
 }
 
 

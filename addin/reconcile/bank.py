@@ -26,7 +26,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from retaguarda.addin.reconcile.ledger import CODES, ledger_side
+from retaguarda.addin.reconcile.ledger import ledger_side
 from retaguarda.addin.reconcile.match import match_lines
 from retaguarda.addin.reconcile.model import (
     Decision,
@@ -183,7 +183,7 @@ def _stale_warning(count: int) -> list[Issue]:
     if not count:
         return []
     code = "reconcile.decision_stale"
-    return [make_issue(code, sheet="", spec=CODES[code], count=count)]
+    return [make_issue(code, sheet="", count=count)]
 
 
 def split_period(

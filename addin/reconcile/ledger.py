@@ -26,7 +26,6 @@ import pandas as pd
 
 from retaguarda.addin.reconcile.model import LINE_COLUMNS, lines_frame
 from retaguarda.templates.table import Table
-from retaguarda.validators.codes import Code
 from retaguarda.validators.issues import Issue, make_issue
 
 JOURNAL = "lancamentos"
@@ -34,48 +33,6 @@ PAYABLES = "contas_a_pagar"
 RECEIVABLES = "contas_a_receber"
 CHART = "plano_de_contas"
 SETTLEMENT = "conta_liquidacao"
-
-#: the warnings of the ledger side and of the decisions read back (`bank`), declared here with
-#: their messages as `statement_issues` declares the statement's: to move into
-#: `validators.codes.CODES`
-CODES = {
-    "reconcile.no_settlement_account": Code(
-        "warning",
-        "“{sheet}” não tem a coluna “Conta de liquidação”: {count} título(s) liquidado(s) "
-        "ficaram fora da conciliação. Acrescente a coluna e informe por qual conta cada um "
-        "foi liquidado.",
-        "“{sheet}” has no “Conta de liquidação” column: {count} settled title(s) were left "
-        "out of the reconciliation. Add the column and say which account settled each one.",
-    ),
-    "reconcile.ledger_row_incomplete": Code(
-        "warning",
-        "{count} linha(s) de “{sheet}” na conta {account} sem data ou sem valor ficaram fora "
-        "da conciliação (a primeira na linha {first_row}).",
-        "{count} row(s) of “{sheet}” on account {account} without a date or an amount were "
-        "left out of the reconciliation (the first at row {first_row}).",
-    ),
-    "reconcile.no_ledger": Code(
-        "warning",
-        "Nenhuma aba “Lançamentos”, “Contas a pagar” ou “Contas a receber” foi reconhecida: "
-        "o razão da conciliação está vazio (confira os cabeçalhos).",
-        "No “Lançamentos”, “Contas a pagar” or “Contas a receber” sheet was recognised: the "
-        "reconciliation's ledger is empty (check the header rows).",
-    ),
-    "reconcile.decision_stale": Code(
-        "warning",
-        "{count} decisão(ões) da conciliação anterior não valem mais: as linhas delas mudaram "
-        "de valor (linhas inseridas ou apagadas no meio de uma aba, ou outro extrato colado "
-        "por cima). Os pares foram propostos de novo; confira-os.",
-        "{count} decision(s) of the previous reconciliation no longer hold: their lines changed "
-        "amount (rows inserted or deleted inside a sheet, or another statement pasted over). "
-        "The pairs were proposed afresh; check them.",
-    ),
-    "reconcile.account_unknown": Code(
-        "warning",
-        "A conta {account} não está no Plano de contas: confira o código da conta bancária.",
-        "Account {account} is not in the chart of accounts: check the bank account's code.",
-    ),
-}
 
 
 @dataclass
@@ -127,9 +84,7 @@ def ledger_side(tables: Iterable[Table], account: str) -> LedgerSide:
                 )
             )
     if not any(t.template.id in (JOURNAL, PAYABLES, RECEIVABLES) for t in tables):
-        warnings.append(
-            make_issue("reconcile.no_ledger", sheet="", spec=CODES["reconcile.no_ledger"])
-        )
+        warnings.append(make_issue("reconcile.no_ledger", sheet=""))
     warnings += _unknown_account(tables, account)
     booked = pd.concat(journal) if journal else _empty()
     settled = pd.concat(titles) if titles else _empty()
@@ -242,7 +197,7 @@ def _unknown_account(tables: list[Table], account: str) -> list[Issue]:
 
 
 def _warning(code: str, table: Table, count: int, **fields: object) -> Issue:
-    return make_issue(code, sheet=table.sheet, spec=CODES[code], count=count, **fields)
+    return make_issue(code, sheet=table.sheet, count=count, **fields)
 
 
 def _text(values: pd.Series) -> list[str]:

@@ -31,9 +31,10 @@ import pandas as pd
 from retaguarda.addin.marks import FORMULA_PREFIXES, inert
 from retaguarda.addin.reconcile.bank import Reconciliation
 from retaguarda.addin.reconcile.model import Decision, Match, Status, match_id
+from retaguarda.templates.model import RECONCILIATION_SHEET
 from retaguarda.validators.issues import cell_address
 
-SHEET = "Conciliação"
+SHEET = RECONCILIATION_SHEET
 TITLE = "Conciliação bancária"
 ACCOUNT_LABEL = "Conta contábil"
 HEADER = (

@@ -2,9 +2,7 @@
 and messages), the balance proof they all run, and the error naming the line where a file is
 broken.
 
-The codes are declared here with their messages (`make_issue(spec=...)`) because the catalogue
-(`validators.codes`) belongs to another layer's owner; they follow its rules (stable, dotted,
-English, pt-BR first) so that moving them there changes nothing for a caller.
+Their codes and messages are in the catalogue (`validators.codes`, `statement.*`).
 """
 
 from __future__ import annotations
@@ -16,7 +14,6 @@ from pathlib import Path
 from retaguarda.addin.reconcile.model import Statement
 from retaguarda.templates.readers.errors import UnreadableFile, file_error, file_name
 from retaguarda.templates.readers.raw_sheets import CONTROL
-from retaguarda.validators.codes import Code
 from retaguarda.validators.fields.formatting import format_brl
 from retaguarda.validators.issues import Issue, make_issue
 
@@ -25,41 +22,6 @@ MiB = 1024 * 1024
 #: in OFX is a few megabytes.
 MAX_STATEMENT_BYTES = 100 * MiB
 
-W = "warning"
-STATEMENT_CODES: dict[str, Code] = {
-    "statement.unbalanced": Code(
-        W,
-        "O saldo final do extrato ({closing}) difere do saldo inicial{origin} mais os "
-        "lançamentos ({computed}) em {gap}.",
-        "The statement's closing balance ({closing}) differs from the opening balance"
-        "{origin_en} plus the transactions ({computed}) by {gap}.",
-    ),
-    "statement.unproven": Code(
-        W,
-        "{what}: a importação não pôde ser conferida (saldo inicial + lançamentos = saldo "
-        "final).{hint}",
-        "{what_en}: the import could not be checked (opening balance + transactions = closing "
-        "balance).{hint_en}",
-    ),
-    "statement.balance_row": Code(
-        W,
-        "Linha {line}: “{value}” ({amount}) é uma linha de saldo, não um lançamento; {fate}.",
-        "Line {line}: “{value}” ({amount}) is a balance row, not a transaction; {fate_en}.",
-    ),
-    "statement.balance_jump": Code(
-        W,
-        "Linha {line}: o saldo informado ({balance}) difere do saldo da linha anterior mais o "
-        "valor ({expected}) em {gap}; falta ou sobra um lançamento antes dela?",
-        "Line {line}: the stated balance ({balance}) differs from the previous line's balance "
-        "plus the amount ({expected}) by {gap}; is a transaction missing or doubled before it?",
-    ),
-    "statement.several": Code(
-        W,
-        "O arquivo tem {count} extratos; só o primeiro (conta {account}) foi lido.",
-        "The file holds {count} statements; only the first (account {account}) was read.",
-    ),
-}
-
 
 def statement_issue(
     code: str, path: Path | str, line: int | None = None, **fields: object
@@ -67,9 +29,7 @@ def statement_issue(
     """A warning about the statement file at `path` (its name stands where a sheet would), or
     about the sheet named `path`."""
     name = file_name(path) if isinstance(path, Path) else CONTROL.sub("", path)
-    issue = make_issue(
-        code, sheet=name, row=line, spec=STATEMENT_CODES[code], line=line or "", **fields
-    )
+    issue = make_issue(code, sheet=name, row=line, line=line or "", **fields)
     return issue.placed(file=name) if isinstance(path, Path) else issue
 
 
