@@ -160,6 +160,9 @@ def pull_google(
     return pulled
 
 
+#: the most separate stretches of rows one partial read asks for: values:batchGet names its
+#: ranges in the URL, which Google keeps short; scattered rows beyond it are read whole
+_MOST_RANGES = 100
 #: a range of one sheet: (title, first row, last row), rows None for the whole sheet
 _Range = tuple[str, int | None, int | None]
 
@@ -217,6 +220,8 @@ def _read_in_part(
             plan.append((title, None, None))
         else:
             plan.append((title, 1, min(SCAN_ROWS, height)))
+    if len(_row_ranges(wanted)) > _MOST_RANGES:
+        return None
     found = read(plan + _row_ranges(wanted))
     first_found = list(zip(plan, found[: len(plan)], strict=True))
     whole = {title: rows for (title, first, _), rows in first_found if first is None}

@@ -327,3 +327,14 @@ def test_a_webhook_job_reads_in_part_and_leaves_the_whole_sync_to_the_poll(store
         source.id,
         "2026-11-25T12:00:00.000Z",
     )
+
+
+def test_rows_scattered_over_too_many_ranges_are_read_whole(store, google, twins):
+    # 101 rows apart from each other below the first 30: too long a list of ranges for
+    # one values:batchGet; rows 32, 34, ..., 232 (blank below the postings)
+    edit(google, LEDGER.sheet, "F40", [["3,00"]])
+    events = [(LEDGER.sheet, f"F{row}") for row in range(32, 233, 2)]
+    partial, whole = both_ways(store, google, twins, *events)
+    assert not partial.partial
+    assert valor(store, twins[0], 40) == Decimal("3.00")
+    same_store(store, twins, partial, whole)
