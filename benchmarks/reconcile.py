@@ -44,9 +44,9 @@ SECTION = """## Conciliação
 
 Issue 17's targets for the bank reconciliation's matcher (`addin/reconcile/match.py`), on
 statements and ledgers made up with their answer known (`addin/reconcile/synthetic.py`:
-100 lines a day, so a bigger size covers more days rather than crowding them; 35–40% of the
-movements clean, the rest with one kind of noise each). The quality figures count automatic
-matches only: a "sugerida" one waits for a person.
+100 lines a day, so a bigger size covers more days rather than crowding them; 40% of the
+movements clean, the rest with one kind of noise each, `synthetic.KINDS`). The quality
+figures count automatic matches only: a "sugerida" one waits for a person.
 """
 
 
