@@ -127,6 +127,10 @@ class _Side:
                 f"Referência repetida nas linhas do {name}: {repeated.iloc[0]} "
                 "(cada linha precisa de uma referência só sua)."
             )
+        for column, what in (("date", "data"), ("cents", "valor")):
+            missing = frame["ref"][frame[column].isna()]
+            if len(missing):
+                raise ValueError(f"Linha sem {what} no {name}: {missing.iloc[0]}.")
         cents = frame["cents"].to_numpy(dtype=np.int64)
         day = candidates.days(frame["date"])
         return cls(frame, refs, cents, day, np.ones(len(frame), bool))

@@ -319,6 +319,9 @@ def test_bad_input_is_a_clear_portuguese_error() -> None:
     statement = lines("s", ("2026-03-10", -100))
     with pytest.raises(ValueError, match="não têm as colunas: cents"):
         match_lines(statement.drop(columns="cents"), lines("l"))
+    undated = statement.assign(date=pd.Series([pd.NaT], dtype="datetime64[s]"))
+    with pytest.raises(ValueError, match="Linha sem data no extrato: s1"):
+        match_lines(undated, lines("l"))
     twice = pd.concat([statement, statement], ignore_index=True)
     with pytest.raises(ValueError, match="Referência repetida nas linhas do extrato: s1"):
         match_lines(twice, lines("l"))
