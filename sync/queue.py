@@ -122,7 +122,8 @@ class SyncQueue:
 
     def _google_pull(self) -> GooglePull:
         """Google sources read with no retries of the pull's own: the queue's backoff, kept
-        in the store, is the one (a worker is not held asleep through it)."""
+        in the store, is the one (a worker is not held asleep through it). It takes the
+        `partial=` of `sync.partial`, so a webhook's job reads only the rows its events name."""
         with self._lock:
             if self._google is None:
                 from retaguarda.sync.google_api import gspread_client
@@ -134,8 +135,8 @@ class SyncQueue:
                     self.settings.google_api_url,
                 )
                 once, write_back = Retry(attempts=1), self.settings.write_back
-                self._google = lambda spreadsheet: pull_google(
-                    client, spreadsheet, once, write_back=write_back
+                self._google = lambda spreadsheet, partial=None: pull_google(
+                    client, spreadsheet, once, write_back=write_back, partial=partial
                 )
             return self._google
 
