@@ -6,7 +6,8 @@ The passes run in order of confidence, each on what the ones before left over:
 2. one to one, the same amount: with the ledger's document number on the statement line
    (up to `candidates.REFERENCE_DAYS` apart), or inside the date window;
 3. one to several and several to one: a subset of up to `max_group` lines adding up to one
-   line on the other side, inside the window;
+   line on the other side, inside the window (the doubtful ones are suggested only after
+   pass 4, with the lines it left);
 4. one to one within the tolerated fee (`fee_cents` + `fee_fraction` of the statement
    amount), the difference flagged to be posted.
 
@@ -149,8 +150,9 @@ def match_lines(
         rejected = _confirm(bank, book, decisions, found)
         rank_s, rank_l = candidates.amount_ranks(bank.cents, book.cents)
         _one_to_one(bank, book, rank_s, rank_l, options, rejected, found)
-        _groups(bank, book, options, rejected, found)
+        doubtful = _groups(bank, book, options, rejected, found)
         _tolerance(bank, book, options, rejected, found)
+        _suggest_groups(bank, book, doubtful, found)
         return Matching(
             matches=found.in_statement_order(),
             unmatched_statement=bank.refs[bank.free].tolist(),
@@ -370,12 +372,14 @@ def _groups(
     options: MatchOptions,
     rejected: set,
     found: _Found,
-) -> None:
+) -> list[tuple[float, np.ndarray, np.ndarray, str]]:
     """Batches (one statement line, several ledger lines) first, then parts (several
     statement lines, one ledger line) among what the batches left. Each is searched again,
     up to GROUP_ROUNDS times, for the lines near a day that lost lines to a group: two
-    batches booked on one day crowd each other out of the candidates until one is found."""
+    batches booked on one day crowd each other out of the candidates until one is found.
+    Returns the doubtful groups, to be suggested after the fee pass."""
     window, most = options.window_days, options.max_group
+    later: list[tuple[float, np.ndarray, np.ndarray, str]] = []
     for one, many, batch in ((bank, book, True), (book, bank, False)):
         targets = np.flatnonzero(one.free)
         for _ in range(GROUP_ROUNDS):
@@ -402,11 +406,12 @@ def _groups(
                     strict=True,
                 )
             ]
-            taken_s, taken_l = _take_groups(bank, book, proposals, rejected, found)
+            taken_s, taken_l = _take_groups(bank, book, proposals, rejected, found, later)
             taken = taken_l if batch else taken_s
             if not len(taken):
                 break
             targets = _near_days(one, many, taken, window)
+    return later
 
 
 def _near_days(one: _Side, many: _Side, taken: np.ndarray, window: int) -> np.ndarray:
@@ -427,12 +432,14 @@ def _take_groups(
     proposals: list[tuple[np.ndarray, np.ndarray, int, float]],
     rejected: set,
     found: _Found,
+    later: list[tuple[float, np.ndarray, np.ndarray, str]],
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The best proposals that share no line, and the lines they took on each side. One
-    with a rival within MARGIN (another subset for the same line, or one sharing a line with
-    it), or dated more than GROUP_DAYS from its single line (a batch clears the same day or
-    the next), is only suggested; one that chance alone would explain is not proposed at
-    all, so that its lines stay free for the fee pass."""
+    """The best proposals that share no line are taken, and the lines they took on each
+    side returned. One with a rival within MARGIN (another subset for the same line, or one
+    sharing a line with it), or dated more than GROUP_DAYS from its single line (a batch
+    clears the same day or the next), is only a suggestion: it goes to `later`, to be made
+    after the fee pass if its lines are still free, so that a doubtful sum takes no line a
+    fee needed. One that chance alone would explain is not proposed at all."""
     scored = []
     for si, li, apart, chance in proposals:
         key = (frozenset(bank.refs[si].tolist()), frozenset(book.refs[li].tolist()))
@@ -451,31 +458,58 @@ def _take_groups(
         if rivals:
             for r in rivals:
                 if taken[r][0] - score < MARGIN:
-                    taken[r][4] = False
+                    taken[r][4] = reasons.RIVAL
             continue
         for i in si.tolist():
             owner_s[i] = len(taken)
         for i in li.tolist():
             owner_l[i] = len(taken)
-        taken.append([score, si, li, apart, abs(apart) <= GROUP_DAYS])
-    for score, si, li, apart, clear in taken:
-        bank.free[si] = book.free[li] = False
-        text = reasons.group(len(si), len(li), apart)
-        found.add(
-            int(si.min()),
-            Match(
-                statement=tuple(bank.refs[np.sort(si)].tolist()),
-                ledger=tuple(book.refs[np.sort(li)].tolist()),
-                status=Status.AUTOMATIC if clear else Status.SUGGESTED,
-                score=round(min(score, 1.0), 4),
-                reason=text if clear else reasons.suggested(text),
-                rule="group",
-                difference_cents=int(bank.cents[si].sum() - book.cents[li].sum()),
-            ),
-        )
-    if not taken:
+        taken.append([score, si, li, apart, "" if abs(apart) <= GROUP_DAYS else reasons.FAR])
+    clear = [p for p in taken if not p[4]]
+    later.extend(
+        (score, si, li, reasons.group(len(si), len(li), apart) + f"; {why}")
+        for score, si, li, apart, why in taken
+        if why
+    )
+    for score, si, li, apart, _ in clear:
+        _add_group(bank, book, found, score, si, li, reasons.group(len(si), len(li), apart), True)
+    if not clear:
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    return np.concatenate([p[1] for p in taken]), np.concatenate([p[2] for p in taken])
+    return np.concatenate([p[1] for p in clear]), np.concatenate([p[2] for p in clear])
+
+
+def _add_group(
+    bank: _Side,
+    book: _Side,
+    found: _Found,
+    score: float,
+    si: np.ndarray,
+    li: np.ndarray,
+    text: str,
+    clear: bool,
+) -> None:
+    bank.free[si] = book.free[li] = False
+    found.add(
+        int(si.min()),
+        Match(
+            statement=tuple(bank.refs[np.sort(si)].tolist()),
+            ledger=tuple(book.refs[np.sort(li)].tolist()),
+            status=Status.AUTOMATIC if clear else Status.SUGGESTED,
+            score=round(min(score, 1.0), 4),
+            reason=text,
+            rule="group",
+            difference_cents=int(bank.cents[si].sum() - book.cents[li].sum()),
+        ),
+    )
+
+
+def _suggest_groups(
+    bank: _Side, book: _Side, later: list[tuple[float, np.ndarray, np.ndarray, str]], found: _Found
+) -> None:
+    """The doubtful groups, best first, whose lines nothing else took."""
+    for score, si, li, text in sorted(later, key=lambda p: -p[0]):
+        if bank.free[si].all() and book.free[li].all():
+            _add_group(bank, book, found, score, si, li, text, False)
 
 
 def _tolerance(

@@ -14,6 +14,8 @@ from retaguarda.validators.fields.formatting import format_brl
 CONFIRMED = "confirmada por uma pessoa"
 #: added to a proposal that another candidate could explain as well
 RIVAL = "há outro candidato quase tão provável: confira"
+#: added to a group whose lines are further apart in date than a batch clears
+FAR = "datas distantes para um lote: confira"
 
 
 def apart(days: int) -> str:
