@@ -144,6 +144,7 @@ def match_lines(
     decisions: Sequence[Decision] = (),
 ) -> Matching:
     """Match a statement's lines against the ledger's (both `Lines` frames, see `model`)."""
+    _check(options)
     bank, book = _Side.of(statement, "extrato"), _Side.of(ledger, "razão")
     found = _Found()
     with _no_collection():
@@ -158,6 +159,22 @@ def match_lines(
             unmatched_statement=bank.refs[bank.free].tolist(),
             unmatched_ledger=book.refs[book.free].tolist(),
         )
+
+
+def _check(options: MatchOptions) -> None:
+    """Options a person typed (in the sheet or on the command line) that make no sense."""
+    wrong = [
+        text
+        for bad, text in (
+            (options.window_days < 0, f"janela de {options.window_days} dias"),
+            (options.max_group < 1, f"grupos de até {options.max_group} linhas"),
+            (options.fee_cents < 0, f"tarifa de {options.fee_cents} centavos"),
+            (options.fee_fraction < 0, f"tarifa de {options.fee_fraction} do valor"),
+        )
+        if bad
+    ]
+    if wrong:
+        raise ValueError(f"Opções de conciliação inválidas: {'; '.join(wrong)}.")
 
 
 def _confirm(

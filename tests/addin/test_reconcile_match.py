@@ -322,6 +322,8 @@ def test_bad_input_is_a_clear_portuguese_error() -> None:
     undated = statement.assign(date=pd.Series([pd.NaT], dtype="datetime64[s]"))
     with pytest.raises(ValueError, match="Linha sem data no extrato: s1"):
         match_lines(undated, lines("l"))
+    with pytest.raises(ValueError, match="inválidas: janela de -1 dias"):
+        match_lines(statement, lines("l"), MatchOptions(window_days=-1))
     twice = pd.concat([statement, statement], ignore_index=True)
     with pytest.raises(ValueError, match="Referência repetida nas linhas do extrato: s1"):
         match_lines(twice, lines("l"))
