@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from retaguarda.addin.protocol import configure_server
-from retaguarda.sync import api, auth, dashboard, extensions, webhooks, xlwings_server
+from retaguarda.sync import actions, api, auth, dashboard, extensions, webhooks, xlwings_server
 from retaguarda.sync.extensions import Clock, utc_now
 from retaguarda.sync.queue import SyncQueue
 from retaguarda.sync.settings import SettingsError, load_settings
@@ -105,6 +105,7 @@ def _setup_excel(app: Flask) -> None:
 def _setup_webhooks(app: Flask) -> None:
     """`POST /webhooks/google-sheets`: signed by each source's secret, so it needs no login."""
     app.register_blueprint(webhooks.webhooks)
+    actions.register(app)
 
 
 def _setup_api(app: Flask) -> None:

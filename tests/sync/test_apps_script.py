@@ -135,6 +135,7 @@ def test_the_menu_and_its_buttons(service, store):
     assert [caption for caption, _ in menu["items"]] == [
         "Validar agora",
         "Sincronizar agora",
+        "Conciliar",
         "-",
         "Instalar gatilhos",
     ]

@@ -29,6 +29,7 @@ function onOpen() {
     .createMenu('Retaguarda')
     .addItem('Validar agora', 'validarAgora')
     .addItem('Sincronizar agora', 'sincronizarAgora')
+    .addItem('Conciliar', 'conciliar')
     .addSeparator()
     .addItem('Instalar gatilhos', 'instalarGatilhos')
     .addToUi();
@@ -45,6 +46,51 @@ function validarAgora() {
 function sincronizarAgora() {
   queueEvent_('', '');
   tell_(sendQueued(), 'Sincronização pedida ao Retaguarda.');
+}
+
+/**
+ * Menu: ask the service to reconcile the "Extrato bancário" sheet with the ledger; it writes
+ * the "Conciliação" sheet here (keeping the decisions typed there) and says what it found.
+ * The request is signed like the webhooks and waits for the answer (at most ~30 s).
+ */
+function conciliar() {
+  var spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
+  var properties = PropertiesService.getScriptProperties();
+  var url = properties.getProperty('RETAGUARDA_URL');
+  var secret = properties.getProperty('RETAGUARDA_SECRET');
+  if (!url || !secret) {
+    spreadsheet.toast('Defina RETAGUARDA_URL e RETAGUARDA_SECRET nas propriedades do script.', 'Retaguarda');
+    return null;
+  }
+  var body = JSON.stringify({ spreadsheetId: spreadsheet.getId(), action: 'reconcile' });
+  var timestamp = String(Math.floor(Date.now() / 1000));
+  var message;
+  try {
+    var response = UrlFetchApp.fetch(url.replace(/\/+$/, '') + '/webhooks/google-sheets/actions', {
+      method: 'post',
+      contentType: 'application/json; charset=utf-8',
+      payload: body,
+      headers: {
+        'X-Retaguarda-Timestamp': timestamp,
+        'X-Retaguarda-Signature': 'sha256=' + hmacHex_(secret, timestamp + '.' + body),
+      },
+      muteHttpExceptions: true,
+      followRedirects: false,
+    });
+    var answer = {};
+    try {
+      answer = JSON.parse(response.getContentText());
+    } catch (notJson) {
+      answer = {};
+    }
+    var status = response.getResponseCode();
+    if (status === 200) message = answer.message;
+    else message = 'Conciliar: o Retaguarda respondeu ' + status + ': ' + (answer.error || response.getContentText());
+  } catch (failure) {
+    message = 'Conciliar: sem resposta do Retaguarda (' + failure + ').';
+  }
+  spreadsheet.toast(message, 'Retaguarda', 30);
+  return message;
 }
 
 /** Menu: the triggers that feed the webhook (run once per spreadsheet, by its owner). */
