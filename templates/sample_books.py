@@ -1,13 +1,13 @@
 """The clean rows of every sample sheet: ledger, payables and receivables, stock movements and
-counts, a bank statement (and the payroll, from `sample_payroll`), before any mistake is
-planted in them.
+counts (and the payroll, from `sample_payroll`; October at the bank and the statement, from
+`sample_bank`), before any mistake is planted in them.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from retaguarda.templates.catalog import TEMPLATES
@@ -56,9 +56,13 @@ def clean_sheets(rng: random.Random) -> dict[str, Sheet]:
     movements = movement_rows(rng)
     sheets["estoque_movimentos"].rows = movements
     sheets["estoque_contagem"].rows = count_rows(rng, movements)
-    sheets["extrato"].rows = statement_rows(rng, suppliers, customers)
     return sheets
 
+
+#: the journal's random lines end here: October, the month the sample statements cover, is
+#: written by `sample_bank`, and nothing sits in the statement's date window (three days
+#: before its first day) without a statement line
+BOOKS_BEFORE = date(2026, 9, 25)
 
 LEDGER_OPERATIONS = (
     ("Venda de mercadorias conforme NF", "1.1.04", "3.1.01", 300, 9000, "customer"),
@@ -87,7 +91,7 @@ def ledger_rows(rng: random.Random, suppliers: list, customers: list) -> list[li
             text = f"{text} - {name}"
         rows.append(
             [
-                random_day(rng),
+                random_day(rng, FIRST_DAY, BOOKS_BEFORE),
                 f"LC-{n + 1:05d}",
                 text,
                 debit,
@@ -127,6 +131,7 @@ def bill_rows(
                 rng.choice(("PIX", "Boleto", "TED")) if paid else None,
                 accounts[0],
                 rng.choice(("Comercial", "Administrativo", None)),
+                None,  # conta_liquidacao: `sample_bank` names the bank for the settled ones
             ]
         )
     return rows
@@ -178,27 +183,3 @@ def count_rows(rng: random.Random, movements: list[list[object]]) -> list[list[o
         [LAST_DAY, sku, warehouse, max(quantity - rng.choice((0, 0, 0, 1)), Decimal(0)), counter]
         for (sku, warehouse), quantity in sorted(balances.items())
     ]
-
-
-def statement_rows(rng: random.Random, suppliers: list, customers: list) -> list[list[object]]:
-    balance = random_money(rng, 20000, 60000)
-    rows = []
-    when = FIRST_DAY
-    for n in range(150):
-        when = min(when + timedelta(days=rng.randrange(0, 3)), LAST_DAY)
-        roll = rng.random()
-        if roll < 0.45:
-            value = random_money(rng, 300, 9000)
-            text = f"PIX RECEBIDO - {rng.choice(customers)[0].upper()}"
-        elif roll < 0.8:
-            value = -random_money(rng, 300, 6000)
-            text = f"PAGAMENTO BOLETO - {rng.choice(suppliers)[0].upper()}"
-        elif roll < 0.9:
-            value = -random_money(rng, 1000, 8000)
-            text = f"TED ENVIADA - {rng.choice(suppliers)[0].upper()}"
-        else:
-            value = -random_money(rng, 5, 60)
-            text = "TARIFA BANCARIA PACOTE SERVICOS"
-        balance += value
-        rows.append([when, text, f"{n + 1:06d}", value, balance, "341", "12345-6"])
-    return rows

@@ -106,7 +106,7 @@ def _plant_sao_paulo(sheets: dict[str, Sheet], rng: random.Random) -> list[Plant
     _set(sheets, p, "lancamentos", 12, "valor", Decimal("-350.00"), "number.negative")
     _set(sheets, p, "lancamentos", 25, "data", "5/3/26", "date.ambiguous")
     _set(sheets, p, "lancamentos", 35, "valor", "1.234", "number.ambiguous")
-    _set(sheets, p, "plano_de_contas", 8, "tipo", "Ativos", "choice.invalid")
+    _set(sheets, p, "plano_de_contas", 9, "tipo", "Ativos", "choice.invalid")  # 1.2
     _overpay(sheets, p, "contas_a_receber", 10, Decimal("0.01"), "receivable.overpaid")
     _set(
         sheets,
@@ -124,7 +124,10 @@ def _plant_sao_paulo(sheets: dict[str, Sheet], rng: random.Random) -> list[Plant
     counts = sheets["estoque_contagem"]
     counts.rows.append([LAST_DAY, "CAF-250", WAREHOUSES[0], Decimal(12), "Rafaela Castro Pinto"])
     p.append(Plant("estoque_contagem", len(counts.rows) - 1, "sku", "stock.unknown_sku"))
-    _set(sheets, p, "estoque_movimentos", 8, "tipo", "Devolução", "choice.invalid")
+    # an outgoing movement: one whose type no longer reads cannot leave a balance short
+    moves = sheets["estoque_movimentos"]
+    outgoing = next(i for i in range(8, len(moves.rows)) if moves.rows[i][4] == "Saída")
+    _set(sheets, p, "estoque_movimentos", outgoing, "tipo", "Devolução", "choice.invalid")
     return p
 
 

@@ -6,9 +6,15 @@ mistakes of every kind the validators find. `planted.json` records where each on
 planted (file, sheet, cell, code), so a test can assert that validation finds each of them
 and flags nothing else. Same seed, same files.
 
+October at the bank (`sample_bank`) tells a reconciliation story, and `planted.json` records
+its ground truth too: which statement lines pair with which ledger rows, what only one side
+has, the salaries paid short or not at all, the transfer only the Matriz booked. The Matriz's
+statement is also written as an OFX file, as its bank would export it.
+
 The pieces live by what they hold: `sample_parties` (names, products, random identifiers),
-`sample_books` and `sample_payroll` (the clean rows), `sample_mistakes` (what is planted where);
-this module writes the workbooks and the manifest.
+`sample_books` and `sample_payroll` (the clean rows), `sample_bank` (October and the
+statements), `sample_mistakes` (what is planted where); this module writes the workbooks and
+the manifest.
 """
 
 from __future__ import annotations
@@ -21,6 +27,16 @@ from pathlib import Path
 from retaguarda.templates.catalog import TEMPLATES
 from retaguarda.templates.reader import column_letter
 from retaguarda.templates.render import render_workbook
+from retaguarda.templates.sample_bank import (
+    BANK,
+    FIRST,
+    PAID_MONTH,
+    BankStory,
+    bank_balance,
+    october,
+    ofx_text,
+    statement_rows,
+)
 from retaguarda.templates.sample_books import LEDGER_OPERATIONS, Sheet, clean_sheets
 from retaguarda.templates.sample_mistakes import CLOSED_UNTIL, PLANTERS, Plant
 from retaguarda.templates.sample_parties import (
@@ -91,9 +107,12 @@ def write_samples(out_dir: Path | str, *, seed: int = 2026) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     planted: list[dict[str, object]] = []
+    truth: dict[str, object] = {}
     for number, team in enumerate(TEAMS):
         rng = random.Random(seed * 31 + number)
         sheets = clean_sheets(rng)
+        story = october(sheets, rng, team.slug)
+        sheets["extrato"].rows = statement_rows(story, bank_balance(sheets, FIRST))
         plants = PLANTERS[team.slug](sheets, rng)
         path = out / f"{team.slug}.xlsx"
         ordered = [sheets[t] for t in TEMPLATES]
@@ -115,11 +134,21 @@ def write_samples(out_dir: Path | str, *, seed: int = 2026) -> list[Path]:
                     "code": plant.code,
                 }
             )
+        truth[path.name] = _truth(story, plants, len(team.title_rows) + 1)
         written.append(path)
+        if team.slug == "matriz":
+            ofx = out / "extrato_matriz.ofx"
+            ofx.write_bytes(ofx_text(sheets["extrato"].rows).encode("cp1252"))
+            written.append(ofx)
     manifest = out / "planted.json"
     manifest.write_text(
         json.dumps(
-            {"seed": seed, "closed_until": CLOSED_UNTIL.isoformat(), "planted": planted},
+            {
+                "seed": seed,
+                "closed_until": CLOSED_UNTIL.isoformat(),
+                "planted": planted,
+                "reconciliation": truth,
+            },
             ensure_ascii=False,
             indent=1,
         )
@@ -128,3 +157,43 @@ def write_samples(out_dir: Path | str, *, seed: int = 2026) -> list[Path]:
     )
     written.append(manifest)
     return written
+
+
+def _truth(story: BankStory, plants: list[Plant], header_row: int) -> dict[str, object]:
+    """What each reconciliation must find in one team's workbook, as sheet references.
+
+    A planted mistake on a statement line (Rio's date typo) leaves that line and its ledger
+    rows unpaired; one on a ledger row the statement clears would blur the story, so none is
+    planted there."""
+
+    def ref(template_id: str, row: int) -> str:
+        return f"{TEMPLATES[template_id].sheet}!{header_row + 1 + row}"
+
+    touched = {(p.template_id, p.row) for p in plants}
+    statement = TEMPLATES["extrato"].sheet
+    pairs, only_statement, only_ledger = [], [], [ref(*s) for s in story.ledger_only]
+    for i, line in enumerate(story.lines):
+        clash = touched & set(line.sources)
+        assert not clash, f"a mistake planted on a row the statement clears: {clash}"
+        line_ref = f"{statement}!{header_row + 1 + i}"
+        if not line.sources:
+            only_statement.append(line_ref)
+        elif ("extrato", i) in touched:
+            only_statement.append(line_ref)
+            only_ledger += [ref(*s) for s in line.sources]
+        else:
+            pairs.append({"statement": [line_ref], "ledger": [ref(*s) for s in line.sources]})
+    return {
+        "bank": {
+            "account": BANK,
+            "pairs": pairs,
+            "unmatched_statement": only_statement,
+            "unmatched_ledger": sorted(only_ledger),
+        },
+        "payroll": {
+            "month": PAID_MONTH.strftime("%m/%Y"),
+            "paid_short": story.paid_short,
+            "not_paid": story.not_paid,
+        },
+        "teams": {"only_this_team": [ref(*s) for s in story.transfers_one_side]},
+    }

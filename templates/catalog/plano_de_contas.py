@@ -74,6 +74,7 @@ STARTER_CHART: tuple[tuple[str, str, str, str, str], ...] = (
     ("1.1.04", "Clientes", "Ativo", "Devedora", "Sim"),
     ("1.1.05", "Estoque de mercadorias", "Ativo", "Devedora", "Sim"),
     ("1.1.06", "Impostos a recuperar", "Ativo", "Devedora", "Sim"),
+    ("1.1.07", "Transferências entre filiais", "Ativo", "Devedora", "Sim"),
     ("1.2", "Ativo não circulante", "Ativo", "Devedora", "Não"),
     ("1.2.01", "Imobilizado", "Ativo", "Devedora", "Sim"),
     ("2", "Passivo", "Passivo", "Credora", "Não"),
