@@ -23,8 +23,19 @@ demo: $(STAMP)
 	$(BIN)/retaguarda validate workbooks/samples/matriz.xlsx --closed-until 2025-12-31 \
 		--today $(SAMPLES_TODAY) \
 		--write-back build/matriz_marcada.xlsx > /dev/null || test $$? -eq 1
+	$(BIN)/retaguarda reconcile bank --statement workbooks/samples/extrato_matriz.ofx \
+		--ledger workbooks/samples/matriz.xlsx --account 1.1.02 \
+		--out build/conciliacao_matriz.xlsx || test $$? -eq 1
+	$(BIN)/retaguarda reconcile teams workbooks/samples/matriz.xlsx \
+		workbooks/samples/filial_sao_paulo.xlsx workbooks/samples/filial_rio.xlsx \
+		--out build/conciliacao_filiais.xlsx || test $$? -eq 1
+	$(BIN)/retaguarda reconcile payroll workbooks/samples/matriz.xlsx --month 09/2026 \
+		--statement workbooks/samples/extrato_matriz.ofx \
+		--out build/conciliacao_folha.xlsx || test $$? -eq 1
 	$(BIN)/retaguarda addin xlsm --out build/Retaguarda.xlsm
 	@echo "Abra build/matriz_marcada.xlsx: células marcadas, notas e a aba Pendências."
+	@echo "Conciliações de outubro: build/conciliacao_matriz.xlsx (banco), \
+	build/conciliacao_filiais.xlsx (matriz x filiais), build/conciliacao_folha.xlsx (folha)."
 	@echo "Excel de mesa: build/Retaguarda.xlsm, com os botões (docs/excel.md)."
 	@echo "Excel na Web: XLWINGS_LICENSE_KEY=... $(BIN)/retaguarda serve (docs/excel.md)."
 	@$(MAKE) --no-print-directory demo-sync
