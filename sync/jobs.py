@@ -21,7 +21,6 @@ keeps its error for the dashboard.
 
 from __future__ import annotations
 
-import inspect
 import logging
 import os
 import random
@@ -114,7 +113,7 @@ class JobRunner:
             covered = self.store.last_event(source.id)
             pull = self.google() if source.kind == GOOGLE else None
             rows = None
-            if pull is not None and job.reason == "webhook" and _reads_in_part(pull):
+            if pull is not None and job.reason == "webhook":
                 rows = named_rows(self.store.pending_ranges(source.id, up_to=covered))
             result = sync_source(
                 self.store,
@@ -170,16 +169,6 @@ class JobRunner:
         if started is None:
             return True
         return now - started > timedelta(seconds=self.settings.job_timeout)
-
-
-def _reads_in_part(pull: GooglePull) -> bool:
-    """Whether a Google pull takes the `partial=` of `sync.partial` (`google_pull`'s does); one
-    that does not reads the whole spreadsheet every time."""
-    try:
-        parameters = inspect.signature(pull).parameters.values()
-    except (TypeError, ValueError):  # a callable Python cannot describe
-        return False
-    return any(p.name == "partial" or p.kind is p.VAR_KEYWORD for p in parameters)
 
 
 def _alive(pid: int) -> bool:

@@ -27,8 +27,8 @@ from retaguarda.sync.sources import FILE, FOLDER, Source
 from retaguarda.sync.store.database import Store
 from retaguarda.templates.validate import Options, validate_tables
 
-#: reads a Google source: spreadsheet id -> Pulled (see `google_source.pull_google`); one
-#: that takes a `partial=` keyword may read only the rows webhook events named
+#: reads a Google source: spreadsheet id -> Pulled (see `google_source.pull_google`); given
+#: the rows webhook events named, it is called with a `partial=` keyword as well
 GooglePull = Callable[..., Pulled]
 #: told how far a sync has come: (steps done, steps in all, what is being done now)
 Progress = Callable[[int, int, str], None]
