@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from retaguarda.templates.catalog import TEMPLATES
@@ -135,6 +136,7 @@ def write_samples(out_dir: Path | str, *, seed: int = 2026) -> list[Path]:
                 }
             )
         truth[path.name] = _truth(story, plants, len(team.title_rows) + 1)
+        truth[path.name]["stock"] = _stock_truth(sheets)
         written.append(path)
         if team.slug == "matriz":
             ofx = out / "extrato_matriz.ofx"
@@ -197,3 +199,20 @@ def _truth(story: BankStory, plants: list[Plant], header_row: int) -> dict[str, 
         },
         "teams": {"only_this_team": [ref(*s) for s in story.transfers_one_side]},
     }
+
+
+def _stock_truth(sheets: dict[str, Sheet]) -> list[dict[str, str]]:
+    """Each count that differs from the book, worked out by hand: the book is the movements'
+    quantities added up (Saída taken away; a row whose Tipo does not read, planted, left out)."""
+    book: dict[tuple[str, str], Decimal] = {}
+    for row in sheets["estoque_movimentos"].rows:
+        sign = {"Entrada": 1, "Ajuste": 1, "Saída": -1}.get(str(row[4]))
+        if sign is not None:
+            key = (str(row[1]), str(row[7]))
+            book[key] = book.get(key, Decimal(0)) + sign * Decimal(str(row[5]))
+    out = []
+    for _, sku, warehouse, counted, _ in sheets["estoque_contagem"].rows:
+        difference = Decimal(str(counted)) - book.get((sku, warehouse), Decimal(0))
+        if difference:
+            out.append({"sku": sku, "deposito": warehouse, "diferenca": str(difference)})
+    return out

@@ -2,12 +2,13 @@
 were written to tell, as `planted.json` records it: every statement line paired with the
 ledger rows it came from, the unbooked fees, the uncleared cheque, the deposit and the batch
 payment as groups; the salary paid short and the one not paid; the transfer only the Matriz
-booked."""
+booked; the stock counts that differ from the book.
 
 from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from retaguarda.addin.reconcile.bank import reconcile_bank
 from retaguarda.addin.reconcile.intercompany import TeamBooks, reconcile_teams
 from retaguarda.addin.reconcile.payroll import reconcile_payroll
 from retaguarda.addin.reconcile.statements import read_statement, statement_from_table
+from retaguarda.addin.reconcile.stock import reconcile_stock
 from retaguarda.templates.files import read_workbook
 from retaguarda.templates.reader import read_tables
 
@@ -112,3 +114,18 @@ def test_the_teams_reconciliation_finds_the_transfer_only_the_matriz_booked():
     assert result.only_filial == []
     assert len(result.matches) == 3 + 3 - 1  # three transfers to each filial, less Rio's last
     assert result.differences == []
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_the_stock_count_differences_are_the_ones_recorded(name):
+    """The counts a stockkeeper got wrong by one, São Paulo's count of a SKU that never
+    moved, and the movements planted wrong (a type that does not read, an outgoing quantity
+    above the balance) each show as the difference worked out by hand."""
+    books = {t.template.id: t for t in tables(name)}
+    result = reconcile_stock(books["estoque_movimentos"], books["estoque_contagem"])
+    differences = {
+        (c.sku, c.warehouse, c.counted - c.book) for c in result.counts if c.counted != c.book
+    }
+    recorded = {(d["sku"], d["deposito"], Decimal(d["diferenca"])) for d in TRUTH[name]["stock"]}
+    assert differences == recorded
+    assert recorded  # every team has at least one
