@@ -8,8 +8,9 @@ and flags nothing else. Same seed, same files.
 
 October at the bank (`sample_bank`) tells a reconciliation story, and `planted.json` records
 its ground truth too: which statement lines pair with which ledger rows, what only one side
-has, the salaries paid short or not at all, the transfer only the Matriz booked. The Matriz's
-statement is also written as an OFX file, as its bank would export it.
+has, the salaries paid short or not at all, the transfer only the Matriz booked, the stock
+counts that differ from the book. The Matriz's statement is also written as an OFX file, as its
+bank would export it.
 
 The pieces live by what they hold: `sample_parties` (names, products, random identifiers),
 `sample_books` and `sample_payroll` (the clean rows), `sample_bank` (October and the
