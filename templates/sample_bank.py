@@ -64,7 +64,7 @@ class BankStory:
     lines: list[BankLine] = field(default_factory=list)
     #: ledger rows on the account no statement line clears
     ledger_only: list[tuple[str, int]] = field(default_factory=list)
-    #: (name, cpf, net pay, paid) of the salaries paid short, and those not paid
+    #: the salaries paid short (nome, cpf, liquido, pago) and those not paid (nome, cpf, liquido)
     paid_short: list[dict[str, object]] = field(default_factory=list)
     not_paid: list[dict[str, object]] = field(default_factory=list)
     #: journal rows of transfers only one team booked
@@ -77,7 +77,9 @@ class _Journal:
 
     rows: list[list[object]] = field(default_factory=list)
 
-    def add(self, day: date, doc: str, text: str, debit: str, credit: str, value: Decimal):
+    def add(
+        self, day: date, doc: str, text: str, debit: str, credit: str, value: Decimal
+    ) -> list[object]:
         row = [day, doc, text, debit, credit, value, None, None, None]
         self.rows.append(row)
         return row
