@@ -68,10 +68,18 @@ def wsgi_server(app: Flask, host: str, port: int) -> BaseWSGIServer | MultiSocke
 
     Waitress refuses an oversized body itself, before reading it, when the request declares
     its length, and stops reading a chunked one at the limit; Flask's own limit covers the
-    servers that do not (gunicorn, the test client).
+    servers that do not (gunicorn, the test client). Waitress also drops X-Forwarded-*
+    headers unless told otherwise: behind `trusted_proxies` proxies it keeps them for the
+    app's ProxyFix (`_setup_proxy`), the one place that reads them whichever server runs.
     """
-    limit = app.config["RETAGUARDA"].max_request_bytes
-    return create_server(app, host=host, port=port, max_request_body_size=limit)
+    settings = app.config["RETAGUARDA"]
+    return create_server(
+        app,
+        host=host,
+        port=port,
+        max_request_body_size=settings.max_request_bytes,
+        clear_untrusted_proxy_headers=not settings.trusted_proxies,
+    )
 
 
 def _setup_proxy(app: Flask) -> None:
