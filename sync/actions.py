@@ -125,12 +125,7 @@ def _run_action() -> str:
     signed = request.headers.get(SIGNATURE_HEADER, "")
     if not stamp or not signed:
         raise Refused(401, f"faltam os cabeçalhos {TIMESTAMP_HEADER} e {SIGNATURE_HEADER}.")
-    try:
-        action = Action.model_validate_json(body)
-    except ValidationError as error:
-        where = error.errors()[0]
-        place = ".".join(map(str, where["loc"])) or "corpo"
-        raise Refused(400, f"pedido inválido ({place}: {where['msg']}).") from None
+    action = _action(body)
     now = clock()
     try:
         _source, secrets = store().webhook_secrets(GOOGLE, action.spreadsheetId, at=now)
@@ -168,6 +163,18 @@ def _run_action() -> str:
     if run.refused is not None:
         raise run.refused
     return run.message
+
+
+def _action(body: bytes) -> Action:
+    try:
+        return Action.model_validate_json(body)
+    except ValidationError as error:
+        where = error.errors()[0]
+        if where["type"] == "json_invalid" or not where["loc"]:
+            raise Refused(400, "o corpo do pedido não é um objeto JSON.") from None
+        if where["loc"][0] == "action":
+            raise Refused(400, "ação desconhecida: a única que existe é “reconcile”.") from None
+        raise Refused(400, "spreadsheetId ausente ou inválido.") from None
 
 
 def _client(shared: _Shared, settings: Settings, timeout: float) -> gspread.Client:
@@ -280,10 +287,16 @@ class _Run:
             ),
         )
         found = [r.get("values", []) for r in answer.get("valueRanges", [])]
-        cells = sum(len(row) for rows in found for row in rows)
+        values = dict(zip(titles, found, strict=False))
+        # the Conciliação sheet is counted apart: a rerun of a big reconciliation reads back
+        # what the last one wrote, about as many cells again as its lines
+        cells = sum(len(row) for t, rows in values.items() for row in rows if t in OWN_SHEETS)
+        if cells > self.max_cells:
+            raise Refused(413, _too_big(f"{cells} células na aba Conciliação", self.max_cells))
+        cells = sum(len(row) for t, rows in values.items() for row in rows if t not in OWN_SHEETS)
         if cells > self.max_cells:
             raise Refused(413, _too_big(f"{cells} células preenchidas", self.max_cells))
-        return dict(zip(titles, found, strict=False))
+        return values
 
 
 def _too_big(found: str, limit: int) -> str:

@@ -6,9 +6,13 @@ API reads it back (and a decision typed there surviving the next run).
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import subprocess
 import time
+import urllib.error
+import urllib.request
 from datetime import date
 
 import pytest
@@ -300,3 +304,59 @@ def test_a_reconciliation_over_the_time_limit_answers_504_and_never_writes(googl
         time.sleep(0.05)
     assert not busy
     assert "Conciliação" not in titles(google)
+
+
+def post(properties: dict, body: bytes, stamp: int, secret: str | None = None) -> tuple[int, dict]:
+    """A request signed as the script signs it (HMAC-SHA256 of "timestamp.body")."""
+    key = (secret or properties["RETAGUARDA_SECRET"]).encode()
+    mac = hmac.new(key, str(stamp).encode() + b"." + body, hashlib.sha256).hexdigest()
+    sent = urllib.request.Request(
+        properties["RETAGUARDA_URL"] + "/webhooks/google-sheets/actions",
+        data=body,
+        headers={
+            "Content-Type": "application/json",
+            "X-Retaguarda-Timestamp": str(stamp),
+            "X-Retaguarda-Signature": f"sha256={mac}",
+        },
+    )
+    try:
+        with urllib.request.urlopen(sent, timeout=30) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as refused:
+        return refused.code, json.loads(refused.read())
+
+
+def test_a_stale_or_malformed_request_is_refused_in_portuguese(google, service):
+    _app, properties = service
+    google.add_spreadsheet(SPREADSHEET, "Empresa", company())
+    now = int(NOW.timestamp())
+    good = json.dumps({"spreadsheetId": SPREADSHEET, "action": "reconcile"}).encode()
+    # signed right, but six minutes old: a captured request cannot be played later
+    status, answer = post(properties, good, now - 360)
+    assert status == 401
+    assert "fora da janela de 300 segundos" in answer["error"]
+    other = json.dumps({"spreadsheetId": SPREADSHEET, "action": "pagar"}).encode()
+    assert post(properties, other, now) == (
+        400,
+        {"error": "ação desconhecida: a única que existe é “reconcile”."},
+    )
+    assert post(properties, b"{nada", now) == (
+        400,
+        {"error": "o corpo do pedido não é um objeto JSON."},
+    )
+    assert post(properties, b"x" * 5000, now)[0] == 413
+    assert "Conciliação" not in titles(google)
+    status, answer = post(properties, good, now)
+    assert status == 200
+    assert answer["message"].startswith("Conciliação da conta 1.1.02 pronta")
+
+
+def test_the_script_says_so_when_the_service_is_down_or_not_configured(google, service):
+    _app, properties = service
+    down = conciliar({**properties, "RETAGUARDA_URL": "http://127.0.0.1:9"})  # nothing there
+    assert toast(down).startswith("Conciliar: sem resposta do Retaguarda (")
+    unset = conciliar({})
+    assert toast(unset) == (
+        "Conciliar: defina RETAGUARDA_URL e RETAGUARDA_SECRET nas propriedades do script."
+    )
+    assert unset["requests"] == []

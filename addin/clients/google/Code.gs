@@ -51,7 +51,7 @@ function sincronizarAgora() {
 /**
  * Menu: ask the service to reconcile the "Extrato bancário" sheet with the ledger; it writes
  * the "Conciliação" sheet here (keeping the decisions typed there) and says what it found.
- * The request is signed like the webhooks and waits for the answer (at most ~30 s).
+ * The request is signed like the webhooks and waits for the answer (the service gives up after 25 s).
  */
 function conciliar() {
   var spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
@@ -59,7 +59,10 @@ function conciliar() {
   var url = properties.getProperty('RETAGUARDA_URL');
   var secret = properties.getProperty('RETAGUARDA_SECRET');
   if (!url || !secret) {
-    spreadsheet.toast('Defina RETAGUARDA_URL e RETAGUARDA_SECRET nas propriedades do script.', 'Retaguarda');
+    spreadsheet.toast(
+      'Conciliar: defina RETAGUARDA_URL e RETAGUARDA_SECRET nas propriedades do script.',
+      'Retaguarda'
+    );
     return null;
   }
   var body = JSON.stringify({ spreadsheetId: spreadsheet.getId(), action: 'reconcile' });
@@ -81,11 +84,14 @@ function conciliar() {
     try {
       answer = JSON.parse(response.getContentText());
     } catch (notJson) {
-      answer = {};
+      // a proxy's HTML error page: its text is shown as it is
     }
     var status = response.getResponseCode();
     if (status === 200) message = answer.message;
-    else message = 'Conciliar: o Retaguarda respondeu ' + status + ': ' + (answer.error || response.getContentText());
+    else {
+      message = 'Conciliar: o Retaguarda respondeu ' + status + ': ' +
+        (answer.error || response.getContentText());
+    }
   } catch (failure) {
     message = 'Conciliar: sem resposta do Retaguarda (' + failure + ').';
   }
