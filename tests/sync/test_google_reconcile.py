@@ -360,3 +360,16 @@ def test_the_script_says_so_when_the_service_is_down_or_not_configured(google, s
         "Conciliar: defina RETAGUARDA_URL e RETAGUARDA_SECRET nas propriedades do script."
     )
     assert unset["requests"] == []
+
+
+def test_a_conciliacao_sheet_filled_with_pasted_rows_is_refused(google, service):
+    app, properties = service
+    pasted = [[f"colado {n}-{c}" for c in range(20)] for n in range(2000)]
+    google.add_spreadsheet(SPREADSHEET, "Empresa", {**company(), "Conciliação": pasted})
+    # the templates hold 25 + 27 + 22 cells: well inside; the Conciliação sheet read back may
+    # hold twice the limit, and holds 2,000 × 20
+    limit(app, 15_000)
+    assert toast(conciliar(properties)) == refused_as_too_big(
+        f"{2000 * 20} células na aba Conciliação", 2 * 15_000
+    )
+    assert grid(google)[0][0] == "colado 0-0"  # left as it was
