@@ -2,7 +2,7 @@
 were written to tell, as `planted.json` records it: every statement line paired with the
 ledger rows it came from, the unbooked fees, the uncleared cheque, the deposit and the batch
 payment as groups; the salary paid short and the one not paid; the transfer only the Matriz
-booked; the stock counts that differ from the book.
+booked; the stock counts that differ from the book."""
 
 from __future__ import annotations
 
