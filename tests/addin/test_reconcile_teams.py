@@ -3,8 +3,6 @@ date window; what only one side booked; how the transfer accounts are recognised
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from conftest import table_of
 
@@ -16,10 +14,6 @@ from retaguarda.addin.reconcile.intercompany import (
     team_lines,
 )
 from retaguarda.addin.reconcile.model import MatchOptions
-from retaguarda.templates.files import read_workbook
-from retaguarda.templates.reader import read_tables
-
-SAMPLES = Path(__file__).resolve().parents[2] / "workbooks" / "samples"
 
 MATRIZ_CHART = [
     ["1.1.02", "Bancos conta movimento", "Ativo", "Devedora", "Sim"],
@@ -168,9 +162,9 @@ def test_empty_ledgers_and_hostile_text():
     assert len(team_lines(empty, ("2.1.07",))) == 0
 
 
-def test_the_sample_workbooks_have_no_transfer_account():
-    """The samples' charts are the starter chart, with no transfer account: the reconciliation
-    says so instead of reporting every line as unmatched."""
-    tables = read_tables(read_workbook(SAMPLES / "matriz.xlsx"))
+def test_a_chart_without_a_transfer_account_is_told_to_create_one():
+    """A chart with no transfer account: the reconciliation says so instead of reporting every
+    line as unmatched."""
+    chart = [row for row in MATRIZ_CHART if row[0] != "1.1.07"]
     with pytest.raises(TransferAccountError, match="crie-a ou informe o código"):
-        reconcile_teams(TeamBooks("matriz", tables), [])
+        reconcile_teams(team("matriz", chart, MATRIZ[1:2]), [])
