@@ -2,8 +2,9 @@
 
 The same grid the add-in writes into the workbook (`sheet.conciliation_sheet`), dressed as
 only a file can be: money in R$, dates dd/mm/aaaa, the header bold and frozen, the sections'
-headings bold, the columns' widths. The links open the ledger's cells in the ledger's own
-file, next to this one (a relative path, as Excel keeps it).
+headings bold, each column as wide as what it shows, printed one page wide. The links open
+the ledger's cells in the ledger's own file, next to this one (a relative path, as Excel
+keeps it).
 """
 
 from __future__ import annotations
@@ -17,12 +18,23 @@ from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.workbook import Workbook
 
 from retaguarda.addin.marks import MAX_LINKS
-from retaguarda.addin.reconcile.sheet import HEADER, SHEET, WIDTHS, SheetLayout
+from retaguarda.addin.reconcile.sheet import SHEET, SheetLayout
+from retaguarda.addin.reconcile.xlsx_layout import (
+    LINE_HEIGHT,
+    MIN_WIDTH,
+    column_widths,
+    lines,
+    print_setup,
+    runs_over,
+)
 
 #: the templates' money format (`templates.render`), so a reader sees the same R$ everywhere
 MONEY = "[$R$-416] #,##0.00;-[$R$-416] #,##0.00"
 DATE = "dd/mm/yyyy"
 STATEMENT_COLUMN = "G"  # "Extrato": its links go to the statement's file
+#: the summary's values (the account, the statement's file and bank, the period) widen their
+#: column up to this (the period fits); longer ones wrap rather than widen "Decisão" below
+SUMMARY_MAX_WIDTH = 26
 
 
 def write_conciliation(
@@ -39,15 +51,26 @@ def write_conciliation(
         {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
     )
     try:
-        bold = book.add_format({"bold": True})
-        head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "bottom": 1})
-        money = book.add_format({"num_format": MONEY})
-        day = book.add_format({"num_format": DATE})
-        score = book.add_format({"num_format": "0.00"})
+        # top-aligned, so a row made taller by a wrapped text still reads across; text
+        # indented and dates centred, so neither touches the number or date beside it
+        top = {"valign": "top"}
+        text = {"align": "left", "indent": 1, **top}
+        bold = book.add_format({"bold": True, **text})
+        head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "bottom": 1, **text})
+        money = book.add_format({"num_format": MONEY, **top})
+        day = book.add_format({"num_format": DATE, "align": "center", **top})
+        score = book.add_format({"num_format": "0.00", **top})
+        plain = book.add_format(text)
+        wrap = book.add_format({"text_wrap": True, **text})
+        link = book.add_format({"font_color": "blue", "underline": 1, **text})
         sheet = book.add_worksheet(SHEET)
+        widths = _widths(layout)
+        for c, width in widths.items():
+            sheet.set_column(c, c, width)
         headings = set(layout.headings) | {1}
         for r, row in enumerate(layout.rows):
             number = r + 1
+            height = 1
             for c, value in enumerate(row):
                 if value == "" or value is None:
                     continue
@@ -59,18 +82,31 @@ def write_conciliation(
                 elif isinstance(value, int | float):
                     sheet.write_number(r, c, value, score)
                 else:
-                    style = head if number == layout.header_row else None
-                    style = bold if style is None and number in headings and c == 0 else style
-                    sheet.write_string(r, c, str(value), style)
-        for c, width in enumerate(WIDTHS[: len(HEADER)]):
-            sheet.set_column(c, c, width)
+                    shown = str(value)
+                    style = head if number == layout.header_row else plain
+                    style = bold if number in headings and c == 0 else style
+                    need = 1 if runs_over(row, c) else lines(shown, widths.get(c, MIN_WIDTH))
+                    if style is plain and need > 1:
+                        style, height = wrap, max(height, need)
+                    sheet.write_string(r, c, shown, style)
+            if height > 1:
+                sheet.set_row(r, LINE_HEIGHT * height)
         if layout.header_row:
             sheet.freeze_panes(layout.header_row, 0)
-        _links(sheet, layout, path, ledger_file, statement_file)
+        print_setup(sheet, layout.header_row)
+        _links(sheet, layout, path, ledger_file, statement_file, link)
         sheet.activate()
     finally:
         _close(book)
     return path
+
+
+def _widths(layout: SheetLayout) -> dict[int, int]:
+    """Each column's width: the table's cells and the summary's values, capped apart."""
+    top = layout.header_row - 1 if layout.header_row else len(layout.rows)
+    summary = column_widths(layout.rows[:top], header_row=0, spill=True, cap=SUMMARY_MAX_WIDTH)
+    table = column_widths(layout.rows[top:], spill=True)
+    return {c: max(summary.get(c, 0), table.get(c, 0)) for c in summary.keys() | table.keys()}
 
 
 def _close(book: Workbook) -> None:
@@ -88,6 +124,7 @@ def _links(
     out: Path,
     ledger_file: Path | None,
     statement_file: Path | None,
+    style: object,
 ) -> None:
     written = 0
     for cell, target, text in layout.links:
@@ -95,5 +132,5 @@ def _links(
         if file is None or written >= MAX_LINKS:
             continue
         relative = os.path.relpath(Path(file).resolve(), Path(out).resolve().parent)
-        sheet.write_url(cell, f"external:{relative}#{target}", string=text)  # type: ignore[attr-defined]
+        sheet.write_url(cell, f"external:{relative}#{target}", style, text)  # type: ignore[attr-defined]
         written += 1

@@ -1,5 +1,6 @@
 """A reconciliation's sheets as a standalone .xlsx, for `--out`: the rows as the result gives
-them (header first, user text already inert), numbers and dates typed, a frozen header.
+them (header first, user text already inert), numbers and dates typed, a frozen header,
+each column as wide as what it shows, printed one page wide.
 
 A value's type says its format, the templates' own (`column_rules.NUMBER_FORMATS`): a date is
 dd/mm/aaaa, a Decimal with two places is money (R$), one with three a quantity, one with four a
@@ -16,13 +17,12 @@ from pathlib import Path
 from xlsxwriter.workbook import Workbook
 
 from retaguarda.addin.marks import inert
+from retaguarda.addin.reconcile.xlsx_layout import LINE_HEIGHT, column_widths, lines, print_setup
 from retaguarda.templates.column_rules import NUMBER_FORMATS
 from retaguarda.templates.model import SCALE, Kind
 
 #: a Decimal's exponent (−places) → the kind whose format it takes
 KINDS = {-SCALE[kind]: kind for kind in (Kind.MONEY, Kind.QUANTITY, Kind.UNIT_COST)}
-#: a column this wide holds most of what it shows; longer text wraps past it in the cell
-MAX_WIDTH = 60
 
 
 def write_sheets(path: Path, sheets: Sequence[tuple[str, Sequence[Sequence[object]]]]) -> Path:
@@ -32,17 +32,29 @@ def write_sheets(path: Path, sheets: Sequence[tuple[str, Sequence[Sequence[objec
         {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
     )
     try:
-        bold = book.add_format({"bold": True, "bg_color": "#DDEBF7"})
+        # top-aligned, so a row made taller by a wrapped text still reads across; text
+        # indented and dates centred, so neither touches the number or date beside it
+        top = {"valign": "top"}
+        text = {"align": "left", "indent": 1, **top}
+        bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", **text})
+        plain = book.add_format(text)
+        number = book.add_format(top)
+        wrap = book.add_format({"text_wrap": True, **text})
         formats = {
-            key: book.add_format({"num_format": NUMBER_FORMATS[kind]})
-            for key, kind in (*KINDS.items(), ("date", Kind.DATE))
+            key: book.add_format({"num_format": NUMBER_FORMATS[kind], **top})
+            for key, kind in KINDS.items()
         }
+        formats["date"] = book.add_format(
+            {"num_format": NUMBER_FORMATS[Kind.DATE], "align": "center", **top}
+        )
         for name, rows in sheets:
             sheet = book.add_worksheet(name[:31])
-            widths: dict[int, int] = {}
+            widths = column_widths(rows)
+            for c, width in widths.items():
+                sheet.set_column(c, c, width)
             for r, row in enumerate(rows):
+                height = 1
                 for c, value in enumerate(row):
-                    widths[c] = max(widths.get(c, 8), min(len(_shown(value)) + 2, MAX_WIDTH))
                     if r == 0:
                         sheet.write_string(r, c, inert(str(value)), bold)
                     elif value is None or value == "":
@@ -52,20 +64,18 @@ def write_sheets(path: Path, sheets: Sequence[tuple[str, Sequence[Sequence[objec
                     elif isinstance(value, Decimal):
                         # a cell holds a double: exact to the places the format shows
                         exponent = value.as_tuple().exponent
-                        sheet.write_number(r, c, float(value), formats.get(exponent))
+                        sheet.write_number(r, c, float(value), formats.get(exponent, number))
                     elif isinstance(value, int | float):
-                        sheet.write_number(r, c, value)
+                        sheet.write_number(r, c, value, number)
                     else:
-                        sheet.write_string(r, c, str(value))
-            for c, width in widths.items():
-                sheet.set_column(c, c, width)
+                        text = str(value)
+                        need = lines(text, widths[c])
+                        height = max(height, need)
+                        sheet.write_string(r, c, text, wrap if need > 1 else plain)
+                if height > 1:
+                    sheet.set_row(r, LINE_HEIGHT * height)
             sheet.freeze_panes(1, 0)
+            print_setup(sheet, 1)
     finally:
         book.close()
     return path
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, date):
-        return "00/00/0000"
-    return "" if value is None else str(value)
