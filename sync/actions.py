@@ -13,8 +13,8 @@ one answer, and a retry minutes later would rewrite a sheet they may be editing.
 bounded instead: the spreadsheet is read in one values:batchGet and refused (413) when its
 filled cells pass `max_workbook_cells`, the limit the Excel add-in's requests have for the
 same macros (its grid is checked first, so a huge sheet is never downloaded); the work runs on
-a thread of its own and the request waits at most `TIMEOUT` seconds (well inside Apps
-Script's own limit on a fetch) before answering 504. A reconciliation given up on never
+a thread of its own and the request waits at most the `action_timeout` setting (well inside
+Apps Script's own limit on a fetch) before answering 504. A reconciliation given up on never
 writes: its one batchUpdate is sent only if the request is still waiting for it, decided under
 a lock, so the answer and the sheet always agree. One reconciliation per spreadsheet at a time
 (409 for a second click while the first runs). A captured request replayed within the window
@@ -24,9 +24,8 @@ The answer is JSON with `message`, a sentence in Portuguese that the script show
 the summary of what was written, or why nothing was (no "Extrato bancário" sheet, the account
 to choose). Refusals are `{"error"}` with their status, as for the webhooks.
 
-The view is registered as an endpoint of the webhooks' namespace (`webhooks.google_sheets_
-action`): the service treats that namespace as signed, not cookie-authenticated (no CSRF
-token, no login), and answers its store failures with 503 as it does for the webhooks.
+The blueprint is one of the service's signed ones (`auth.HEADER_AUTHENTICATED`: no CSRF token,
+no login) and answers store failures with 503 as the webhooks do.
 """
 
 from __future__ import annotations
@@ -40,9 +39,11 @@ from typing import Any, Literal
 
 import gspread
 import requests
-from flask import Flask, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
+from flask.blueprints import BlueprintSetupState
 from google.auth.exceptions import GoogleAuthError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 
 from retaguarda.addin.macros import reconcile
 from retaguarda.addin.port import Capabilities, SheetValues
@@ -50,16 +51,18 @@ from retaguarda.addin.reconcile.bank import Reconciliation
 from retaguarda.addin.reconcile.sheet import SHEET as CONCILIATION_SHEET
 from retaguarda.sync.extensions import clock, store
 from retaguarda.sync.google_api import gspread_client
-from retaguarda.sync.google_source import GoogleError, Retry, _message
+from retaguarda.sync.google_source import GoogleError, Retry, google_error_message
 from retaguarda.sync.google_workbook import CAPABILITIES, GoogleWorkbook
 from retaguarda.sync.settings import Settings
 from retaguarda.sync.sources import GOOGLE
+from retaguarda.sync.store.database import StoreError
 from retaguarda.sync.webhooks import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
     Refused,
-    _fresh,
+    check_fresh,
     signature,
+    store_down,
 )
 from retaguarda.templates.model import OWN_SHEETS
 from retaguarda.validators.issues import sheet_reference
@@ -67,10 +70,6 @@ from retaguarda.validators.issues import sheet_reference
 logger = logging.getLogger(__name__)
 
 PATH = "/webhooks/google-sheets/actions"
-ENDPOINT = "webhooks.google_sheets_action"
-#: seconds a request waits for its reconciliation; `RETAGUARDA_ACTION_TIMEOUT` in the app's
-#: config overrides it. Apps Script gives up on a fetch after about a minute
-TIMEOUT = 25.0
 #: the largest request body: a spreadsheet id and an action name
 MAX_BODY = 4096
 #: the grid (rows × columns of every sheet read) may be this many times `max_workbook_cells`
@@ -101,11 +100,17 @@ class _Shared:
     client: gspread.Client | None = None
 
 
-def register(app: Flask) -> None:
-    app.extensions[_EXTENSION] = _Shared()
-    app.add_url_rule(PATH, endpoint=ENDPOINT, view_func=google_sheets_action, methods=["POST"])
+actions = Blueprint("actions", __name__)
+actions.register_error_handler(StoreError, store_down)
+actions.register_error_handler(SQLAlchemyError, store_down)
 
 
+@actions.record_once
+def _shared(state: BlueprintSetupState) -> None:
+    state.app.extensions[_EXTENSION] = _Shared()
+
+
+@actions.post(PATH)
 def google_sheets_action() -> tuple[Response, int]:
     try:
         return jsonify({"message": _run_action()}), 200
@@ -135,11 +140,11 @@ def _run_action() -> str:
         raise Refused(404, f"planilha não cadastrada como fonte: {action.spreadsheetId}") from None
     if not any(hmac.compare_digest(signed, signature(s, stamp, body)) for s in secrets):
         raise Refused(401, "assinatura inválida (confira o segredo da fonte no script).")
-    _fresh(stamp, now, settings.webhook_tolerance)
+    check_fresh(stamp, now, settings.webhook_tolerance)
     if settings.google_credentials is None:
         raise Refused(503, "o serviço não tem a chave da conta de serviço do Google.")
     shared: _Shared = current_app.extensions[_EXTENSION]
-    timeout = float(current_app.config.get("RETAGUARDA_ACTION_TIMEOUT", TIMEOUT))
+    timeout = settings.action_timeout
     client = _client(shared, settings, timeout)
     with shared.lock:
         if action.spreadsheetId in shared.busy:
@@ -227,7 +232,7 @@ class _Run:
         except Refused as refused:
             self.refused = refused
         except gspread.exceptions.APIError as error:
-            self.refused = Refused(502, _message(error, self.spreadsheet_id))
+            self.refused = Refused(502, google_error_message(error, self.spreadsheet_id))
         except (GoogleError, GoogleAuthError, requests.RequestException) as error:
             self.refused = Refused(502, f"o Google não respondeu como devia: {error}")
         except Exception:

@@ -113,7 +113,7 @@ def _setup_excel(app: Flask) -> None:
 def _setup_webhooks(app: Flask) -> None:
     """`POST /webhooks/google-sheets`: signed by each source's secret, so it needs no login."""
     app.register_blueprint(webhooks.webhooks)
-    actions.register(app)
+    app.register_blueprint(actions.actions)
 
 
 def _setup_api(app: Flask) -> None:

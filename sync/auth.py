@@ -86,7 +86,7 @@ auth = Blueprint("auth", __name__)
 #: blueprints whose requests say who sent them in a header (a token, a signature), never in
 #: the session cookie: a form on another site cannot set those headers, so their posts need
 #: no CSRF token (and their requests never make the secret key)
-HEADER_AUTHENTICATED = frozenset({"api", "xlwings", "addin_clients", "webhooks"})
+HEADER_AUTHENTICATED = frozenset({"api", "xlwings", "addin_clients", "webhooks", "actions"})
 #: the file beside the SQLite store that keeps the key made when none is set
 KEY_FILE = "secret-key"
 #: the shortest RETAGUARDA_SECRET_KEY accepted

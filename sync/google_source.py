@@ -133,7 +133,7 @@ def pull_google(
         else:
             in_part = frozenset(partial.rows) if partial is not None else None
     except gspread.exceptions.APIError as error:
-        raise GoogleError(_message(error, spreadsheet_id)) from None
+        raise GoogleError(google_error_message(error, spreadsheet_id)) from None
     except GoogleAuthError as error:
         raise GoogleError(
             f"o Google recusou a chave da conta de serviço ({error}); confira o arquivo em "
@@ -148,7 +148,7 @@ def pull_google(
         except gspread.exceptions.APIError as error:
             if error.code == 403:  # read-only for us: identify rows by content
                 return False
-            raise GoogleError(_message(error, spreadsheet_id)) from None
+            raise GoogleError(google_error_message(error, spreadsheet_id)) from None
         return True
 
     pulled = identify(tables, writer=write)
@@ -302,7 +302,7 @@ def _marker(
         except gspread.exceptions.APIError as error:
             if error.code == 403:
                 raise GoogleError(_read_only(spreadsheet_id)) from None
-            raise GoogleError(_message(error, spreadsheet_id)) from None
+            raise GoogleError(google_error_message(error, spreadsheet_id)) from None
 
     return mark
 
@@ -386,7 +386,7 @@ def _cells(sheet_id: int, row: int, column: int, values: list[str | None]) -> di
     }
 
 
-def _message(error: gspread.exceptions.APIError, spreadsheet_id: str) -> str:
+def google_error_message(error: gspread.exceptions.APIError, spreadsheet_id: str) -> str:
     if error.code == 404:
         return f"planilha {spreadsheet_id} não encontrada no Google."
     if error.code == 403:

@@ -124,7 +124,7 @@ def _take(
         raise Refused(404, f"planilha não cadastrada como fonte: {spreadsheet}") from None
     if not any(hmac.compare_digest(signed, signature(s, stamp, body)) for s in secrets):
         raise Refused(401, "assinatura inválida (confira o segredo da fonte no script).")
-    _fresh(stamp, now, settings.webhook_tolerance)
+    check_fresh(stamp, now, settings.webhook_tolerance)
     accepted, repeated = [], []
     for event in sent:
         new = store().record_event(
@@ -152,7 +152,7 @@ def _events(body: bytes) -> list[SheetEvent]:
     return sent
 
 
-def _fresh(stamp: str, now: datetime, tolerance: int) -> None:
+def check_fresh(stamp: str, now: datetime, tolerance: int) -> None:
     try:
         sent_at = int(stamp)
     except ValueError:
@@ -174,7 +174,7 @@ def _refused(error: Refused) -> tuple[Response, int]:
 
 @webhooks.errorhandler(StoreError)
 @webhooks.errorhandler(SQLAlchemyError)
-def _store_down(error: Exception) -> tuple[Response, int, dict[str, str]]:
+def store_down(error: Exception) -> tuple[Response, int, dict[str, str]]:
     logger.error("webhook não gravado: banco indisponível: %s", error)
     message = "banco de dados indisponível; envie de novo em instantes."
     return jsonify({"error": message}), 503, {"Retry-After": str(RETRY_AFTER)}

@@ -291,7 +291,7 @@ def test_thousands_of_lines_within_the_limit_reconcile_in_bounded_time(google, s
 
 def test_a_reconciliation_over_the_time_limit_answers_504_and_never_writes(google, service):
     app, properties = service
-    app.config["RETAGUARDA_ACTION_TIMEOUT"] = 0.001
+    app.config["RETAGUARDA"] = app.config["RETAGUARDA"].model_copy(update={"action_timeout": 0.001})
     google.add_spreadsheet(SPREADSHEET, "Empresa", company())
     outcome = conciliar(properties)
     assert toast(outcome).startswith(
