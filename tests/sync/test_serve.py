@@ -58,7 +58,11 @@ def running(app: Flask) -> Iterator[int]:
     try:
         yield server.effective_port
     finally:
-        server.close()
+        # closed from the server's own loop (a thunk its trigger runs there): closing from
+        # this thread races the loop's poll of the sockets being closed
+        server.trigger.pull_trigger(lambda: [d.close() for d in list(server._map.values())])
+        thread.join(timeout=10)
+        server.task_dispatcher.shutdown()
 
 
 def raw_request(port: int, head: str, body: bytes = b"") -> tuple[int, bytes]:
