@@ -57,11 +57,10 @@ from retaguarda.sync.settings import Settings
 from retaguarda.sync.sources import GOOGLE
 from retaguarda.sync.store.database import StoreError
 from retaguarda.sync.webhooks import (
-    SIGNATURE_HEADER,
-    TIMESTAMP_HEADER,
     Refused,
     check_fresh,
     signature,
+    signed_body,
     store_down,
 )
 from retaguarda.templates.model import OWN_SHEETS
@@ -123,15 +122,7 @@ def google_sheets_action() -> tuple[Response, int]:
 
 def _run_action() -> str:
     settings = current_app.config["RETAGUARDA"]
-    if request.content_length is not None and request.content_length > MAX_BODY:
-        raise Refused(413, f"corpo maior que o limite de {MAX_BODY} bytes.")
-    body = request.stream.read(MAX_BODY + 1)
-    if len(body) > MAX_BODY:
-        raise Refused(413, f"corpo maior que o limite de {MAX_BODY} bytes.")
-    stamp = request.headers.get(TIMESTAMP_HEADER, "")
-    signed = request.headers.get(SIGNATURE_HEADER, "")
-    if not stamp or not signed:
-        raise Refused(401, f"faltam os cabeçalhos {TIMESTAMP_HEADER} e {SIGNATURE_HEADER}.")
+    body, stamp, signed = signed_body(MAX_BODY)
     action = _action(body)
     now = clock()
     try:

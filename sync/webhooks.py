@@ -86,16 +86,7 @@ class Refused(Exception):
 @webhooks.post("/google-sheets")
 def google_sheets() -> tuple[Response, int]:
     settings = current_app.config["RETAGUARDA"]
-    limit = settings.max_webhook_bytes
-    if request.content_length is not None and request.content_length > limit:
-        raise Refused(413, f"corpo maior que o limite de {limit} bytes.")
-    body = request.stream.read(limit + 1)
-    if len(body) > limit:
-        raise Refused(413, f"corpo maior que o limite de {limit} bytes.")
-    stamp = request.headers.get(TIMESTAMP_HEADER, "")
-    signed = request.headers.get(SIGNATURE_HEADER, "")
-    if not stamp or not signed:
-        raise Refused(401, f"faltam os cabeçalhos {TIMESTAMP_HEADER} e {SIGNATURE_HEADER}.")
+    body, stamp, signed = signed_body(settings.max_webhook_bytes)
     sent = _events(body)
     if any(event.spreadsheetId != sent[0].spreadsheetId for event in sent):
         raise Refused(400, "os eventos de um pedido devem ser todos da mesma planilha.")
@@ -150,6 +141,21 @@ def _events(body: bytes) -> list[SheetEvent]:
     if len(sent) > MAX_EVENTS:
         raise Refused(413, f"mais de {MAX_EVENTS} eventos num só pedido.")
     return sent
+
+
+def signed_body(limit: int) -> tuple[bytes, str, str]:
+    """The request's body, read only up to `limit` bytes (413 past it, before reading more),
+    and its timestamp and signature headers (401 without them); checked by the caller."""
+    if request.content_length is not None and request.content_length > limit:
+        raise Refused(413, f"corpo maior que o limite de {limit} bytes.")
+    body = request.stream.read(limit + 1)
+    if len(body) > limit:
+        raise Refused(413, f"corpo maior que o limite de {limit} bytes.")
+    stamp = request.headers.get(TIMESTAMP_HEADER, "")
+    signed = request.headers.get(SIGNATURE_HEADER, "")
+    if not stamp or not signed:
+        raise Refused(401, f"faltam os cabeçalhos {TIMESTAMP_HEADER} e {SIGNATURE_HEADER}.")
+    return body, stamp, signed
 
 
 def check_fresh(stamp: str, now: datetime, tolerance: int) -> None:
