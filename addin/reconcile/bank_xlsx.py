@@ -23,6 +23,7 @@ from retaguarda.addin.reconcile.xlsx_layout import (
     LINE_HEIGHT,
     MIN_WIDTH,
     column_widths,
+    header_alignment,
     lines,
     print_setup,
     runs_over,
@@ -56,7 +57,12 @@ def write_conciliation(
         top = {"valign": "top"}
         text = {"align": "left", "indent": 1, **top}
         bold = book.add_format({"bold": True, **text})
-        head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "bottom": 1, **text})
+        head = {
+            align: book.add_format(
+                {"bold": True, "bg_color": "#DDEBF7", "bottom": 1, **text, "align": align}
+            )
+            for align in ("left", "center", "right")
+        }
         money = book.add_format({"num_format": MONEY, **top})
         day = book.add_format({"num_format": DATE, "align": "center", **top})
         score = book.add_format({"num_format": "0.00", **top})
@@ -65,6 +71,7 @@ def write_conciliation(
         link = book.add_format({"font_color": "blue", "underline": 1, **text})
         sheet = book.add_worksheet(SHEET)
         widths = _widths(layout)
+        aligns = header_alignment(layout.rows[layout.header_row :] if layout.header_row else [])
         for c, width in widths.items():
             sheet.set_column(c, c, width)
         headings = set(layout.headings) | {1}
@@ -83,7 +90,7 @@ def write_conciliation(
                     sheet.write_number(r, c, value, score)
                 else:
                     shown = str(value)
-                    style = head if number == layout.header_row else plain
+                    style = head[aligns.get(c, "left")] if number == layout.header_row else plain
                     style = bold if number in headings and c == 0 else style
                     need = 1 if runs_over(row, c) else lines(shown, widths.get(c, MIN_WIDTH))
                     if style is plain and need > 1:

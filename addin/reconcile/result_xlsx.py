@@ -17,7 +17,13 @@ from pathlib import Path
 from xlsxwriter.workbook import Workbook
 
 from retaguarda.addin.marks import inert
-from retaguarda.addin.reconcile.xlsx_layout import LINE_HEIGHT, column_widths, lines, print_setup
+from retaguarda.addin.reconcile.xlsx_layout import (
+    LINE_HEIGHT,
+    column_widths,
+    header_alignment,
+    lines,
+    print_setup,
+)
 from retaguarda.templates.column_rules import NUMBER_FORMATS
 from retaguarda.templates.model import SCALE, Kind
 
@@ -36,7 +42,10 @@ def write_sheets(path: Path, sheets: Sequence[tuple[str, Sequence[Sequence[objec
         # indented and dates centred, so neither touches the number or date beside it
         top = {"valign": "top"}
         text = {"align": "left", "indent": 1, **top}
-        bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", **text})
+        bold = {
+            align: book.add_format({"bold": True, "bg_color": "#DDEBF7", **text, "align": align})
+            for align in ("left", "center", "right")
+        }
         plain = book.add_format(text)
         number = book.add_format(top)
         wrap = book.add_format({"text_wrap": True, **text})
@@ -50,13 +59,14 @@ def write_sheets(path: Path, sheets: Sequence[tuple[str, Sequence[Sequence[objec
         for name, rows in sheets:
             sheet = book.add_worksheet(name[:31])
             widths = column_widths(rows)
+            aligns = header_alignment(rows[1:])
             for c, width in widths.items():
                 sheet.set_column(c, c, width)
             for r, row in enumerate(rows):
                 height = 1
                 for c, value in enumerate(row):
                     if r == 0:
-                        sheet.write_string(r, c, inert(str(value)), bold)
+                        sheet.write_string(r, c, inert(str(value)), bold[aligns.get(c, "left")])
                     elif value is None or value == "":
                         continue
                     elif isinstance(value, date):
