@@ -53,8 +53,6 @@ HEADER = (
     "Valor razão",
     "Diferença",
 )
-#: column widths in characters, where a client can set them
-WIDTHS = (15, 11, 10, 14, 46, 12, 24, 36, 15, 12, 22, 36, 15, 13)
 WIDTH = len(HEADER)
 #: summary values sit in this column, under their label in column A
 VALUE = HEADER.index("Decisão")
