@@ -33,12 +33,13 @@ def test_seeded_workbook_reads_back(gc: gspread.Client) -> None:
         "Conta crédito",
         "Valor",
     ]
-    assert rows[1][:6] == ["03/01/2026", "LC-00081", rows[1][2], "1.1.04", "3.1.01", "4960,41"]
-    raw = ledger.get("A2:F2", value_render_option="UNFORMATTED_VALUE")
+    # row 2 opens the year with the capital; row 3 is the first sale
+    assert rows[2][:6] == ["03/01/2026", "LC-00078", rows[2][2], "1.1.04", "3.1.01", "4960,41"]
+    raw = ledger.get("A3:F3", value_render_option="UNFORMATTED_VALUE")
     assert raw[0][0] == 46025  # 2026-01-03 as a Sheets serial number
     assert raw[0][5] == 4960.41
     dated = ledger.get(
-        "A2", value_render_option="UNFORMATTED_VALUE", date_time_render_option="FORMATTED_STRING"
+        "A3", value_render_option="UNFORMATTED_VALUE", date_time_render_option="FORMATTED_STRING"
     )
     assert dated[0][0] == "03/01/2026"
 
