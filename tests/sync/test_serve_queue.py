@@ -53,14 +53,16 @@ def test_serve_syncs_what_its_webhook_receives(tmp_path, google):
         "RETAGUARDA_DEBOUNCE": "0",
         "RETAGUARDA_POLL_INTERVAL": "0",
         "RETAGUARDA_WRITE_BACK": "false",
+        "PYTHONFAULTHANDLER": "1",  # SIGABRT prints every thread's stack, should it hang
     }
     env.pop("RETAGUARDA_DATABASE_URL", None)  # the default: data/retaguarda.db where it runs
+    errors = tmp_path / "serve.err"
     process = subprocess.Popen(
         [RETAGUARDA, "serve", "--port", str(port)],
         env=env,
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=errors.open("wb"),
     )
     try:
         body = json.dumps(
@@ -89,6 +91,11 @@ def test_serve_syncs_what_its_webhook_receives(tmp_path, google):
         assert (tmp_path / "data" / "queue.db").is_file()
     finally:
         process.send_signal(signal.SIGINT)
-        code = process.wait(timeout=30)
+        try:
+            code = process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)
+            process.wait(timeout=30)
+            code = None
         store.close()
-    assert code in (0, 1, -signal.SIGINT)
+    assert code in (0, 1, -signal.SIGINT), errors.read_text(errors="replace")[-6000:]
