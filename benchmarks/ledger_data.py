@@ -14,6 +14,7 @@ Runs in the project's virtualenv: it uses the project's check-digit functions.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import random
 from datetime import date, timedelta
@@ -29,8 +30,9 @@ from retaguarda.templates.catalog.plano_de_contas import TEMPLATE as CHART_TEMPL
 from retaguarda.templates.samples import LEDGER_OPERATIONS
 from retaguarda.validators.identifiers import cnpj_check_digits, cpf_check_digits
 
-#: Bump when the generated data changes, so that cached files are made anew.
-VERSION = 1
+#: Bump when the generator changes, so that cached files are made anew; the chart's own digest
+#: follows the starter chart (the journal posts to its accounts) without anyone remembering to
+VERSION = "1-" + hashlib.blake2b(repr(STARTER_CHART).encode(), digest_size=3).hexdigest()
 SEED = 20261125
 #: The validation options every side uses: `date.future` after TODAY, closed until CLOSED_UNTIL.
 TODAY = date(2026, 11, 30)
