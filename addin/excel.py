@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 import xlwings as xw
@@ -64,7 +65,9 @@ class ExcelWorkbook:
     def write(self, sheet: str, cell: str, rows: Sequence[Sequence[object]]) -> None:
         if rows:
             # Excel runs text that starts with "=" as a formula unless it is quoted
-            block = [[inert(v) if isinstance(v, str) else v for v in row] for row in rows]
+            # and a cell holds a double: money (Decimal) is handed over as one, as the remote
+            # clients' protocol does (`protocol.py`)
+            block = [[_cell(v) for v in row] for row in rows]
             self.book.sheets[sheet].range(cell).value = block
 
     def replace_sheet(self, sheet: str, *, first: bool = False) -> None:
@@ -147,3 +150,9 @@ def _payload_has_notes(payload: dict) -> bool:
         "notes" in sheet and sheet.get("notes_supported") is not False
         for sheet in payload.get("sheets", [])
     )
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str):
+        return inert(value)
+    return float(value) if isinstance(value, Decimal) else value

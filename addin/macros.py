@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
 from retaguarda.addin.marks import (
     FORMULA_PREFIXES,
@@ -171,9 +170,7 @@ def reconcile(port: WorkbookPort, options: MatchOptions | None = None) -> Reconc
 
 def _write_conciliation(port: WorkbookPort, layout: SheetLayout) -> None:
     port.replace_sheet(CONCILIATION_SHEET, first=True)
-    # a cell holds a double: the cents are exact as a money format shows them
-    rows = [[float(v) if isinstance(v, Decimal) else v for v in row] for row in layout.rows]
-    port.write(CONCILIATION_SHEET, "A1", rows)
+    port.write(CONCILIATION_SHEET, "A1", layout.rows)
     if port.capabilities.links:
         for cell, target, text in layout.links[:MAX_LINKS]:
             port.link(CONCILIATION_SHEET, cell, target, text)

@@ -82,8 +82,7 @@ def write_conciliation(
                 if value == "" or value is None:
                     continue
                 if isinstance(value, Decimal):
-                    # a cell holds a double: the cents are exact as the format shows them
-                    sheet.write_number(r, c, float(value), money)
+                    sheet.write_number(r, c, value, money)  # xlsxwriter writes the double
                 elif isinstance(value, date):
                     sheet.write_datetime(r, c, datetime(value.year, value.month, value.day), day)
                 elif isinstance(value, int | float):

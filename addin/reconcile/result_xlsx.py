@@ -72,9 +72,8 @@ def write_sheets(path: Path, sheets: Sequence[tuple[str, Sequence[Sequence[objec
                     elif isinstance(value, date):
                         sheet.write_datetime(r, c, value, formats["date"])
                     elif isinstance(value, Decimal):
-                        # a cell holds a double: exact to the places the format shows
                         exponent = value.as_tuple().exponent
-                        sheet.write_number(r, c, float(value), formats.get(exponent, number))
+                        sheet.write_number(r, c, value, formats.get(exponent, number))
                     elif isinstance(value, int | float):
                         sheet.write_number(r, c, value, number)
                     else:
