@@ -16,7 +16,6 @@ import codecs
 import html
 import io
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,7 +28,14 @@ from ofxtools.models.base import Aggregate
 from ofxtools.Parser import OFXTree
 
 from retaguarda.addin.reconcile.model import Statement, lines_frame
-from retaguarda.addin.reconcile.statement_issues import brl, broken, prove, statement_issue
+from retaguarda.addin.reconcile.statement_issues import (
+    broken,
+    fold,
+    is_opening_row,
+    prove,
+    statement_issue,
+    take_balance_row,
+)
 from retaguarda.templates.readers.errors import file_name
 
 #: What an OFX file may weigh: ofxtools converts a transaction in about 0.35 ms and keeps a
@@ -62,7 +68,6 @@ _TRNTYPES = frozenset(STMTTRN.trntype.valid)
 #: non-standard types seen in Brazilian exports; any other unknown type becomes OTHER (the
 #: sign of TRNAMT says which way the money went, whatever the type)
 _TRNTYPE_ALIASES = {"C": "CREDIT", "D": "DEBIT", "CRED": "CREDIT", "DEB": "DEBIT"}
-_OPENING_ROWS = ("SALDOANTERIOR", "SALDOINICIAL")
 _STATEMENTS = ("STMTRS", "CCSTMTRS")
 #: text fields' longest length in the spec: banks write longer document numbers and memos,
 #: which ofxtools refuses, so they are cut in the document it reads and taken whole from the
@@ -370,17 +375,11 @@ def _date(path: Path, leaf: _Node) -> date:
         ) from None
 
 
-def _fold(text: str) -> str:
-    """Upper case, no accents, no spaces: "Saldo  do Dia" and "S A L D O" read alike."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"\s+", "", plain).upper()
-
-
 def _is_balance_row(node: _Node) -> bool:
     """ "Saldo anterior", "Saldo do dia", "S A L D O"... written as a transaction: a memo or
     name starting with SALDO, or one with SALDO in it and no FITID."""
-    said = _fold(node.value("MEMO") + " " + node.value("NAME"))
-    label = _fold(node.value("MEMO") or node.value("NAME"))
+    said = fold(node.value("MEMO") + " " + node.value("NAME"))
+    label = fold(node.value("MEMO") or node.value("NAME"))
     return label.startswith("SALDO") or (not node.value("FITID") and "SALDO" in said)
 
 
@@ -464,28 +463,15 @@ def _balance_rows(path: Path, rows: list[_Row], statement: Statement) -> tuple[s
         amount_node = node.find("TRNAMT")
         amount = _amount(path, amount_node) if amount_node and amount_node.text else Decimal(0)
         label = node.value("MEMO") or node.value("NAME")
-        opening = _fold(label).startswith(_OPENING_ROWS)
-        if opening and at < first and statement.opening is None:
-            statement.opening = amount
-            fate = ("tomada como saldo inicial", "taken as the opening balance")
-            origin = (
-                f"da linha “{label}”, linha {node.line}",
-                f"from the “{label}” row, line {node.line}",
-            )
-        elif not opening and at > last and statement.closing is None:
-            statement.closing = amount
-            fate = ("tomada como saldo final", "taken as the closing balance")
-        else:
-            fate = ("deixada de fora", "left out")
-        statement.warnings.append(
-            statement_issue(
-                "statement.balance_row",
-                path,
-                node.line,
-                value=label,
-                amount=brl(amount),
-                fate=fate[0],
-                fate_en=fate[1],
-            )
+        opening = is_opening_row(label)
+        taken = take_balance_row(
+            statement,
+            path,
+            node.line,
+            label,
+            amount,
+            opening=opening and at < first and statement.opening is None,
+            closing=not opening and at > last and statement.closing is None,
         )
+        origin = taken or origin
     return origin

@@ -13,8 +13,6 @@ safety bound), so a mapping works on a CSV, an .xlsx or a bank's HTML page alike
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -22,7 +20,15 @@ from itertools import islice
 from pathlib import Path
 
 from retaguarda.addin.reconcile.model import Statement, lines_frame
-from retaguarda.addin.reconcile.statement_issues import brl, broken, prove, statement_issue
+from retaguarda.addin.reconcile.statement_issues import (
+    brl,
+    broken,
+    fold,
+    is_opening_row,
+    prove,
+    statement_issue,
+    take_balance_row,
+)
 from retaguarda.templates.model import normalize_header
 from retaguarda.templates.readers.errors import file_error, file_name
 from retaguarda.templates.readers.raw_sheets import RawSheet, column_letter
@@ -259,7 +265,7 @@ def statement_from_sheet(
         amount = _amount(path, line, cells, mapping, kind)
         balance = _money(path, line, cells.get("balance"), mapping, kind)
         when = _date(cells["date"], mapping)
-        said = _fold(f"{cells['date']} {description}")
+        said = fold(f"{cells['date']} {description}")
         if not isinstance(when, date) and said.startswith("TOTAL"):
             continue  # a totals row, without a date of its own, sums the lines: it is none
         if is_balance_label(description):
@@ -350,31 +356,16 @@ def statement_of_rows(
     for line, label, amount, position in balance_rows:
         before = position == 0 if not newest_first else position == len(lines)
         after = position == len(lines) if not newest_first else position == 0
-        value = Decimal(amount or 0) / 100
-        if (
-            _fold(label).startswith(("SALDOANTERIOR", "SALDOINICIAL"))
-            and before
-            and amount is not None
-        ):
-            statement.opening = value
-            fate = ("tomada como saldo inicial", "taken as the opening balance")
-            origin = (f"da linha “{label}”, linha {line}", f"from the “{label}” row, line {line}")
-        elif after and amount is not None and statement.closing is None:
-            statement.closing = value
-            fate = ("tomada como saldo final", "taken as the closing balance")
-        else:
-            fate = ("deixada de fora", "left out")
-        statement.warnings.append(
-            statement_issue(
-                "statement.balance_row",
-                path,
-                line,
-                value=label,
-                amount=brl(value),
-                fate=fate[0],
-                fate_en=fate[1],
-            )
+        taken = take_balance_row(
+            statement,
+            path,
+            line,
+            label,
+            Decimal(amount or 0) / 100,
+            opening=is_opening_row(label) and before and amount is not None,
+            closing=after and amount is not None and statement.closing is None,
         )
+        origin = taken or origin
     prove(statement, path, origin=origin)
     return statement
 
@@ -446,12 +437,7 @@ def _cell(row: list[object], column: int) -> object:
 
 def is_balance_label(text: str) -> bool:
     """A balance written as a row: "Saldo anterior", "SALDO DO DIA", "S A L D O"."""
-    return text.lstrip()[:1] in ("S", "s") and _fold(text).startswith("SALDO")
-
-
-def _fold(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"\s+", "", plain).upper()
+    return text.lstrip()[:1] in ("S", "s") and fold(text).startswith("SALDO")
 
 
 def _amount(

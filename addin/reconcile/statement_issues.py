@@ -7,7 +7,9 @@ Their codes and messages are in the catalogue (`validators.codes`, `statement.*`
 
 from __future__ import annotations
 
+import re
 import stat
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
@@ -120,3 +122,52 @@ def broken(path: Path, line: int, what: str, what_en: str, *, kind: str) -> Unre
         f"O arquivo “{name}” não pôde ser lido como extrato {kind}: linha {line}: {what}.",
         f"File “{name}” could not be read as a {kind} statement: line {line}: {what_en}.",
     )
+
+
+def fold(text: str) -> str:
+    """Upper case, no accents, no spaces: "Saldo  do Dia" and "S A L D O" read alike."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"\s+", "", plain).upper()
+
+
+def is_opening_row(label: str) -> bool:
+    """A balance row that states the balance before the statement ("Saldo anterior")."""
+    return fold(label).startswith(("SALDOANTERIOR", "SALDOINICIAL"))
+
+
+def take_balance_row(
+    statement: Statement,
+    path: Path,
+    line: int,
+    label: str,
+    amount: Decimal,
+    *,
+    opening: bool,
+    closing: bool,
+) -> tuple[str, str] | None:
+    """A balance row written as a transaction becomes the statement's opening balance
+    (`opening`) or its closing one (`closing`), or is left out; a warning says which, since
+    it is never counted as a movement. Returns where the opening came from (pt, en), when this
+    row is it, for `prove`."""
+    origin = None
+    if opening:
+        statement.opening = amount
+        fate = ("tomada como saldo inicial", "taken as the opening balance")
+        origin = (f"da linha “{label}”, linha {line}", f"from the “{label}” row, line {line}")
+    elif closing:
+        statement.closing = amount
+        fate = ("tomada como saldo final", "taken as the closing balance")
+    else:
+        fate = ("deixada de fora", "left out")
+    statement.warnings.append(
+        statement_issue(
+            "statement.balance_row",
+            path,
+            line,
+            value=label,
+            amount=brl(amount),
+            fate=fate[0],
+            fate_en=fate[1],
+        )
+    )
+    return origin
