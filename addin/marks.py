@@ -16,6 +16,13 @@ from retaguarda.validators.report import Report
 FILL = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C"}
 #: what makes a spreadsheet read text as a formula (OWASP adds tab and carriage return)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: xlsxwriter's options that write a string as the string it is: never a formula, a number or
+#: a link guessed from its text
+XLSXWRITER_AS_IS = {
+    "strings_to_numbers": False,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+}
 #: the Pendências sheet's column widths, in characters, where a client can set them
 PENDING_WIDTHS = (22, 9, 7, 20, 70, 24, 60)
 #: Excel keeps at most this many hyperlinks in one worksheet

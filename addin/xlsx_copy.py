@@ -36,6 +36,7 @@ from retaguarda.addin.marks import (
     CONTROL,
     MAX_LINKS,
     PENDING_WIDTHS,
+    XLSXWRITER_AS_IS,
     CellMark,
     cell_marks,
 )
@@ -93,8 +94,7 @@ def write_copy(
     names = {s.name for s in data}
     marks = [m for m in cell_marks(issues) if m.sheet in names]
     package = io.BytesIO()
-    options = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
-    book = Workbook(package, {"in_memory": True, **options})
+    book = Workbook(package, {"in_memory": True, **XLSXWRITER_AS_IS})
     if vba_project is not None:
         book.add_vba_project(io.BytesIO(vba_project), is_stream=True)
     sheets = [_pending_sheet(book, replace(report, issues=issues))]

@@ -17,11 +17,13 @@ from pathlib import Path
 from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.workbook import Workbook
 
-from retaguarda.addin.marks import MAX_LINKS
+from retaguarda.addin.marks import MAX_LINKS, XLSXWRITER_AS_IS
 from retaguarda.addin.reconcile.sheet import SHEET, SheetLayout
 from retaguarda.addin.reconcile.xlsx_layout import (
     LINE_HEIGHT,
     MIN_WIDTH,
+    TEXT,
+    TOP,
     column_widths,
     header_alignment,
     lines,
@@ -47,28 +49,21 @@ def write_conciliation(
 ) -> Path:
     """Write the sheet into a new workbook at `path` (replacing it); links to the cells of
     `ledger_file` and `statement_file` where given."""
-    book = Workbook(
-        str(path),
-        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
-    )
+    book = Workbook(str(path), XLSXWRITER_AS_IS)
     try:
-        # top-aligned, so a row made taller by a wrapped text still reads across; text
-        # indented and dates centred, so neither touches the number or date beside it
-        top = {"valign": "top"}
-        text = {"align": "left", "indent": 1, **top}
-        bold = book.add_format({"bold": True, **text})
+        bold = book.add_format({"bold": True, **TEXT})
         head = {
             align: book.add_format(
-                {"bold": True, "bg_color": "#DDEBF7", "bottom": 1, **text, "align": align}
+                {"bold": True, "bg_color": "#DDEBF7", "bottom": 1, **TEXT, "align": align}
             )
             for align in ("left", "center", "right")
         }
-        money = book.add_format({"num_format": MONEY, **top})
-        day = book.add_format({"num_format": DATE, "align": "center", **top})
-        score = book.add_format({"num_format": "0.00", **top})
-        plain = book.add_format(text)
-        wrap = book.add_format({"text_wrap": True, **text})
-        link = book.add_format({"font_color": "blue", "underline": 1, **text})
+        money = book.add_format({"num_format": MONEY, **TOP})
+        day = book.add_format({"num_format": DATE, "align": "center", **TOP})
+        score = book.add_format({"num_format": "0.00", **TOP})
+        plain = book.add_format(TEXT)
+        wrap = book.add_format({"text_wrap": True, **TEXT})
+        link = book.add_format({"font_color": "blue", "underline": 1, **TEXT})
         sheet = book.add_worksheet(SHEET)
         widths = _widths(layout)
         aligns = header_alignment(layout.rows[layout.header_row :] if layout.header_row else [])

@@ -16,9 +16,11 @@ from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
 
-from retaguarda.addin.marks import inert
+from retaguarda.addin.marks import XLSXWRITER_AS_IS, inert
 from retaguarda.addin.reconcile.xlsx_layout import (
     LINE_HEIGHT,
+    TEXT,
+    TOP,
     column_widths,
     header_alignment,
     lines,
@@ -33,28 +35,21 @@ KINDS = {-SCALE[kind]: kind for kind in (Kind.MONEY, Kind.QUANTITY, Kind.UNIT_CO
 
 def write_sheets(path: Path, sheets: Sequence[tuple[str, Sequence[Sequence[object]]]]) -> Path:
     """Write each (sheet name, rows) into a new workbook at `path`, replacing it."""
-    book = Workbook(
-        str(path),
-        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
-    )
+    book = Workbook(str(path), XLSXWRITER_AS_IS)
     try:
-        # top-aligned, so a row made taller by a wrapped text still reads across; text
-        # indented and dates centred, so neither touches the number or date beside it
-        top = {"valign": "top"}
-        text = {"align": "left", "indent": 1, **top}
         bold = {
-            align: book.add_format({"bold": True, "bg_color": "#DDEBF7", **text, "align": align})
+            align: book.add_format({"bold": True, "bg_color": "#DDEBF7", **TEXT, "align": align})
             for align in ("left", "center", "right")
         }
-        plain = book.add_format(text)
-        number = book.add_format(top)
-        wrap = book.add_format({"text_wrap": True, **text})
+        plain = book.add_format(TEXT)
+        number = book.add_format(TOP)
+        wrap = book.add_format({"text_wrap": True, **TEXT})
         formats = {
-            key: book.add_format({"num_format": NUMBER_FORMATS[kind], **top})
+            key: book.add_format({"num_format": NUMBER_FORMATS[kind], **TOP})
             for key, kind in KINDS.items()
         }
         formats["date"] = book.add_format(
-            {"num_format": NUMBER_FORMATS[Kind.DATE], "align": "center", **top}
+            {"num_format": NUMBER_FORMATS[Kind.DATE], "align": "center", **TOP}
         )
         for name, rows in sheets:
             sheet = book.add_worksheet(name[:31])

@@ -23,6 +23,10 @@ _NARROW = frozenset(" fijlrt.,:;!|'()[]-")
 A4 = 9
 #: the default row's height in points (Calibri 11), one line of text
 LINE_HEIGHT = 15
+#: every cell top-aligned, so a row made taller by a wrapped text still reads across; text
+#: indented (and dates centred, by each writer), so neither touches the value beside it
+TOP = {"valign": "top"}
+TEXT = {"align": "left", "indent": 1, **TOP}
 
 
 def shown(value: object) -> str:
