@@ -92,6 +92,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/write_back.py
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,gunicorn]'
 	$(BIN)/python benchmarks/service.py
+	$(BIN)/python benchmarks/reconcile.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
