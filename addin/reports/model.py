@@ -126,3 +126,23 @@ class Books:
 
     def of(self, template_id: str) -> Sequence[Table]:
         return self.tables.get(template_id, ())
+
+
+#: the steps the cash flow is cut into
+Granularity = Literal["day", "week", "month"]
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What a report needs besides the books and the period. `today` is the day the aging
+    counts overdue days from and the cash flow starts projecting at; it is given, never read
+    from the clock, so that a report made twice is the same report."""
+
+    today: date
+    #: the cash flow's step
+    granularity: Granularity = "month"
+    #: an item whose last movement is older than this many days is shown as stale
+    stale_days: int = 90
+    #: the employer's INSS (contribuição patronal, 20%) plus RAT and terceiros, on the gross,
+    #: for the payroll's employer cost when the payroll engine gives none
+    employer_inss_rate: Decimal = Decimal("0.278")
