@@ -67,6 +67,9 @@ class Section:
 class Series:
     name: str
     values: tuple[Decimal, ...]
+    #: drawn as this kind instead of the chart's: a "line" of the running balance over the
+    #: "column"s of each month's flows (only "column" and "line" mix)
+    kind: ChartKind | None = None
 
 
 @dataclass(frozen=True)
