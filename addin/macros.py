@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from retaguarda.addin.marks import (
     FORMULA_PREFIXES,
@@ -41,6 +42,9 @@ from retaguarda.templates.reader import read_sheets
 from retaguarda.templates.table import Table
 from retaguarda.templates.validate import Options, validate_tables
 from retaguarda.validators.report import Report, SheetSummary
+
+if TYPE_CHECKING:
+    from retaguarda.addin.payroll_sheet import PayrollRun
 
 #: the add-in's record of the cells it painted and noted (`MARKS_SHEET`, hidden where the
 #: client can)
@@ -190,9 +194,13 @@ def reports(port: WorkbookPort) -> None:
     not_available(port, "Relatórios")
 
 
-def payroll(port: WorkbookPort) -> None:
-    """Calcular folha: arrives with the payroll issue; until then it says so."""
-    not_available(port, "Calcular folha")
+def payroll(port: WorkbookPort) -> PayrollRun | None:
+    """Calcular folha: fill the folha sheet's empty INSS, IRRF, FGTS and Líquido cells, mark
+    the typed ones that differ from the computation, and (re)write the "Memória de cálculo"
+    sheet (see `addin.payroll_sheet`, imported here because it builds on this module's marks)."""
+    from retaguarda.addin.payroll_sheet import calculate_payroll
+
+    return calculate_payroll(port)
 
 
 def not_available(port: WorkbookPort, macro: str) -> None:

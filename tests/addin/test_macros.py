@@ -248,7 +248,7 @@ def test_a_workbook_without_templates_says_so(tmp_path):
     )
 
 
-@pytest.mark.parametrize("macro", ["reports", "payroll"])
+@pytest.mark.parametrize("macro", ["reports"])
 @pytest.mark.parametrize("client", CLIENTS)
 def test_macros_not_there_yet_say_so_in_portuguese(bad_ledger, macro, client):
     actions = run(macro, payload(bad_ledger, client))
