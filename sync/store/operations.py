@@ -242,12 +242,17 @@ class StoreOperations:
     def lock_source(self, source_id: int) -> None:
         """Hold the source until the transaction ends: a second sync of it waits here.
 
-        `SELECT … FOR UPDATE` on PostgreSQL (across processes and machines); on SQLite the
-        write transaction's own lock, taken at `BEGIN IMMEDIATE`, already does it.
+        `SELECT … FOR NO KEY UPDATE` on PostgreSQL (across processes and machines), not
+        `FOR UPDATE`: a row inserted with a foreign key to the source (a webhook's event, a
+        job) takes `FOR KEY SHARE` on it, which `FOR UPDATE` would hold back until the whole
+        sync commits; the weaker lock still makes a second sync wait. On SQLite the write
+        transaction's own lock, taken at `BEGIN IMMEDIATE`, already does it.
         """
         with self.atomic() as connection:
             connection.execute(
-                select(sources.c.id).where(sources.c.id == source_id).with_for_update()
+                select(sources.c.id)
+                .where(sources.c.id == source_id)
+                .with_for_update(key_share=True)
             )
 
     def start_run(self, source_id: int, *, at: datetime) -> int:
