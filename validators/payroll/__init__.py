@@ -2,108 +2,57 @@
 
 Every figure keeps the arithmetic that produced it (a `Step` per line of the memória de
 cálculo) so that a person can redo the sum by hand; the tax tables are data files with the act
-they come from (`tables.py`).
+they come from (`tables.py`, `validators/data/payroll/*.toml`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from retaguarda.validators.payroll.calendar import Holidays, national_holidays
+from retaguarda.validators.payroll.model import Employee, Payslip, Step
+from retaguarda.validators.payroll.month import (
+    compute_month,
+    default_payment_date,
+    minimum_wage,
+    thirteenth,
+    vacation,
+)
+from retaguarda.validators.payroll.tables import NoTable
+from retaguarda.validators.payroll.taxes import ZERO, inss_steps, irrf_steps
 
-@dataclass(frozen=True)
-class Step:
-    """One line of the memória de cálculo."""
-
-    label: str
-    value: Decimal
-    source: str = ""
-
-
-@dataclass(frozen=True)
-class Employee:
-    """One row of the folha sheet, typed."""
-
-    competencia: date
-    salary: Decimal
-    admission: date | None = None
-    dependents: int = 0
-    overtime_50: Decimal = Decimal(0)
-    overtime_100: Decimal = Decimal(0)
-    absences: Decimal = Decimal(0)
-    vt_discount: Decimal | None = None
-    vt_benefit: Decimal | None = None
-    other_discounts: Decimal = Decimal(0)
-    monthly_hours: Decimal = Decimal(220)
-    apprentice: bool = False
-    payment_date: date | None = None
-
-
-@dataclass(frozen=True)
-class Payslip:
-    gross: Decimal
-    inss: Decimal
-    irrf: Decimal
-    fgts: Decimal
-    net: Decimal
-    employer_cost: Decimal
-    vt: Decimal
-    other_discounts: Decimal
-    steps: tuple[Step, ...]
-
-
-@dataclass(frozen=True)
-class Holidays:
-    """Local (state and municipal) holidays; the national ones are built in."""
-
-    local: frozenset[date] = field(default_factory=frozenset)
+__all__ = [
+    "Employee",
+    "Holidays",
+    "NoTable",
+    "Payslip",
+    "Step",
+    "compute_month",
+    "default_payment_date",
+    "inss",
+    "irrf",
+    "minimum_wage",
+    "national_holidays",
+    "thirteenth",
+    "vacation",
+]
 
 
 def inss(salary: Decimal, competencia: date) -> Decimal:
-    raise NotImplementedError
+    """The employee's INSS on `salary` with the table in force in `competencia`."""
+    return inss_steps(salary, competencia)[0]
 
 
 def irrf(
     income: Decimal,
     dependents: int,
     payment_date: date,
-    inss: Decimal = Decimal(0),
+    inss: Decimal = ZERO,
     *,
     exclusive: bool = False,
 ) -> Decimal:
-    raise NotImplementedError
-
-
-def compute_month(employee: Employee, *, holidays: Holidays | None = None) -> Payslip:
-    raise NotImplementedError
-
-
-def thirteenth(
-    salary: Decimal,
-    year: int,
-    *,
-    installment: int,
-    months: int = 12,
-    dependents: int = 0,
-    payment_date: date | None = None,
-    first_installment: Decimal | None = None,
-    apprentice: bool = False,
-) -> Payslip:
-    raise NotImplementedError
-
-
-def vacation(
-    salary: Decimal,
-    start: date,
-    *,
-    days: int = 30,
-    dependents: int = 0,
-    payment_date: date | None = None,
-    apprentice: bool = False,
-) -> Payslip:
-    raise NotImplementedError
-
-
-def minimum_wage(competencia: date) -> Decimal:
-    raise NotImplementedError
+    """IRRF on the month's taxable `income` paid on `payment_date` (regime de caixa), with
+    `inss` and `dependents` as legal deductions unless the simplified discount is larger;
+    `exclusive` for the 13º salário and férias."""
+    return irrf_steps(income, dependents, payment_date, inss, exclusive=exclusive)[0]
