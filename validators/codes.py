@@ -204,6 +204,43 @@ CODES: dict[str, Code] = {
         "{column}: recebido {value}, mais que o valor a receber {due}.",
         "{column}: received {value}, more than the amount receivable {due}.",
     ),
+    "payroll.inss_mismatch": Code(
+        E,
+        "{column}: INSS {value}, mas o cálculo dá {suggestion} (salário de contribuição "
+        "{gross}, tabela de {competencia}).",
+        "{column}: INSS {value}, but the computation gives {suggestion} (contribution base "
+        "{gross}, table of {competencia}).",
+    ),
+    "payroll.irrf_mismatch": Code(
+        E,
+        "{column}: IRRF {value}, mas o cálculo dá {suggestion} (rendimentos {gross}, pago em "
+        "{payment_date}).",
+        "{column}: IRRF {value}, but the computation gives {suggestion} (income {gross}, "
+        "paid on {payment_date}).",
+    ),
+    "payroll.fgts_mismatch": Code(
+        E,
+        "{column}: FGTS {value}, mas o cálculo dá {suggestion} (remuneração {gross}).",
+        "{column}: FGTS {value}, but the computation gives {suggestion} (remuneration "
+        "{gross}).",
+    ),
+    "payroll.net_mismatch": Code(
+        E,
+        "{column}: líquido {value}, mas o cálculo dá {suggestion}.",
+        "{column}: net pay {value}, but the computation gives {suggestion}.",
+    ),
+    "payroll.below_minimum_wage": Code(
+        E,
+        "{column}: salário {value} abaixo do salário mínimo de {competencia} ({suggestion}).",
+        "{column}: salary {value} below the minimum wage of {competencia} ({suggestion}).",
+    ),
+    "payroll.vt_over_cap": Code(
+        E,
+        "{column}: desconto de vale-transporte {value} acima do permitido ({suggestion}: 6% "
+        "do salário base, nunca mais que o benefício).",
+        "{column}: transit voucher discount {value} above the allowed ({suggestion}: 6% of "
+        "the base salary, never more than the benefit).",
+    ),
     "stock.negative": Code(
         E,
         "{column}: o saldo de {sku} em {warehouse} fica negativo ({balance}) com este movimento.",
