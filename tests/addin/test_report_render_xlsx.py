@@ -47,21 +47,26 @@ def test_the_figures_are_numbers_under_the_brazilian_formats(book_path):
     assert caixa[5].value == 1150.5  # 1.000,00 + 250,50 − 100,00
     assert caixa[5].number_format == MONEY
     assert caixa[0].alignment.indent == 2  # level 2 in the chart of accounts
-    assert sheet["A6"].alignment.indent == 1 and sheet["A6"].font.b  # the group 1.1
+    assert sheet["A6"].alignment.indent == 1
+    assert sheet["A6"].font.b
     assert not caixa[5].font.b
     hostile = sheet["B9"]
-    assert hostile.value == HOSTILE and hostile.data_type == "s"  # text, never a formula
+    assert hostile.value == HOSTILE
+    assert hostile.data_type == "s"
     assert sheet["F9"].value == -3250.5
     totals = sheet[11]
     assert totals[1].value == "Total"
     assert totals[3].value == totals[4].value == 4585  # debits equal credits
-    assert totals[3].font.b and totals[3].border.top.style == "thin"
+    assert totals[3].font.b
+    assert totals[3].border.top.style == "thin"
     assert totals[2].value is None  # no total of opening balances
     assert sheet["A14"].value == "Mês"
     assert sheet["A15"].value == datetime(2026, 1, 1)
     assert sheet["A15"].number_format == "mm/yyyy"
-    assert sheet["C15"].number_format == "0.0%" and sheet["C15"].value == pytest.approx(0.3271)
-    assert sheet["D15"].value == 1204 and sheet["D15"].number_format == "#,##0"
+    assert sheet["C15"].number_format == "0.0%"
+    assert sheet["C15"].value == pytest.approx(0.3271)
+    assert sheet["D15"].value == 1204
+    assert sheet["D15"].number_format == "#,##0"
     assert sheet["A20"].value == "Observações"
     assert sheet["A21"].value == "Débitos e créditos conferem: R$ 4.585,00 de cada lado."
 
@@ -81,8 +86,10 @@ def test_the_header_is_frozen_and_the_sheet_prints_one_page_wide(book_path):
     assert sheet.page_setup.orientation == "landscape"
     assert book["Posição de estoque"].page_setup.orientation == "portrait"
     stock = book["Posição de estoque"]
-    assert stock["B6"].value == 12.5 and stock["B6"].number_format == "#,##0.###"
-    assert stock["D6"].value == datetime(2026, 3, 5) and stock["D6"].number_format == "dd/mm/yyyy"
+    assert stock["B6"].value == 12.5
+    assert stock["B6"].number_format == "#,##0.###"
+    assert stock["D6"].value == datetime(2026, 3, 5)
+    assert stock["D6"].number_format == "dd/mm/yyyy"
 
 
 def _charts(path):
@@ -107,7 +114,8 @@ def test_native_charts_draw_the_figures_of_the_data_sheet(book_path):
     data = load_workbook(book_path)[DATA_SHEET]
     assert [data.cell(r, 1).value for r in (3, 4, 5)] == ["01/2026", "02/2026", "03/2026"]
     assert [data.cell(r, 3).value for r in (3, 4, 5)] == [6500, 7200, 7916]
-    assert data["B2"].value == "Débitos" and data["C2"].value == "Saldo"
+    assert data["B2"].value == "Débitos"
+    assert data["C2"].value == "Saldo"
     pie, stacked, bar = charts[1:]
     assert pie.find(".//c:pieChart", C) is not None
     grouping = stacked.find(".//c:barChart/c:grouping", C).get("val")
@@ -117,5 +125,5 @@ def test_native_charts_draw_the_figures_of_the_data_sheet(book_path):
 
 
 def test_an_unwritable_path_is_an_os_error(tmp_path):
-    with pytest.raises(OSError):
+    with pytest.raises(FileNotFoundError):
         write_reports_xlsx([balancete()], tmp_path / "missing" / "r.xlsx")
