@@ -78,7 +78,12 @@ BUTTONS: tuple[Button, ...] = (
     Button("Conciliar", "Conciliar", "conciliar", "Ainda não disponível (o botão avisa)."),
     Button("Relatórios", "Relatorios", "relatorios", "Ainda não disponível (o botão avisa)."),
     Button(
-        "Calcular folha", "CalcularFolha", "calcular_folha", "Ainda não disponível (o botão avisa)."
+        "Calcular folha",
+        "CalcularFolha",
+        "calcular_folha",
+        "Calcula INSS, IRRF, FGTS e líquido de cada linha da aba Folha de pagamento: preenche "
+        "as células vazias, marca em vermelho o valor digitado que difere do cálculo (sem "
+        "sobrescrevê-lo) e (re)escreve a aba Memória de cálculo.",
     ),
 )
 
