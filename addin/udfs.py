@@ -22,10 +22,12 @@ import logging
 import math
 import numbers
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
+import pandas as pd
 import xlwings as xw
 
 from retaguarda.templates.catalog import TEMPLATES
@@ -34,8 +36,10 @@ from retaguarda.templates.model import Template, normalize_header
 from retaguarda.templates.reader import read_table
 from retaguarda.templates.settings import SettingsError, company_options
 from retaguarda.templates.validate import validate_tables
-from retaguarda.validators.fields import date_value, money
+from retaguarda.validators import payroll
+from retaguarda.validators.fields import date_value, money, parse_month
 from retaguarda.validators.identifiers import format_cnpj, format_cpf, is_cnpj, is_cpf
+from retaguarda.validators.payroll import NoTable, default_payment_date
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +66,7 @@ def _in_cell(function: Callable[P, R]) -> Callable[P, R | str]:
     def call(*args: P.args, **kwargs: P.kwargs) -> R | str:
         try:
             return function(*args, **kwargs)
-        except ValueError as error:
+        except (ValueError, NoTable) as error:
             return f"Erro: {error}"
         except Exception:
             logger.exception("%s falhou", function.__name__)
@@ -175,6 +179,60 @@ def RG_VALIDAR(intervalo: Any, modelo: Any, primeira_celula: Any = "A1") -> Any:
         [issue.cell, issue.code, _with_suggestion(issue.message, issue.suggestion)]
         for issue in issues
     ]
+
+
+@xw.func
+@_in_cell
+def RG_INSS(salario: Any, competencia: Any) -> Any:
+    """O INSS do empregado sobre o salário de contribuição, pela tabela da competência
+    (alíquotas progressivas por faixa, até o teto). Ex.: =RG_INSS(3000; "03/2026") → 248,60."""
+    return payroll.inss(_amount(salario, "salário"), _competencia(competencia))
+
+
+@xw.func
+@_in_cell
+def RG_IRRF(rendimentos: Any, dependentes: Any, competencia: Any, inss: Any = None) -> Any:
+    """O IRRF mensal dos rendimentos tributáveis da competência, pago no mês seguinte (a tabela
+    é a da data de pagamento): deduções legais (INSS e dependentes) ou o desconto simplificado,
+    o que for melhor para o empregado, e a redução da Lei 15.270/2025 a partir de 2026."""
+    month = _competencia(competencia)
+    deduction = Decimal(0) if inss is None or inss == "" else _amount(inss, "INSS")
+    return payroll.irrf(
+        _amount(rendimentos, "rendimentos"),
+        _dependents(dependentes),
+        default_payment_date(month),
+        deduction,
+    )
+
+
+def _amount(value: Any, what: str) -> Decimal:
+    amount = money(value)
+    if amount is None:
+        raise ValueError(f"informe o valor de {what}.")
+    if amount < 0:
+        raise ValueError(f"{what} não pode ser negativo ({amount}).")
+    return amount
+
+
+def _dependents(value: Any) -> int:
+    if value is None or value == "":
+        return 0
+    number = money(value)  # a cell's number, or text typed as one
+    if number is None or number < 0 or number != int(number):
+        raise ValueError(f"dependentes: “{value}” não é um número inteiro de 0 para cima.")
+    return int(number)
+
+
+def _competencia(value: Any) -> date:
+    """The competência's first day, from a date, an Excel serial or text like 03/2026; the
+    engine's tables say when they start (`NoTable`), in Portuguese."""
+    if value is None or value == "":
+        raise ValueError("informe a competência (mm/aaaa).")
+    parsed = parse_month(pd.Series([value], dtype=object))
+    first = parsed.values.iloc[0]
+    if parsed.invalid[0] or pd.isna(first):
+        raise ValueError(f"“{value}” não é uma competência; use mm/aaaa (03/2026).")
+    return pd.Timestamp(first).date()
 
 
 def _with_suggestion(message: str, suggestion: str) -> str:

@@ -278,6 +278,8 @@ def test_every_function_is_declared_for_xlwings_with_its_prefix():
         "RG_VALOR",
         "RG_DATA",
         "RG_VALIDAR",
+        "RG_INSS",
+        "RG_IRRF",
     }
     assert udfs.RG_VALIDAR.__xlfunc__["args"][0]["options"]["ndim"] == 2
 
