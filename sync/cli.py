@@ -21,6 +21,10 @@ COMMANDS = {
         "retaguarda.sync.cli_sync:emulator_command",
         "Emulador local da API do Google Sheets, para desenvolver e testar sem o Google.",
     ),
+    "payroll": (
+        "retaguarda.sync.cli_payroll:payroll",
+        "Calcula a folha: INSS, IRRF, FGTS e líquido de cada linha da aba Folha de pagamento.",
+    ),
     "reconcile": (
         "retaguarda.sync.cli_reconcile:reconcile_group",
         "Conciliações: extrato x razão, folha x pagamentos, contagem x estoque, equipe x equipe.",

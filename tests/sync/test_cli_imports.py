@@ -39,6 +39,7 @@ HEAVY = {
 COMMANDS = [
     "addin",
     "emulator",
+    "payroll",
     "reconcile",
     "samples",
     "serve",
