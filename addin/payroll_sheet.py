@@ -14,6 +14,7 @@ Written once against the workbook port: the buttons, Excel on the web and the CL
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -47,14 +48,18 @@ COLUMNS = {
     "liquido": ("net", "payroll.net_mismatch"),
 }
 STEP_HEADER = ("Item", "Valor", "Fonte")
-DIFFERENCE_HEADER = ("Célula", "Coluna", "Na planilha", "Calculado", "Diferença")
 #: every row of the memória sheet is this wide (the clients want a rectangle)
-WIDTH = len(DIFFERENCE_HEADER)
+WIDTH = len(STEP_HEADER)
+#: a step that states a date ("Data de pagamento (tabela do IRRF): 07/04/2026") carries no
+#: amount: its 0,00 is left out of the sheet rather than read as money
+_DATED = re.compile(r"\d{2}/\d{2}/\d{4}$")
+#: the summary lists the differing cells this many to a line
+DIFFERENCES_PER_LINE = 8
 NO_FOLHA = "nenhuma aba Folha de pagamento nesta pasta (confira os cabeçalhos)."
 NO_ROWS = "a aba Folha de pagamento não tem nenhuma linha da competência {}."
 NOTHING_TO_COMPUTE = (
     "nenhuma linha da aba Folha de pagamento tem o que o cálculo precisa (competência e "
-    "salário base)."
+    "salário base, admissão até a competência, competência de 2025 em diante)."
 )
 
 
@@ -281,18 +286,18 @@ def memory_sheet(run: PayrollRun) -> MemoryLayout:
         more = " …" if len(run.skipped) > 20 else ""
         add(
             inert(
-                f"{len(run.skipped)} linha(s) sem o que o cálculo precisa (competência e "
-                f"salário base), não calculada(s): linhas {listed}{more}."
+                f"{len(run.skipped)} linha(s) não calculada(s), sem o que o cálculo precisa "
+                f"(competência, salário base, admissão até a competência, tabelas em vigor): "
+                f"{listed}{more}."
             )
         )
     differences = run.differences
-    if differences:
-        add()
-        add("Diferenças entre a planilha e o cálculo", heading=True)
-        add(*DIFFERENCE_HEADER, header=True)
-        for d in differences:
-            number = add(inert(d.cell), d.column, d.typed, d.computed, d.typed - d.computed)
-            out.links.append((f"A{number}", _target(d.sheet, d.cell), d.cell))
+    for start in range(0, len(differences), DIFFERENCES_PER_LINE):
+        cells = ", ".join(
+            f"{d.cell} ({d.column})" for d in differences[start : start + DIFFERENCES_PER_LINE]
+        )
+        label = "Diferenças, marcadas em vermelho na aba: " if start == 0 else ""
+        add(inert(f"{label}{cells}"))
     for row in run.rows:
         add()
         c = row.computed
@@ -304,11 +309,13 @@ def memory_sheet(run: PayrollRun) -> MemoryLayout:
         out.links.append((f"A{number}", _target(c.sheet, f"A{c.row}"), inert(title)))
         add(*STEP_HEADER, header=True)
         for step in c.payslip.steps:
-            add(inert(step.label), step.value, inert(step.source))
+            value = "" if _DATED.search(step.label) and not step.value else step.value
+            add(inert(step.label), value, inert(step.source))
         for key in row.differing:
             add(
-                inert(f"{_HEADERS[key]} na planilha ({row.cells[key]}), diferente do calculado"),
+                inert(f"{_HEADERS[key]} digitado na planilha ({row.cells[key]})"),
                 row.typed[key],
+                f"diferente do calculado, {_plain_brl(row.value(key))}: confira",
             )
     return out
 

@@ -28,6 +28,7 @@ from retaguarda.addin.payroll_sheet import (
     memory_sheet,
 )
 from retaguarda.addin.reconcile.bank_xlsx import MONEY
+from retaguarda.addin.reconcile.xlsx_layout import LINE_HEIGHT, lines
 from retaguarda.addin.xlsx_file import XlsxWorkbook, open_workbook
 from retaguarda.templates.files import RawWorkbook, read_workbook
 from retaguarda.validators.payroll import Holidays
@@ -36,7 +37,7 @@ from retaguarda.validators.payroll import Holidays
 #: decimals always, up to six when the value has them (aligned on the comma)
 NUMBER = "#,##0.00????"
 #: the memória sheet's columns: Item (the label), Valor, Fonte
-WIDTHS = {"A": 60, "B": 16, "C": 50}
+WIDTHS = {"A": 60, "B": 16, "C": 58}
 HEADER_FILL = PatternFill(fill_type="solid", start_color="FFDDEBF7", end_color="FFDDEBF7")
 TOP = Alignment(vertical="top")
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -105,6 +106,10 @@ def _dress(book: Workbook, layout: MemoryLayout, run: PayrollRun) -> None:
                 cell.number_format, cell.alignment = NUMBER, TOP
             elif value and row[1] != "":  # a step's text wraps; a heading runs over the
                 cell.alignment = SOURCE if column == 3 else WRAP  # empty cells beside it
+        if row[1] != "":  # neither Excel nor LibreOffice grows a row a library wrote
+            need = max(lines(str(row[0]), WIDTHS["A"]), lines(str(row[2]), WIDTHS["C"] - 2))
+            if need > 1:
+                sheet.row_dimensions[number].height = LINE_HEIGHT * need
     for number in layout.headings:  # linked to the employee's row: blue, as a link is
         sheet.cell(row=number, column=1).font = Font(name=FONT, bold=True, color=LINK_BLUE)
     sheet.cell(row=1, column=1).font = Font(name=FONT, bold=True, size=14)

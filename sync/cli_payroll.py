@@ -150,11 +150,12 @@ def _print(run: PayrollRun) -> None:
         console.print(Text(f"… e mais {more} empregado(s): veja --format json ou --out.", "yellow"))
     differences = run.differences
     for d in differences[:MAX_ROWS]:
+        where = d.cell if len(sheets) == 1 else f"{d.sheet}!{d.cell}"
         console.print(
             Text.assemble(
                 ("diferença ", "yellow"),
                 shown(
-                    f"{d.sheet}!{d.cell} ({d.column}): na planilha {_brl(d.typed)}, calculado "
+                    f"{where} ({d.column}): na planilha {_brl(d.typed)}, calculado "
                     f"{_brl(d.computed)} ({d.code})"
                 ),
             )
@@ -165,7 +166,8 @@ def _print(run: PayrollRun) -> None:
             Text.assemble(
                 (f"Linhas não calculadas ({len(run.skipped)}): ", "bold"),
                 shown(listed),
-                " — falta a competência ou o salário base (veja retaguarda validate).",
+                " — sem competência ou salário base, admitido depois da competência ou antes "
+                "das tabelas (veja retaguarda validate).",
             )
         )
     if run.complete:
