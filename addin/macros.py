@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from retaguarda.addin.marks import (
@@ -45,6 +46,7 @@ from retaguarda.validators.report import Report, SheetSummary
 
 if TYPE_CHECKING:
     from retaguarda.addin.payroll_sheet import PayrollRun
+    from retaguarda.addin.reports.model import Report as FinancialReport
 
 #: the add-in's record of the cells it painted and noted (`MARKS_SHEET`, hidden where the
 #: client can)
@@ -189,9 +191,21 @@ def _tell(port: WorkbookPort, message: str, *, sheet: bool = True) -> None:
         port.write(MESSAGE_SHEET, "A1", [[message]])
 
 
-def reports(port: WorkbookPort) -> None:
-    """Relatórios: arrives with the reports issue; until then it says so."""
-    not_available(port, "Relatórios")
+def reports(port: WorkbookPort, today: date | None = None) -> list[FinancialReport]:
+    """Relatórios: every report the workbook's sheets allow (balancete, DRE, balanço, fluxo de
+    caixa, aging, folha, estoque), each as a sheet of its own, for the months of its entries
+    (`addin.reports.workbook`). `today`, from which the aging counts days overdue and the cash
+    flow projects, is the company's (RETAGUARDA_TODAY, else the clock) unless given."""
+    from retaguarda.addin.reports.workbook import write_reports
+    from retaguarda.templates.settings import SettingsError, company_options
+
+    if today is None:
+        try:
+            today = company_options().today
+        except SettingsError as error:
+            _tell(port, str(error))
+            return []
+    return write_reports(port, today)
 
 
 def payroll(port: WorkbookPort) -> PayrollRun | None:
