@@ -248,17 +248,13 @@ def test_a_workbook_without_templates_says_so(tmp_path):
     )
 
 
-@pytest.mark.parametrize("macro", ["reports"])
 @pytest.mark.parametrize("client", CLIENTS)
-def test_macros_not_there_yet_say_so_in_portuguese(bad_ledger, macro, client):
-    actions = run(macro, payload(bad_ledger, client))
-    if client == VBA:  # a message box
-        (alert,) = actions
-        assert alert["func"] == "alert"
-        assert "ainda não está disponível" in alert["args"][0]
-    else:  # Office Scripts' alert throws, Office.js' needs a page: a message sheet
-        assert [a["func"] for a in actions] == ["addSheet", "setValues"]
-        assert "ainda não está disponível" in actions[1]["values"][0][0]
+def test_relatorios_writes_its_report_sheets_on_every_client(bad_ledger, client):
+    request = payload(bad_ledger, client)
+    after = apply(request, run("reports", request))
+    sheet = values(after, "Rel. Balancete")
+    assert sheet[0][0] == "Balancete de verificação"
+    assert sheet[4][:2] == ["Conta", "Descrição"]
 
 
 def test_the_sample_workbook_every_mark_is_listed_and_linked(matriz):
