@@ -76,7 +76,14 @@ BUTTONS: tuple[Button, ...] = (
         "Tira só as marcas e notas que o Retaguarda pôs.",
     ),
     Button("Conciliar", "Conciliar", "conciliar", "Ainda não disponível (o botão avisa)."),
-    Button("Relatórios", "Relatorios", "relatorios", "Ainda não disponível (o botão avisa)."),
+    Button(
+        "Relatórios",
+        "Relatorios",
+        "relatorios",
+        "Escreve cada relatório que as abas permitem (balancete, DRE, balanço, fluxo de caixa, "
+        "aging, folha, estoque) numa aba “Rel. …”, para os meses dos lançamentos; os dados de "
+        "cada gráfico vão abaixo do título dele.",
+    ),
     Button(
         "Calcular folha",
         "CalcularFolha",
