@@ -221,8 +221,7 @@ CODES: dict[str, Code] = {
     "payroll.fgts_mismatch": Code(
         E,
         "{column}: FGTS {value}, mas o cálculo dá {suggestion} (remuneração {gross}).",
-        "{column}: FGTS {value}, but the computation gives {suggestion} (remuneration "
-        "{gross}).",
+        "{column}: FGTS {value}, but the computation gives {suggestion} (remuneration {gross}).",
     ),
     "payroll.net_mismatch": Code(
         E,
