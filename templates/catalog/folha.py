@@ -2,6 +2,7 @@
 
 from retaguarda.templates.checks import Duplicates, Identifier
 from retaguarda.templates.model import Column, Kind, Template
+from retaguarda.templates.payroll_checks import Payroll
 
 
 def _money(key: str, header: str, help: str, *aliases: str, required: bool = False) -> Column:
@@ -185,6 +186,42 @@ TEMPLATE = Template(
             width=30,
             help="Chave PIX: CPF, CNPJ, e-mail, celular (+55...) ou chave aleatória.",
         ),
+        Column(
+            "data_pagamento",
+            "Data de pagamento",
+            Kind.DATE,
+            aliases=("Data do pagamento", "Payment date"),
+            width=12,
+            help="Quando o salário foi ou será pago; decide a tabela do IRRF. Vazia: 5º dia útil "
+            "do mês seguinte.",
+        ),
+        Column(
+            "horas_mensais",
+            "Horas mensais",
+            Kind.QUANTITY,
+            positive=True,
+            aliases=("Jornada mensal", "Carga horária mensal", "Monthly hours"),
+            width=10,
+            help="Horas do mês para o valor da hora extra. Vazia: 220.",
+        ),
+        Column(
+            "aprendiz",
+            "Aprendiz",
+            Kind.CHOICE,
+            choices=("Sim", "Não"),
+            aliases=("Contrato de aprendizagem", "Jovem aprendiz", "Apprentice"),
+            width=9,
+            help="Sim para contrato de aprendizagem (FGTS de 2%).",
+        ),
+        _money(
+            "vale_transporte_beneficio",
+            "Vale-transporte (benefício)",
+            "Valor do vale-transporte fornecido no mês; o desconto é 6% do salário base, "
+            "nunca mais que isso.",
+            "VT (benefício)",
+            "Valor do VT",
+            "Transit benefit",
+        ),
     ),
-    checks=(Duplicates(("matricula", "competencia")),),
+    checks=(Duplicates(("matricula", "competencia")), Payroll()),
 )
