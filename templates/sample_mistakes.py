@@ -97,6 +97,10 @@ def _plant_matriz(sheets: dict[str, Sheet], rng: random.Random) -> list[Plant]:
     )
     _set(sheets, p, "folha", 3, "cpf", "123.456.789-00", "cpf.check_digit")
     _set(sheets, p, "folha", 7, "pis", "120.12345.67-0", "pis.check_digit")
+    # an INSS a cent off what the payroll engine computes for its row (the net left as it was)
+    folha = sheets["folha"]
+    inss = folha.rows[13][folha.index("inss")] + Decimal("0.01")
+    _set(sheets, p, "folha", 13, "inss", inss, "payroll.inss_mismatch")
     _set(sheets, p, "estoque_movimentos", 5, "ncm", "8471.30", "ncm.length")
     return p
 

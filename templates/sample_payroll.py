@@ -1,5 +1,6 @@
-"""The sample payroll: fifteen employees over three months, with INSS, IRRF and FGTS worked
-out the way a payroll system would, so that the figures look right to a reader.
+"""The sample payroll: fifteen employees over three months, with INSS, IRRF, FGTS and net pay
+computed by the payroll engine (`validators.payroll`), so that the sample folha passes its own
+payroll check.
 """
 
 from __future__ import annotations
@@ -17,45 +18,12 @@ from retaguarda.templates.sample_parties import (
     random_day,
     random_pis,
 )
+from retaguarda.validators.payroll import Employee, compute_month
+from retaguarda.validators.payroll.tables import inss_table, irrf_table
 
-# 2026 INSS brackets and IRRF table with the Lei 15.270/2025 reduction, for plausible payroll
-# figures only; the payroll rules (and their tax tables as data) are their own module.
-INSS_2026 = (
-    (Decimal("1621.00"), Decimal("0.075")),
-    (Decimal("2902.84"), Decimal("0.09")),
-    (Decimal("4354.27"), Decimal("0.12")),
-    (Decimal("8475.55"), Decimal("0.14")),
-)
-IRRF_TABLE = (
-    (Decimal("2428.80"), Decimal("0"), Decimal("0")),
-    (Decimal("2826.65"), Decimal("0.075"), Decimal("182.16")),
-    (Decimal("3751.05"), Decimal("0.15"), Decimal("394.16")),
-    (Decimal("4664.68"), Decimal("0.225"), Decimal("675.49")),
-    (None, Decimal("0.275"), Decimal("908.73")),
-)
-
-
-def inss_due(gross: Decimal) -> Decimal:
-    total, lower = Decimal(0), Decimal(0)
-    for ceiling, rate in INSS_2026:
-        if gross > lower:
-            total += (min(gross, ceiling) - lower) * rate
-        lower = ceiling
-    return total.quantize(CENT, ROUND_HALF_UP)
-
-
-def irrf_due(gross: Decimal, inss: Decimal, dependents: int) -> Decimal:
-    if gross <= Decimal("5000.00"):
-        return Decimal("0.00")
-    base = gross - inss - Decimal("189.59") * dependents
-    tax = Decimal(0)
-    for ceiling, rate, deduction in IRRF_TABLE:
-        if ceiling is None or base <= ceiling:
-            tax = base * rate - deduction
-            break
-    if gross <= Decimal("7350.00"):
-        tax -= Decimal("978.62") - Decimal("0.133145") * gross
-    return max(tax, Decimal(0)).quantize(CENT, ROUND_HALF_UP)
+#: The 2026 tables, from the payroll engine's data files (the tuples earlier releases exported).
+INSS_2026 = tuple((b.up_to, b.rate) for b in inss_table(date(2026, 1, 1)).brackets)
+IRRF_TABLE = tuple((b.up_to, b.rate, b.deduction) for b in irrf_table(date(2026, 1, 1)).brackets)
 
 
 def payroll_rows(rng: random.Random) -> list[list[object]]:
@@ -105,16 +73,22 @@ def payroll_rows(rng: random.Random) -> list[list[object]]:
             pix,
         ) in employees:
             overtime = Decimal(rng.choice((0, 0, 0, 2, 4, 6)))
-            hour = salary / 220
-            gross = (salary + overtime * hour * Decimal("1.5")).quantize(CENT, ROUND_HALF_UP)
             transit = (
                 (salary * Decimal("0.06")).quantize(CENT, ROUND_HALF_UP)
                 if rng.random() < 0.5
                 else Decimal("0.00")
             )
-            inss = inss_due(gross)
-            irrf = irrf_due(gross, inss, deps)
-            fgts = (gross * Decimal("0.08")).quantize(CENT, ROUND_HALF_UP)
+            slip = compute_month(
+                Employee(
+                    competencia=date(2026, month, 1),
+                    salary=salary,
+                    admission=hired,
+                    dependents=deps,
+                    overtime_50=overtime,
+                    vt_discount=transit,
+                )
+            )
+            inss, irrf, fgts = slip.inss, slip.irrf, slip.fgts
             rows.append(
                 [
                     date(2026, month, 1),
@@ -134,11 +108,12 @@ def payroll_rows(rng: random.Random) -> list[list[object]]:
                     inss,
                     irrf,
                     fgts,
-                    gross - inss - irrf - transit,
+                    slip.net,
                     bank,
                     branch,
                     acct,
                     pix,
+                    *[None] * 4,
                 ]
             )
     return rows
