@@ -29,6 +29,10 @@ COMMANDS = {
         "retaguarda.sync.cli_reconcile:reconcile_group",
         "Conciliações: extrato x razão, folha x pagamentos, contagem x estoque, equipe x equipe.",
     ),
+    "report": (
+        "retaguarda.sync.cli_report:report",
+        "Relatórios financeiros: balancete, DRE, balanço, fluxo de caixa, aging, folha, estoque.",
+    ),
     "samples": (
         "retaguarda.sync.cli_workbooks:samples_command",
         "Gera planilhas de exemplo de três equipes, com erros plantados e registrados.",

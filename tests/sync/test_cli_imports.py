@@ -41,6 +41,7 @@ COMMANDS = [
     "emulator",
     "payroll",
     "reconcile",
+    "report",
     "samples",
     "serve",
     "sources",
