@@ -124,7 +124,8 @@ def test_a_typed_value_that_differs_exits_1_and_is_named(tmp_path):
     code, out, _err = run(tmp_path, "payroll", book)
     assert code == 1
     assert "Folha calculada" in out
-    assert "248,60" in out and "2.751,40" in out
+    assert "248,60" in out
+    assert "2.751,40" in out
     assert "na planilha R$ 250,00, calculado R$ 248,60" in out
 
 
@@ -152,7 +153,7 @@ def test_competencia_picks_the_month(tmp_path):
 
 def test_bad_input_exits_2_with_one_sentence(tmp_path):
     book = folha(tmp_path / "folha.xlsx", employee(date(2026, 3, 1), "3000.00"))
-    code, out, err = run(tmp_path, "payroll", book, "--competencia", "2026-05")
+    code, _out, err = run(tmp_path, "payroll", book, "--competencia", "2026-05")
     assert code == 2
     assert "nenhuma linha da competência 05/2026" in err
     ledger = render_workbook(tmp_path / "razao.xlsx", [(TEMPLATES["plano_de_contas"], [])])
@@ -163,7 +164,8 @@ def test_bad_input_exits_2_with_one_sentence(tmp_path):
     broken.write_bytes(b"PK\x03\x04 not a workbook")
     code, _out, err = run(tmp_path, "payroll", broken)
     assert code == 2
-    assert "erro:" in err and "Traceback" not in err
+    assert "erro:" in err
+    assert "Traceback" not in err
     code, _out, err = run(tmp_path, "payroll", book, "--competencia", "março")
     assert code == 2
     assert "use o mês e o ano" in err
@@ -187,7 +189,8 @@ def test_out_fills_the_empty_cells_marks_the_typed_one_and_explains(tmp_path):
     assert copy.sheetnames[0] == "Memória de cálculo"
     memory = [list(r) for r in copy["Memória de cálculo"].iter_rows(values_only=True)]
     heading = next(r[0] for r in memory if r[0] and "Ana Paula Ferreira" in str(r[0]))
-    assert "competência 03/2026" in heading and "linha 2" in heading
+    assert "competência 03/2026" in heading
+    assert "linha 2" in heading
     assert ["Item", "Valor", "Fonte"] in memory
     assert any(money(r[1]) == Decimal("248.60") for r in memory)
     assert any(r[0] and "INSS digitado na planilha" in r[0] and r[1] == 250 for r in memory)
@@ -198,6 +201,8 @@ def test_out_fills_the_empty_cells_marks_the_typed_one_and_explains(tmp_path):
 def test_out_must_be_a_new_xlsx(tmp_path):
     book = folha(tmp_path / "folha.xlsx", employee(date(2026, 3, 1), "3000.00"))
     code, _out, err = run(tmp_path, "payroll", book, "--out", book)
-    assert code == 2 and "outro nome" in err
+    assert code == 2
+    assert "outro nome" in err
     code, _out, err = run(tmp_path, "payroll", book, "--out", tmp_path / "folha.csv")
-    assert code == 2 and ".xlsx" in err
+    assert code == 2
+    assert ".xlsx" in err
