@@ -146,6 +146,6 @@ class ReportOptions:
     granularity: Granularity = "month"
     #: an item whose last movement is older than this many days is shown as stale
     stale_days: int = 90
-    #: the employer's INSS (contribuição patronal, 20%) plus RAT and terceiros, on the gross,
-    #: for the payroll's employer cost when the payroll engine gives none
-    employer_inss_rate: Decimal = Decimal("0.278")
+    #: the employer's INSS rate on the gross, for the payroll's employer cost: 0 under the
+    #: Simples Nacional (the payroll engine's default), 20% plus RAT and terceiros otherwise
+    employer_inss_rate: Decimal = Decimal(0)
