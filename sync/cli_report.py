@@ -33,13 +33,17 @@ NAMES = ("balancete", "dre", "balanco", "fluxo-de-caixa", "aging", "folha", "est
 ALL = "todos"
 #: a terminal shows this many rows of a section; the rest is in --format json and --out
 MAX_ROWS = 200
+#: a text column (an account's name) is at least this wide, the figures beside it whole
+TEXT_WIDTH = 14
 _MONTH = re.compile(r"(?:(\d{4})-(\d{1,2})|(\d{1,2})/(\d{4}))")
 OUT_KINDS = (".xlsx", ".html", ".htm")
 
 
 @click.command("report")
 @click.argument("name", metavar="RELATÓRIO", type=click.Choice([*NAMES, ALL]))
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument(
+    "files", metavar="ARQUIVO...", nargs=-1, required=True, type=click.Path(path_type=Path)
+)
 @click.option(
     "--from", "start", metavar="AAAA-MM", help="Primeiro mês (padrão: o primeiro dos lançamentos)."
 )
@@ -186,15 +190,21 @@ def print_report(report: Report, console: Console) -> None:
     from retaguarda.addin.reports.display import period_text
 
     console.print(Text.assemble((report.title, "bold"), " — ", shown(report.scope).plain))
-    console.print(Text(period_text(report.period), style="dim"))
+    console.print(Text(f"{period_text(report.period)}; valores em R$.", style="dim"))
     for section in report.sections:
-        console.print(_section_table(section))
+        table, needed = _section_table(section)
+        if needed > console.width:  # wider than the terminal: lines wrap, figures stay whole
+            Console(file=console.file, width=needed, no_color=console.no_color).print(table)
+        else:
+            console.print(table)
     for note in (*report.notes, *(i.message for i in report.issues)):
         console.print(line("•", "yellow", note))
     console.print()
 
 
-def _section_table(section: Section) -> RichTable:
+def _section_table(section: Section) -> tuple[RichTable, int]:
+    """The section as a table, and the width it needs to show every figure whole (a figure
+    is never cut; a narrow terminal wraps the wider lines, a pipe keeps them)."""
     from retaguarda.addin.reports.display import shown as shown_value
 
     table = RichTable(title=shown(section.title), title_justify="left", expand=False)
@@ -202,19 +212,25 @@ def _section_table(section: Section) -> RichTable:
         right = column.kind not in ("text", "date", "month")
         table.add_column(shown(column.label), justify="right" if right else "left", no_wrap=right)
     rows = list(section.rows[:MAX_ROWS])
+    widths = [len(c.label) if c.kind != "text" else TEXT_WIDTH for c in section.columns]
     for row in (*rows, *((section.totals,) if section.totals else ())):
         style = "bold" if row.style != "normal" else ""
         cells = []
         for column in section.columns:
             text = shown_value(row.values.get(column.key), column.kind)
+            if column.kind == "money":
+                text = text.replace("R$ ", "")  # the period's line says so: room for names
             if column.kind == "text" and row.level:
                 text = "  " * row.level + text
             cells.append(shown(text))
+            if column.kind != "text":
+                n = len(cells) - 1
+                widths[n] = max(widths[n], len(text))
         table.add_row(*cells, style=style, end_section=row is section.totals)
     if len(section.rows) > MAX_ROWS:
         more = len(section.rows) - MAX_ROWS
         table.caption = f"… e mais {more} linha(s): veja --format json ou --out."
-    return table
+    return table, sum(widths) + 3 * len(widths) + 1
 
 
 def _write(reports: list[Report], out: Path) -> None:
