@@ -35,9 +35,10 @@ from retaguarda.addin.port import WorkbookPort
 from retaguarda.templates.model import MESSAGE_SHEET
 from retaguarda.templates.payroll_rows import RowPayslip, compute_table
 from retaguarda.templates.table import Table
-from retaguarda.validators.fields.formatting import format_brl
+from retaguarda.validators.codes import CODES, render
 from retaguarda.validators.issues import Severity
 from retaguarda.validators.payroll import Holidays
+from retaguarda.validators.payroll.taxes import brl
 
 MEMORY_SHEET = "Memória de cálculo"
 #: the folha columns the computation fills: column key -> (the payslip's field, issue code)
@@ -103,13 +104,18 @@ class Difference:
     code: str
     typed: Decimal
     computed: Decimal
+    #: what the message of `code` says the figure came from (gross, competencia, payment_date)
+    basis: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def note(self) -> str:
+        """The note Validar puts on the same finding (the catalog's message for `code`), and
+        where the arithmetic is."""
+        fields = {"column": self.column, "value": brl(self.typed), "suggestion": brl(self.computed)}
+        message = render(CODES[self.code].pt, fields | self.basis)
         return visible(
-            f"Retaguarda:\n• {self.column} diferente do calculado: na planilha "
-            f"{format_brl(_cents(self.typed))}, calculado {format_brl(_cents(self.computed))} "
-            f"(veja a aba {MEMORY_SHEET}). Sugestão: {_plain_brl(self.computed)}"
+            f"Retaguarda:\n• {message} A conta está na aba {MEMORY_SHEET}. "
+            f"Sugestão: {brl(self.computed)}"
         )
 
 
@@ -131,6 +137,7 @@ class PayrollRun:
                 COLUMNS[k][1],
                 r.typed[k],  # type: ignore[arg-type]
                 r.value(k),
+                _basis(r.computed),
             )
             for r in self.rows
             for k in r.differing
@@ -315,7 +322,7 @@ def memory_sheet(run: PayrollRun) -> MemoryLayout:
             add(
                 inert(f"{_HEADERS[key]} digitado na planilha ({row.cells[key]})"),
                 row.typed[key],
-                f"diferente do calculado, {_plain_brl(row.value(key))}: confira",
+                f"diferente do calculado, {brl(row.value(key))}: confira",
             )
     return out
 
@@ -362,6 +369,15 @@ def _row_dict(row: CheckedRow) -> dict[str, object]:
     }
 
 
+def _basis(computed: RowPayslip) -> dict[str, str]:
+    paid = computed.payslip.payment_date
+    return {
+        "gross": brl(computed.payslip.gross),
+        "competencia": f"{computed.employee.competencia:%m/%Y}",
+        "payment_date": f"{paid:%d/%m/%Y}" if paid else "",
+    }
+
+
 def _tell(port: WorkbookPort, message: str) -> None:
     """A message box where the client has one, else the add-in's message sheet."""
     if port.capabilities.alerts:
@@ -390,12 +406,3 @@ def _blank(value: object) -> bool:
         or (isinstance(value, float) and pd.isna(value))
         or (str(value).strip() == "")
     )
-
-
-def _cents(value: Decimal) -> int:
-    return int(value * 100)
-
-
-def _plain_brl(value: Decimal) -> str:
-    """The value as a person types it into a cell: 187,19."""
-    return format_brl(_cents(value)).removeprefix("R$ ").replace("-R$ ", "-")

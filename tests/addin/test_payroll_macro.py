@@ -74,7 +74,7 @@ def test_file_fills_the_empty_cells_and_marks_the_typed_one(typed_inss):
     assert sheet[NET].value == Decimal("2751.40")  # from the computed INSS, 248,60
     assert sheet[INSS].fill.start_color.rgb == f"FF{RED}"
     note = sheet[INSS].comment.text
-    assert "na planilha R$ 250,00, calculado R$ 248,60" in note
+    assert "INSS: INSS 250,00, mas o cálculo dá 248,60" in note
     assert "Sugestão: 248,60" in note
     assert [d.code for d in run.differences] == ["payroll.inss_mismatch"]
     assert book.sheetnames[0] == MEMORY_SHEET
@@ -168,7 +168,7 @@ def test_remote_clients_get_the_same_figures_and_marks(typed_inss, client):
     if client == OFFICE_JS:  # the one client that shows notes
         notes = [a for a in actions if a["func"] == "addNote"]
         assert len(notes) == 1
-        assert "calculado R$ 248,60" in notes[0]["args"][1]
+        assert "mas o cálculo dá 248,60" in notes[0]["args"][1]
 
 
 @pytest.mark.parametrize("client", CLIENTS)

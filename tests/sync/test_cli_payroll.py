@@ -182,7 +182,7 @@ def test_out_fills_the_empty_cells_marks_the_typed_one_and_explains(tmp_path):
     sheet = copy[FOLHA.sheet]
     assert sheet[f"{LETTER['inss']}2"].value == 250  # typed: never overwritten ...
     assert sheet[f"{LETTER['inss']}2"].fill.start_color.rgb == RED  # ... but marked
-    assert "calculado R$ 248,60" in sheet[f"{LETTER['inss']}2"].comment.text
+    assert "mas o cálculo dá 248,60" in sheet[f"{LETTER['inss']}2"].comment.text
     assert sheet[f"{LETTER['irrf']}2"].value == 0
     assert sheet[f"{LETTER['fgts']}2"].value == 240
     assert money(sheet[f"{LETTER['liquido']}2"].value) == Decimal("2751.40")
