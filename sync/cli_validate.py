@@ -88,6 +88,7 @@ def validate(
 
     Exemplo: retaguarda validate workbooks/samples/matriz.xlsx --write-back marcada.xlsx
     """
+    keep_freed_memory()
     aheads = {path: scan_ahead(path, MAX_CELLS) for path in dict.fromkeys(files)}
     try:
         _validate(files, output_format, write_back, closed_until, today, select, ignore, aheads)
@@ -95,6 +96,36 @@ def validate(
         for ahead in aheads.values():
             if ahead is not None:
                 ahead.stop()
+
+
+#: glibc's mallopt parameters: M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD
+_M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_THRESHOLD = -1, -2, -3
+_GiB = 1 << 30
+
+
+def keep_freed_memory() -> None:
+    """Let glibc's malloc keep the memory this process frees for its next allocations.
+
+    By default every block over 128 KB (a column of 500,000 rows is several megabytes) is a
+    mapping of its own, given back to the kernel when freed, and the heap's top is trimmed: the
+    next array of that size is fresh memory again, one page fault per 4 KB. Validating the
+    500,000-row CSV journal took 150,000 faults, about 0.5 s of system time on the 2-core
+    machine (3.3 µs each); kept in the heap, 80,000. A command that ends within seconds gains
+    nothing from giving memory back early; its peak grows by about a third (blocks freed in the
+    heap are not always the size of the next). Nothing happens where malloc is not glibc's.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # musl, or no C library to be had: the defaults stay
+        return
+    mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
+    mallopt(_M_MMAP_THRESHOLD, _GiB)
+    mallopt(_M_TRIM_THRESHOLD, _GiB)
+    mallopt(_M_TOP_PAD, 64 << 20)
 
 
 def _validate(
