@@ -32,10 +32,14 @@ demo: $(STAMP)
 	$(BIN)/retaguarda reconcile payroll workbooks/samples/matriz.xlsx --month 09/2026 \
 		--statement workbooks/samples/extrato_matriz.ofx \
 		--out build/conciliacao_folha.xlsx || test $$? -eq 1
+	$(BIN)/retaguarda payroll workbooks/samples/matriz.xlsx \
+		--out build/folha_calculada.xlsx > /dev/null || test $$? -eq 1
 	$(BIN)/retaguarda addin xlsm --out build/Retaguarda.xlsm
 	@echo "Abra build/matriz_marcada.xlsx: células marcadas, notas e a aba Pendências."
 	@echo "Conciliações de outubro: build/conciliacao_matriz.xlsx (banco), \
 	build/conciliacao_filiais.xlsx (matriz x filiais), build/conciliacao_folha.xlsx (folha)."
+	@echo "Folha calculada: build/folha_calculada.xlsx (aba Memória de cálculo; o que difere \
+	do cálculo fica em vermelho na Folha de pagamento; docs/folha.md)."
 	@echo "Excel de mesa: build/Retaguarda.xlsm, com os botões (docs/excel.md)."
 	@echo "Excel na Web: XLWINGS_LICENSE_KEY=... $(BIN)/retaguarda serve (docs/excel.md)."
 	@$(MAKE) --no-print-directory demo-sync
