@@ -24,13 +24,14 @@ CSS = """
   max-width: 1100px; margin: 0 auto 40px; }
 .rg-report h1 { font-size: 1.6em; margin: 0 0 4px; }
 .rg-report .rg-scope { color: #444; margin: 0 0 18px; }
+.rg-report .rg-table { overflow-x: auto; }
 .rg-report table { border-collapse: collapse; margin: 8px 0 22px; min-width: 60%; }
 .rg-report caption { text-align: left; font-weight: bold; font-size: 1.15em; padding: 6px 0; }
 .rg-report th, .rg-report td { padding: 3px 10px; border-bottom: 1px solid #e4e4e4; }
 .rg-report thead th { background: #DDEBF7; border-bottom: 1px solid #1a1a1a; }
 .rg-report .num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .rg-report .mid { text-align: center; white-space: nowrap; }
-.rg-report th.txt, .rg-report td.txt { text-align: left; }
+.rg-report th.txt, .rg-report td.txt { text-align: left; white-space: nowrap; }
 .rg-report .neg { color: #9C0006; }
 .rg-report tbody th, .rg-report tfoot th { font-weight: normal; }
 .rg-report tr.subtotal > *, .rg-report tr.heading > *,
@@ -44,6 +45,7 @@ CSS = """
 @media print {
   @page { size: A4 landscape; margin: 12mm; }
   .rg-report { max-width: none; }
+  .rg-report .rg-table { overflow: visible; }
   .rg-report thead { display: table-header-group; }
   .rg-report tr { break-inside: avoid; }
   .rg-report + .rg-report { break-before: page; }
@@ -56,6 +58,7 @@ _BODY = """\
 <h1 id="{{ key }}-h">{{ clean(report.title) }}</h1>
 <p class="rg-scope">{{ clean(report.scope) }} · {{ period(report.period) }}</p>
 {% for section in report.sections %}
+<div class="rg-table">
 <table>
 <caption>{{ clean(section.title) }}</caption>
 <thead><tr>{% for column in section.columns %}
@@ -66,6 +69,7 @@ _BODY = """\
 {% endfor %}</tbody>
 {% if section.totals %}<tfoot>{{ row_html(section.totals, section.columns) }}</tfoot>{% endif %}
 </table>
+</div>
 {% endfor %}
 {% if report.notes or report.issues %}
 <div class="rg-notes" role="note"><strong>Observações</strong><ul>

@@ -49,8 +49,6 @@ CHART_TYPES = {
 }
 CHART_WIDTH = 560
 CHART_HEIGHT = 300
-#: rows a chart takes (20 px each) plus a blank one
-CHART_ROWS = 16
 #: a sheet wider than this (in characters) is printed landscape
 LANDSCAPE_WIDTH = 100
 HEADER_FILL = "#DDEBF7"
@@ -85,13 +83,21 @@ def sheet_names(reports: Sequence[Report]) -> list[str]:
     numbered when two reports share one."""
     names: list[str] = []
     for report in reports:
-        base = _SHEET_NAME_BAD.sub(" ", report.title).strip()[:31] or report.kind
+        base = _short(_SHEET_NAME_BAD.sub(" ", report.title).strip()) or report.kind
         name, n = base, 1
         while name.casefold() in {x.casefold() for x in names} or name == DATA_SHEET:
             n += 1
             name = f"{base[: 31 - len(str(n)) - 3]} ({n})"
         names.append(name)
     return names
+
+
+def _short(title: str, limit: int = 31) -> str:
+    """`title` as it fits a sheet's tab: cut at a word, with "…" where it was cut."""
+    if len(title) <= limit:
+        return title
+    cut = title[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;-–—(")
+    return cut + "…"
 
 
 class _Styles:
@@ -246,12 +252,17 @@ def _write_charts(
     the data sheet's next free row."""
     sheet_px = sum(_column_px(w) for w in column_widths(report).values())
     per_row = 2 if sheet_px >= 2 * CHART_WIDTH + 20 else 1
+    # as wide as the tables above (a wide sheet is printed smaller, its charts with it)
+    width = max(CHART_WIDTH, (sheet_px - 20 * (per_row - 1)) // per_row)
+    height = max(CHART_HEIGHT, min(width * 9 // 16, 2 * CHART_HEIGHT))
+    rows = height // 20 + 2
     sheet.set_h_pagebreaks([top])  # the charts start a page, none is cut across two
     for n, chart in enumerate(report.charts):
         first, data_row = _write_chart_data(data, data_row, report, chart, styles)
         excel_chart = native_chart(book, chart, first)
-        row = top + (n // per_row) * CHART_ROWS
-        offset = (n % per_row) * (CHART_WIDTH + 20)
+        excel_chart.set_size({"width": width, "height": height})  # type: ignore[attr-defined]
+        row = top + (n // per_row) * rows
+        offset = (n % per_row) * (width + 20)
         sheet.insert_chart(row, 0, excel_chart, {"x_offset": offset, "y_offset": 4})
     return data_row
 
