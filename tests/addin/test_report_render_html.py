@@ -30,7 +30,7 @@ def test_the_tables_show_the_figures_as_brazil_writes_them():
     assert first.xpath("./h1")[0].text_content() == "Balancete de verificação"
     scope = first.xpath("./p[@class='rg-scope']")[0].text_content()
     assert scope == "Consolidado (Matriz, Filial Rio) · janeiro a março de 2026"
-    accounts = first.xpath("./table")[0]
+    accounts = first.xpath(".//table")[0]
     assert accounts.xpath("./caption")[0].text_content() == "Contas"
     headers = accounts.xpath("./thead/tr/th")
     assert [h.text_content().strip() for h in headers][2:] == [
@@ -58,7 +58,7 @@ def test_the_tables_show_the_figures_as_brazil_writes_them():
     (totals,) = accounts.xpath("./tfoot/tr")
     assert totals.get("class") == "total"
     assert _cells(totals)[3:5] == ["R$ 4.585,00", "R$ 4.585,00"]
-    monthly = first.xpath("./table")[1]
+    monthly = first.xpath(".//table")[1]
     assert _cells(monthly.xpath("./tbody/tr")[0]) == ["01/2026", "R$ 1.500,00", "32,7%", "1.204"]
     stock = page.xpath("//section")[1].xpath(".//tbody/tr")
     assert _cells(stock[0]) == ["A-1", "12,5", "R$ 100,00", "05/03/2026"]
