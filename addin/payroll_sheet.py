@@ -303,7 +303,8 @@ def memory_sheet(run: PayrollRun) -> MemoryLayout:
         cells = ", ".join(
             f"{d.cell} ({d.column})" for d in differences[start : start + DIFFERENCES_PER_LINE]
         )
-        label = "Diferenças, marcadas em vermelho na aba: " if start == 0 else ""
+        sheets = ", ".join(sorted({d.sheet for d in differences}))
+        label = f"Diferenças, marcadas em vermelho na aba {sheets}: " if start == 0 else ""
         add(inert(f"{label}{cells}"))
     for row in run.rows:
         add()
