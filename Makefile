@@ -34,12 +34,20 @@ demo: $(STAMP)
 		--out build/conciliacao_folha.xlsx || test $$? -eq 1
 	$(BIN)/retaguarda payroll workbooks/samples/matriz.xlsx \
 		--out build/folha_calculada.xlsx > /dev/null || test $$? -eq 1
+	$(BIN)/retaguarda report todos workbooks/samples/matriz.xlsx \
+		workbooks/samples/filial_sao_paulo.xlsx workbooks/samples/filial_rio.xlsx \
+		--today $(SAMPLES_TODAY) --out build/relatorios.xlsx > /dev/null
+	$(BIN)/retaguarda report todos workbooks/samples/matriz.xlsx \
+		workbooks/samples/filial_sao_paulo.xlsx workbooks/samples/filial_rio.xlsx \
+		--today $(SAMPLES_TODAY) --out build/relatorios.html > /dev/null
 	$(BIN)/retaguarda addin xlsm --out build/Retaguarda.xlsm
 	@echo "Abra build/matriz_marcada.xlsx: células marcadas, notas e a aba Pendências."
 	@echo "Conciliações de outubro: build/conciliacao_matriz.xlsx (banco), \
 	build/conciliacao_filiais.xlsx (matriz x filiais), build/conciliacao_folha.xlsx (folha)."
 	@echo "Folha calculada: build/folha_calculada.xlsx (aba Memória de cálculo; o que difere \
 	do cálculo fica em vermelho na Folha de pagamento; docs/folha.md)."
+	@echo "Relatórios consolidados das três equipes (balancete, DRE, balanço, fluxo de caixa, \
+	aging, folha, estoque): build/relatorios.xlsx e build/relatorios.html (docs/relatorios.md)."
 	@echo "Excel de mesa: build/Retaguarda.xlsm, com os botões (docs/excel.md)."
 	@echo "Excel na Web: XLWINGS_LICENSE_KEY=... $(BIN)/retaguarda serve (docs/excel.md)."
 	@$(MAKE) --no-print-directory demo-sync
