@@ -7,7 +7,8 @@ what is wrong and with which file (DESIGN.md, "Unreadable input is a clear error
 time and memory. The format is told by the content, never by the name.
 
 This module tells the format and hands the file to its reader, one module of
-`templates.readers` per format (`xlsx`, `ods`, `xls`, `html_export`, `csv_file`).
+`templates.readers` per format (`xlsx`, `ods`, `xls`, `html_export`, `csv_file`), imported when
+a file of that format comes: a CSV does not wait for lxml, calamine and the .xlsx scanner.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ import re
 import stat
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from retaguarda.templates.readers.calamine import read_calamine
 from retaguarda.templates.readers.csv_file import read_csv
 from retaguarda.templates.readers.errors import (
     UnreadableFile,
@@ -32,8 +33,6 @@ from retaguarda.templates.readers.errors import (
     unreadable,
     unsupported,
 )
-from retaguarda.templates.readers.html_export import read_html
-from retaguarda.templates.readers.ods import check_ods_content
 from retaguarda.templates.readers.raw_sheets import (
     MAX_CELLS,
     RawSheet,
@@ -41,10 +40,10 @@ from retaguarda.templates.readers.raw_sheets import (
     column_letter,
     column_number,
 )
-from retaguarda.templates.readers.xls import read_ole
-from retaguarda.templates.readers.xlsx import read_xlsx
-from retaguarda.templates.readers.xlsx_ahead import ScanAhead
 from retaguarda.templates.readers.zip_members import MiB, check_declared_sizes, drain, small_member
+
+if TYPE_CHECKING:
+    from retaguarda.templates.readers.xlsx_ahead import ScanAhead
 
 __all__ = [
     "MAX_CELLS",
@@ -102,6 +101,8 @@ def _read_workbook(
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         kind, sheets = _read_zip(path, max_cells, ahead)
     elif head.startswith(_OLE_MAGIC):
+        from retaguarda.templates.readers.xls import read_ole
+
         kind, sheets = read_ole(path, max_cells)
     else:
         for magic, what, what_en in _BINARY_MAGIC:
@@ -169,12 +170,17 @@ def _read_zip(path: Path, max_cells: int, ahead: ScanAhead | None) -> tuple[str,
         xml = [info for info in infos if info.filename.lower().endswith((".xml", ".rels"))]
         check_declared_sizes(path, xml)
         if kind == "ods":
+            from retaguarda.templates.readers.calamine import read_calamine
+            from retaguarda.templates.readers.ods import check_ods_content
+
             for info in xml:
                 if info.filename == "content.xml":
                     check_ods_content(path, file, info, max_cells)
                 else:
                     drain(path, file, info)
             return kind, read_calamine(path, clean=True)
+        from retaguarda.templates.readers.xlsx import read_xlsx
+
         return kind, read_xlsx(path, package, file, infos, max_cells, ahead)
 
 
@@ -219,6 +225,8 @@ def _read_text(path: Path, max_cells: int) -> tuple[str, list[RawSheet]]:
     if "urn:schemas-microsoft-com:office:spreadsheet" in head and "<workbook" in head:
         raise unsupported(path, "XML do Excel 2003", "Excel 2003 XML")
     if "<html" in head or "<table" in head or head.startswith("<!doctype html"):
+        from retaguarda.templates.readers.html_export import read_html
+
         return "html", read_html(path, text, max_cells)
     if head.startswith("<?xml"):
         if "nfeproc" in head or "<nfe" in head:
