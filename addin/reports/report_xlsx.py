@@ -52,6 +52,8 @@ CHART_HEIGHT = 300
 #: a sheet wider than this (in characters) is printed landscape
 LANDSCAPE_WIDTH = 100
 HEADER_FILL = "#DDEBF7"
+#: a main table longer than this many rows may run over a page: its header is repeated
+REPEAT_HEADER_AFTER = 30
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -217,7 +219,8 @@ def column_widths(report: Report) -> dict[int, int]:
 
 def _print_setup(sheet: Worksheet, report: Report, width: int, header_row: int) -> None:
     """A4 one page wide, landscape when the columns would not fit portrait; the title, scope
-    and period atop every page, and the main table's header repeated."""
+    and period atop every page, and the main table's header repeated when the table runs
+    over a page (on a short one it would only stand over the charts)."""
     if width > LANDSCAPE_WIDTH:
         sheet.set_landscape()
     else:
@@ -225,7 +228,8 @@ def _print_setup(sheet: Worksheet, report: Report, width: int, header_row: int) 
     sheet.set_paper(A4)
     sheet.fit_to_pages(1, 0)
     sheet.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.6)
-    sheet.repeat_rows(header_row)
+    if len(report.main.rows) > REPEAT_HEADER_AFTER:
+        sheet.repeat_rows(header_row)
     left = _header_text(report.title)
     centre = _header_text(report.scope)
     right = _header_text(period_text(report.period))
@@ -323,7 +327,13 @@ def native_chart(book: Workbook, chart: Chart, first: int) -> object:
             "num_format": "#,##0" if chart.unit == "R$" else "General",
             "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
         }
-        (main.set_x_axis if chart.kind == "bar" else main.set_y_axis)(axis)
+        categories = {"label_position": "low"}  # under the axis, clear of negative bars
+        if chart.kind == "bar":
+            main.set_x_axis(axis)
+            main.set_y_axis(categories)
+        else:
+            main.set_y_axis(axis)
+            main.set_x_axis(categories)
     return main
 
 

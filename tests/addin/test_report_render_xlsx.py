@@ -5,6 +5,7 @@ charts drawing the figures written in "Dados dos gráficos"."""
 from __future__ import annotations
 
 import zipfile
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -75,7 +76,7 @@ def test_the_header_is_frozen_and_the_sheet_prints_one_page_wide(book_path):
     book = load_workbook(book_path)
     sheet = book["Balancete de verificação"]
     assert sheet.freeze_panes == "A6"  # titles and the accounts' header stay in view
-    assert sheet.print_title_rows == "$5:$5"
+    assert sheet.print_title_rows is None  # five rows: no page for a header to head
     assert sheet.page_setup.fitToWidth in (None, 1)  # 1 is the default, left out of the file
     assert sheet.page_setup.fitToHeight == 0
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
@@ -90,6 +91,14 @@ def test_the_header_is_frozen_and_the_sheet_prints_one_page_wide(book_path):
     assert stock["B6"].number_format == "#,##0.###"
     assert stock["D6"].value == datetime(2026, 3, 5)
     assert stock["D6"].number_format == "dd/mm/yyyy"
+
+
+def test_a_long_table_repeats_its_header_on_every_page(tmp_path):
+    short = balancete()
+    main = replace(short.main, rows=short.main.rows * 8)  # 40 rows
+    long = replace(short, sections=(main, *short.sections[1:]))
+    sheet = load_workbook(write_reports_xlsx([long], tmp_path / "r.xlsx"))[long.title]
+    assert sheet.print_title_rows == "$5:$5"
 
 
 def _charts(path):
