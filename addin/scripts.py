@@ -44,7 +44,8 @@ def reports(book: xw.Book) -> None:
 
 
 def payroll(book: xw.Book) -> None:
-    """Calcular folha (not available yet: says so)."""
+    """Calcular folha: fill the folha's empty INSS/IRRF/FGTS/Líquido, mark what differs, write
+    the "Memória de cálculo" sheet."""
     macros.payroll(ExcelWorkbook(book))
 
 
