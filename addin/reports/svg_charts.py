@@ -21,7 +21,7 @@ HEIGHT = 340
 #: room for the axis labels (left), the title (top), the categories and legend (bottom)
 LEFT, RIGHT, TOP, BOTTOM = 88, 16, 40, 78
 #: one colour a series, told apart in grey print too (dark, light, mid...)
-PALETTE = ("#1F4E79", "#C55A11", "#9DC3E6", "#548235", "#F4B183", "#7F6000", "#A5A5A5", "#2E75B6")
+PALETTE = ("#1F4E79", "#C55A11", "#548235", "#9DC3E6", "#F4B183", "#7F6000", "#A5A5A5", "#2E75B6")
 LIGHT = frozenset({"#9DC3E6", "#F4B183", "#A5A5A5"})
 GRID, AXIS = "#D9D9D9", "#404040"
 MIDDLE = {"text_anchor": "middle"}
