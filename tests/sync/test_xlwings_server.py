@@ -95,6 +95,8 @@ def test_custom_functions_meta_lists_the_rg_functions(client):
         "RG_VALOR",
         "RG_DATA",
         "RG_VALIDAR",
+        "RG_INSS",
+        "RG_IRRF",
     }
     assert [p["name"] for p in functions["RG_VALIDAR"]["parameters"]] == [
         "intervalo",
@@ -367,6 +369,8 @@ def test_the_app_factory_puts_xlwings_in_server_mode(tmp_path, addin_token):
         "RG_DATA",
         "RG_FORMATA_CNPJ",
         "RG_FORMATA_CPF",
+        "RG_INSS",
+        "RG_IRRF",
         "RG_VALIDAR",
         "RG_VALOR",
     ]
