@@ -33,8 +33,8 @@ NAMES = ("balancete", "dre", "balanco", "fluxo-de-caixa", "aging", "folha", "est
 ALL = "todos"
 #: a terminal shows this many rows of a section; the rest is in --format json and --out
 MAX_ROWS = 200
-#: a text column (an account's name) is at least this wide, the figures beside it whole
-TEXT_WIDTH = 14
+#: a text column (an account's name) asks for up to this width; the figures beside it whole
+TEXT_WIDTH = 28
 _MONTH = re.compile(r"(?:(\d{4})-(\d{1,2})|(\d{1,2})/(\d{4}))")
 OUT_KINDS = (".xlsx", ".html", ".htm")
 
@@ -212,7 +212,7 @@ def _section_table(section: Section) -> tuple[RichTable, int]:
         right = column.kind not in ("text", "date", "month")
         table.add_column(shown(column.label), justify="right" if right else "left", no_wrap=right)
     rows = list(section.rows[:MAX_ROWS])
-    widths = [len(c.label) if c.kind != "text" else TEXT_WIDTH for c in section.columns]
+    widths = [min(len(c.label), TEXT_WIDTH) for c in section.columns]
     for row in (*rows, *((section.totals,) if section.totals else ())):
         style = "bold" if row.style != "normal" else ""
         cells = []
@@ -223,9 +223,9 @@ def _section_table(section: Section) -> tuple[RichTable, int]:
             if column.kind == "text" and row.level:
                 text = "  " * row.level + text
             cells.append(shown(text))
-            if column.kind != "text":
-                n = len(cells) - 1
-                widths[n] = max(widths[n], len(text))
+            n = len(cells) - 1
+            limit = TEXT_WIDTH if column.kind == "text" else len(text)
+            widths[n] = max(widths[n], min(len(text), limit))
         table.add_row(*cells, style=style, end_section=row is section.totals)
     if len(section.rows) > MAX_ROWS:
         more = len(section.rows) - MAX_ROWS
