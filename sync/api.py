@@ -9,16 +9,21 @@ strings ("1234.56"), never floats; dates and times ISO 8601.
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from flask import Blueprint, Flask, jsonify
+from flask import Blueprint, Flask, current_app, jsonify
 from pydantic import BaseModel, Field
 from spectree import Response, SecurityScheme, SecuritySchemeData, SpecTree
 
+from retaguarda.addin.reports.catalog import REPORTS
+from retaguarda.addin.reports.model import Period, ReportOptions
+from retaguarda.addin.reports.report_json import report_json
 from retaguarda.sync.auth import request_user, token_required, visible_teams
 from retaguarda.sync.extensions import store
+from retaguarda.sync.store_books import store_report
 from retaguarda.templates.catalog import TEMPLATES
 
 api = Blueprint("api", __name__, url_prefix="/api")
@@ -173,6 +178,42 @@ class Quarantine(BaseModel):
     rows: list[HeldRow]
 
 
+#: a month as the reports take it: 2026-03
+Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+
+class ReportQuery(BaseModel):
+    """`from` and `to` are months (2026-01); without them, the months of the entries up to
+    `today`. `team` narrows the report to one team (without it: every visible team,
+    consolidated). `today` is the day overdue days and the projection count from (the
+    service's date unless given). `by` is the cash flow's step."""
+
+    model_config = {"populate_by_name": True}
+
+    start: Month | None = Field(None, alias="from")
+    end: Month | None = Field(None, alias="to")
+    team: Name | None = None
+    today: date | None = None
+    by: Literal["day", "week", "month"] = "month"
+
+
+class ReportOut(BaseModel):
+    """A report as `retaguarda report --format json` prints it: the main table's `rows` and
+    `totals`, the other tables in `sections`, amounts as decimal strings."""
+
+    report: str
+    title: str
+    scope: str
+    start: str = Field(alias="from")
+    end: str = Field(alias="to")
+    rows: list[dict[str, Any]]
+    totals: dict[str, Any] | None = None
+    sections: dict[str, Any] = {}
+    notes: list[str] = []
+    summary: dict[str, Any] = {}
+    charts: list[dict[str, Any]] = []
+
+
 class TablePage(BaseModel):
     template: str
     columns: list[str]
@@ -257,6 +298,45 @@ def table(template: str, query: Page) -> TablePage | tuple[Any, int]:
         limit=query.limit,
         offset=query.offset,
     )
+
+
+@api.get("/reports/<kind>")
+@spec.validate(
+    query=ReportQuery,
+    resp=Response(HTTP_200=ReportOut, HTTP_401=Error, HTTP_404=Error, HTTP_422=Error),
+    tags=["relatórios"],
+)
+def report(kind: str, query: ReportQuery) -> Any:
+    """Um relatório (balancete, dre, balanco, fluxo-de-caixa, aging, folha, estoque) sobre o
+    banco consolidado: de todos os times visíveis, com as transferências entre eles
+    eliminadas, ou de um (`team`)."""
+    if kind not in REPORTS:
+        known = ", ".join(REPORTS)
+        return jsonify({"error": f"relatório desconhecido: {kind} (relatórios: {known})"}), 404
+    teams = current_teams()
+    if query.team is not None:
+        if teams is not None and query.team not in teams:
+            return jsonify({"error": f"time desconhecido: {query.team}"}), 404
+        teams = frozenset({query.team})
+    period = None
+    if query.start or query.end:
+        if not (query.start and query.end):
+            return jsonify({"error": "informe os dois meses, from e to (ex.: 2026-01)"}), 422
+        period = _months(query.start, query.end)
+        if period.start > period.end:
+            return jsonify({"error": "o mês from vem depois do mês to"}), 422
+    today = query.today or current_app.config["RETAGUARDA"].options().today
+    options = ReportOptions(today=today, granularity=query.by)
+    made = store_report(store(), kind, options, period=period, teams=teams)
+    if made is None:
+        return jsonify({"error": "nada a relatar: o banco não tem linhas desses times"}), 404
+    return jsonify(report_json(made))
+
+
+def _months(start: str, end: str) -> Period:
+    first = date(int(start[:4]), int(start[5:]), 1)
+    year, month = int(end[:4]), int(end[5:])
+    return Period(first, date(year, month, calendar.monthrange(year, month)[1]))
 
 
 def current_teams() -> frozenset[str] | None:

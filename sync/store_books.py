@@ -18,7 +18,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
-from retaguarda.addin.reports.model import Books
+from retaguarda.addin.reports.catalog import REPORTS
+from retaguarda.addin.reports.model import Books, Period, Report, ReportOptions
+from retaguarda.addin.reports.workbook import data_period
 from retaguarda.sync.store.database import Store
 from retaguarda.sync.store.schema import TEMPLATE_TABLES
 from retaguarda.templates.catalog import TEMPLATES
@@ -46,6 +48,28 @@ def store_books(store: Store, teams: Iterable[str] | None = None) -> list[Books]
         for (team, sheet), rows in _live_rows(store, template, wanted).items():
             found[team].setdefault(template_id, []).append(_table(template, sheet, rows))
     return [Books(team, dict(found[team])) for team in sorted(found)]
+
+
+def store_report(
+    store: Store,
+    kind: str,
+    options: ReportOptions,
+    *,
+    period: Period | None = None,
+    teams: Iterable[str] | None = None,
+) -> Report | None:
+    """Report `kind` over the store: consolidated when more than one team is in it, for the
+    whole months of the entries up to `options.today` when no period is given; None when the
+    store holds nothing to report on.
+
+    :raises KeyError: no such report
+    """
+    function = REPORTS[kind]
+    books = store_books(store, teams)
+    chosen = period or data_period(books, options.today)
+    if not books or chosen is None:
+        return None
+    return function(books, chosen, options)
 
 
 def _live_rows(
