@@ -17,7 +17,7 @@ from markupsafe import Markup
 from retaguarda.addin.marks import visible
 from retaguarda.addin.reports.display import period_text, shown
 from retaguarda.addin.reports.model import Column, Report, Row
-from retaguarda.addin.reports.svg_charts import chart_svg
+from retaguarda.addin.reports.svg_charts import chart_svg, drawn
 
 CSS = """
 .rg-report { font-family: Carlito, Calibri, "Segoe UI", Arial, sans-serif; color: #1a1a1a;
@@ -77,9 +77,9 @@ _BODY = """\
 {% for issue in report.issues %}<li>{{ clean(issue.message) }}</li>{% endfor %}
 </ul></div>
 {% endif %}
-{% if report.charts %}
+{% if drawn(report) %}
 <div class="rg-charts">
-{% for chart in report.charts %}<figure>{{ svg(chart, key ~ "-chart-" ~ loop.index) }}</figure>
+{% for chart in drawn(report) %}<figure>{{ svg(chart, key ~ "-chart-" ~ loop.index) }}</figure>
 {% endfor %}</div>
 {% endif %}
 </section>
@@ -120,6 +120,7 @@ def report_body(reports: Sequence[Report]) -> Markup:
             align=_align,
             row_html=_row_html,
             svg=lambda chart, key: Markup(chart_svg(chart, key)),
+            drawn=drawn,
         )
     )
 

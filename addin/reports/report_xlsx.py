@@ -28,6 +28,7 @@ from retaguarda.addin.reconcile.bank_xlsx import DATE, MONEY
 from retaguarda.addin.reconcile.xlsx_layout import A4, MAX_WIDTH, PADDING, text_width
 from retaguarda.addin.reports.display import period_text, shown
 from retaguarda.addin.reports.model import Chart, ColumnKind, Report, Row, Section
+from retaguarda.addin.reports.svg_charts import MAX_MARKERS, drawn
 
 DATA_SHEET = "Dados dos gráficos"
 NUMBER_FORMATS: dict[ColumnKind, str] = {
@@ -64,11 +65,11 @@ def write_reports_xlsx(reports: Sequence[Report], path: Path) -> Path:
     try:
         styles = _Styles(book)
         sheets = [book.add_worksheet(name) for name in sheet_names(reports)]
-        data = book.add_worksheet(DATA_SHEET) if any(r.charts for r in reports) else None
+        data = book.add_worksheet(DATA_SHEET) if any(drawn(r) for r in reports) else None
         data_row = 0
         for sheet, report in zip(sheets, reports, strict=True):
             end = _write_report(sheet, report, styles)
-            if data is not None and report.charts:
+            if data is not None and drawn(report):
                 data_row = _write_charts(book, sheet, data, data_row, report, end, styles)
         if data is not None:
             data.set_column(0, 0, 28)
@@ -261,7 +262,7 @@ def _write_charts(
     height = max(CHART_HEIGHT, min(width * 9 // 16, 2 * CHART_HEIGHT))
     rows = height // 20 + 2
     sheet.set_h_pagebreaks([top])  # the charts start a page, none is cut across two
-    for n, chart in enumerate(report.charts):
+    for n, chart in enumerate(drawn(report)):
         first, data_row = _write_chart_data(data, data_row, report, chart, styles)
         excel_chart = native_chart(book, chart, first)
         excel_chart.set_size({"width": width, "height": height})  # type: ignore[attr-defined]
@@ -296,6 +297,8 @@ def native_chart(book: Workbook, chart: Chart, first: int) -> object:
     over "column") go into a second chart combined with the first."""
     last = first + max(len(chart.categories), 1) - 1
     main = book.add_chart(CHART_TYPES[chart.kind])
+    many = len(chart.categories) > MAX_MARKERS
+    marker = {"type": "none"} if many else {"type": "circle", "size": 5}
     other = None
     for s, series in enumerate(chart.series, start=1):
         spec: dict[str, object] = {
@@ -310,11 +313,11 @@ def native_chart(book: Workbook, chart: Chart, first: int) -> object:
         if series.kind and series.kind != chart.kind and series.kind in ("line", "column"):
             other = other or book.add_chart(CHART_TYPES[series.kind])
             if series.kind == "line":
-                spec["marker"] = {"type": "circle", "size": 5}
+                spec["marker"] = marker
             other.add_series(spec)
         else:
             if chart.kind == "line":
-                spec["marker"] = {"type": "circle", "size": 5}
+                spec["marker"] = marker
             main.add_series(spec)
     if other is not None:
         main.combine(other)

@@ -14,7 +14,7 @@ from html import escape
 from retaguarda.addin.marks import visible
 from retaguarda.addin.reconcile.xlsx_layout import text_width
 from retaguarda.addin.reports.display import number_text
-from retaguarda.addin.reports.model import Chart, Series
+from retaguarda.addin.reports.model import Chart, Report, Series
 
 WIDTH = 640
 HEIGHT = 340
@@ -25,6 +25,10 @@ PALETTE = ("#1F4E79", "#C55A11", "#548235", "#9DC3E6", "#F4B183", "#7F6000", "#A
 LIGHT = frozenset({"#9DC3E6", "#F4B183", "#A5A5A5"})
 GRID, AXIS = "#D9D9D9", "#404040"
 MIDDLE = {"text_anchor": "middle"}
+#: an axis names at most this many categories (a year by day names every 16th day)
+MAX_LABELS = 24
+#: a line of more points than this is drawn without a dot on each
+MAX_MARKERS = 40
 #: a pie's legend names this many slices (as many as fit its height)
 PIE_LEGEND = 12
 FONT = "font-family='Carlito, Calibri, Arial, sans-serif'"
@@ -42,6 +46,11 @@ def chart_svg(chart: Chart, chart_id: str) -> str:
         f"<text x='{WIDTH / 2}' y='22' text-anchor='middle' font-size='15' "
         f"font-weight='bold'>{_text(chart.title)}</text>{body}</svg>"
     )
+
+
+def drawn(report: Report) -> list[Chart]:
+    """The report's charts that have something to draw (a category and a series)."""
+    return [c for c in report.charts if c.categories and c.series]
 
 
 def label(value: Decimal, unit: str) -> str:
@@ -99,9 +108,12 @@ def _axes_chart(chart: Chart) -> str:
     zero = scale(Decimal(0))
     band = (plot_h if horizontal else plot_w) / n
     width = band * 0.7 / (1 if stacked else max(len(bars), 1))
+    every = math.ceil(n / MAX_LABELS)
     for i, category in enumerate(chart.categories):
         centre = (TOP if horizontal else LEFT) + band * (i + 0.5)
-        if horizontal:
+        if i % every:
+            pass  # too many to name each: every `every`-th is named, each keeps its tip
+        elif horizontal:
             out.append(_el("text", category, x=LEFT - 6, y=centre + 4, text_anchor="end"))
         else:
             out.append(_category_label(category, centre, TOP + plot_h + 16, n))
@@ -138,8 +150,9 @@ def _axes_chart(chart: Chart) -> str:
         ]
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in points)
         out.append(_el("polyline", points=path, fill="none", stroke=colour, stroke_width=2.5))
+        dot = 3.5 if len(points) <= MAX_MARKERS else 1.5  # many: the line shows, not dots
         for x, y, tip in points:
-            out.append(_el("circle", None, tip, cx=x, cy=y, r=3.5, fill=colour))
+            out.append(_el("circle", None, tip, cx=x, cy=y, r=dot, fill=colour))
     if horizontal:
         out.append(
             _el("line", x1=LEFT + zero, y1=TOP, x2=LEFT + zero, y2=TOP + plot_h, stroke=AXIS)

@@ -3,12 +3,14 @@ charts as inline SVG with their titles, nothing loaded from elsewhere and nothin
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal as D
 
 import pytest
 from lxml import html
 from report_samples import HOSTILE, balancete, estoque
 
+from retaguarda.addin.reports.model import Chart, Series
 from retaguarda.addin.reports.report_html import report_body, report_page
 from retaguarda.addin.reports.svg_charts import nice_ticks
 
@@ -120,3 +122,18 @@ def test_axis_ticks_are_round_numbers_covering_zero():
     assert ticks[0] <= D("-3250.50")
     assert ticks[-1] >= D("1150.50")
     assert D(0) in ticks
+
+
+def test_a_long_axis_names_every_nth_category_and_an_empty_chart_is_left_out():
+    days = tuple(f"{d:02d}/01" for d in range(1, 32)) * 3  # 93 days
+    balance = Series("Saldo", tuple(D(n) for n in range(93)), kind="line")
+    flows = Series("Entradas", tuple(D(1) for _ in range(93)))
+    long = Chart("column", "Por dia", days, (flows, balance))
+    empty = Chart("pie", "Nada", (), ())
+    report = replace(estoque(), charts=(long, empty))
+    page = html.fromstring(report_page([report]).encode())
+    (svg,) = page.xpath("//svg")
+    named = svg.xpath(".//text[@transform][@text-anchor='end']")  # slanted categories
+    assert len(named) == 24  # every 4th of 93: 1, 5, ..., 93
+    assert len(svg.xpath(".//rect[title]")) == 93  # every column keeps its figure
+    assert {c.get("r") for c in svg.xpath(".//circle")} == {"1.5"}  # a line, not 93 dots

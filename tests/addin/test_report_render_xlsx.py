@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from report_samples import HOSTILE, balancete, estoque
 
 from retaguarda.addin.reconcile.bank_xlsx import MONEY
+from retaguarda.addin.reports.model import Chart
 from retaguarda.addin.reports.report_xlsx import DATA_SHEET, write_reports_xlsx
 
 C = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
@@ -136,3 +137,10 @@ def test_native_charts_draw_the_figures_of_the_data_sheet(book_path):
 def test_an_unwritable_path_is_an_os_error(tmp_path):
     with pytest.raises(FileNotFoundError):
         write_reports_xlsx([balancete()], tmp_path / "missing" / "r.xlsx")
+
+
+def test_a_report_without_a_chart_to_draw_has_no_data_sheet(tmp_path):
+    empty = replace(estoque(), charts=(Chart("pie", "Nada", (), ()),))
+    path = write_reports_xlsx([empty], tmp_path / "r.xlsx")
+    assert load_workbook(path).sheetnames == ["Posição de estoque"]
+    assert _charts(path) == []
