@@ -73,4 +73,6 @@ def plain(value: object) -> object:
         return [plain(v) for v in value]
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
+    if hasattr(value, "item") and callable(value.item):  # a numpy scalar: its Python value
+        return plain(value.item())
     return value

@@ -4,6 +4,7 @@ amounts as decimal strings, months and dates ISO, the other sections by key."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from report_samples import HOSTILE, balancete, estoque
 
@@ -56,3 +57,10 @@ def test_dates_are_iso_and_a_report_of_one_section_has_no_others():
     assert data["rows"][0]["quantity"] == "12.5"
     assert data["sections"] == {}
     assert data["from"] == data["to"] == "2026-03"
+
+
+def test_a_numpy_figure_in_the_summary_is_plain_json():
+    import numpy as np
+
+    report = replace(estoque(), summary={"items": np.int64(2), "stale": np.bool_(True)})
+    assert json.loads(json.dumps(report_json(report)["summary"])) == {"items": 2, "stale": True}
