@@ -137,3 +137,11 @@ def test_a_long_axis_names_every_nth_category_and_an_empty_chart_is_left_out():
     assert len(named) == 24  # every 4th of 93: 1, 5, ..., 93
     assert len(svg.xpath(".//rect[title]")) == 93  # every column keeps its figure
     assert {c.get("r") for c in svg.xpath(".//circle")} == {"1.5"}  # a line, not 93 dots
+
+
+def test_text_from_the_books_is_shown_never_run():
+    report = replace(estoque(), scope="Matriz & Filial <script>alert(1)</script>")
+    page = html.fromstring(report_page([report]).encode())
+    assert not page.xpath("//script")
+    scope = page.xpath("//p[@class='rg-scope']")[0].text_content()
+    assert scope.startswith("Matriz & Filial <script>alert(1)</script> · ")

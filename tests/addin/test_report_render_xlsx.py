@@ -144,3 +144,9 @@ def test_a_report_without_a_chart_to_draw_has_no_data_sheet(tmp_path):
     path = write_reports_xlsx([empty], tmp_path / "r.xlsx")
     assert load_workbook(path).sheetnames == ["Posição de estoque"]
     assert _charts(path) == []
+
+
+def test_an_ampersand_prints_itself_in_the_page_header(tmp_path):
+    report = replace(estoque(), scope="Matriz & Filial")
+    sheet = load_workbook(write_reports_xlsx([report], tmp_path / "r.xlsx"))[report.title]
+    assert sheet.oddHeader.center.text == "Matriz && Filial"  # "&&" prints one "&"
