@@ -9,7 +9,6 @@ strings ("1234.56"), never floats; dates and times ISO 8601.
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -322,7 +321,7 @@ def report(kind: str, query: ReportQuery) -> Any:
     if query.start or query.end:
         if not (query.start and query.end):
             return jsonify({"error": "informe os dois meses, from e to (ex.: 2026-01)"}), 422
-        period = _months(query.start, query.end)
+        period = Period.months(_month(query.start), _month(query.end))
         if period.start > period.end:
             return jsonify({"error": "o mês from vem depois do mês to"}), 422
     today = query.today or current_app.config["RETAGUARDA"].options().today
@@ -333,10 +332,8 @@ def report(kind: str, query: ReportQuery) -> Any:
     return jsonify(report_json(made))
 
 
-def _months(start: str, end: str) -> Period:
-    first = date(int(start[:4]), int(start[5:]), 1)
-    year, month = int(end[:4]), int(end[5:])
-    return Period(first, date(year, month, calendar.monthrange(year, month)[1]))
+def _month(text: str) -> date:
+    return date(int(text[:4]), int(text[5:7]), 1)
 
 
 def current_teams() -> frozenset[str] | None:

@@ -20,11 +20,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, abort, make_response, render_template, request
+from flask import Blueprint, abort, current_app, make_response, render_template, request
+from markupsafe import Markup
 
+from retaguarda.addin.reports.catalog import REPORTS
+from retaguarda.addin.reports.model import Period, ReportOptions
+from retaguarda.addin.reports.report_html import CSS as REPORT_CSS
+from retaguarda.addin.reports.report_html import report_body
 from retaguarda.sync.auth import BRASILIA, login_required, request_user, visible_teams
 from retaguarda.sync.extensions import store
 from retaguarda.sync.sources import FILE, FOLDER, GOOGLE
+from retaguarda.sync.store_books import store_report
 from retaguarda.templates.catalog import TEMPLATES
 from retaguarda.templates.model import Kind
 from retaguarda.validators.fields.amounts import money
@@ -45,6 +51,17 @@ REASONS = {
     "manual": "pedido manual",
     "recovery": "retomada",
 }
+#: the reports by the names the page's menu shows
+REPORT_NAMES = {
+    "balancete": "Balancete de verificação",
+    "dre": "DRE",
+    "balanco": "Balanço patrimonial",
+    "fluxo-de-caixa": "Fluxo de caixa",
+    "aging": "Contas vencidas (aging)",
+    "folha": "Folha de pagamento",
+    "estoque": "Estoque",
+}
+assert set(REPORT_NAMES) == set(REPORTS)
 JOB_STATES = {
     "queued": "na fila",
     "running": "sincronizando",
@@ -206,6 +223,52 @@ def queue() -> Any:
         runs=store().runs_page(teams=teams, limit=PAGE),
         chosen=chosen,
     )
+
+
+@dashboard.get("/relatorios")
+@login_required
+def reports() -> Any:
+    """A report over the visible teams' consolidated books (or the team of `?time=`), for
+    the months asked (`?de=2026-01&ate=2026-03`, as a month field sends them) or, without
+    them, the months of the entries up to today."""
+    teams, chosen = _scope()
+    kind = request.args.get("relatorio", "balancete")
+    if kind not in REPORTS:
+        kind = "balancete"
+    start, end = request.args.get("de", ""), request.args.get("ate", "")
+    today = current_app.config["RETAGUARDA"].options().today
+    period, problem = _months(start, end)
+    made = None
+    if problem is None:
+        made = store_report(store(), kind, ReportOptions(today=today), period=period, teams=teams)
+        if made is None:
+            problem = "Ainda não há linhas sincronizadas para este relatório."
+    return render_template(
+        "relatorios.html",
+        names=REPORT_NAMES,
+        kind=kind,
+        start=start,
+        end=end,
+        chosen=chosen,
+        problem=problem,
+        report=made,
+        body=report_body([made]) if made is not None else None,
+        css=Markup(REPORT_CSS),
+    )
+
+
+def _months(start: str, end: str) -> tuple[Period | None, str | None]:
+    """The period of two month fields (AAAA-MM), none when both are empty, or what is wrong."""
+    if not start and not end:
+        return None, None
+    try:
+        first = datetime.strptime(start or end, "%Y-%m").date()
+        last = datetime.strptime(end or start, "%Y-%m").date()
+    except ValueError:
+        return None, "Mês inválido: use o formato AAAA-MM (ex.: 2026-03)."
+    if last < first:
+        return None, "O mês final vem antes do inicial."
+    return Period.months(first, last), None
 
 
 # --- shaping what the store gives -----------------------------------------------------------

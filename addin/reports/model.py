@@ -12,6 +12,7 @@ cell's number or a string, never a float before that.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -89,6 +90,12 @@ class Period:
 
     start: date
     end: date
+
+    @classmethod
+    def months(cls, first: date, last: date) -> Period:
+        """From the first day of `first`'s month to the last day of `last`'s."""
+        end = calendar.monthrange(last.year, last.month)[1]
+        return cls(first.replace(day=1), last.replace(day=end))
 
 
 @dataclass(frozen=True)
