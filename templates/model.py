@@ -53,7 +53,19 @@ PENDING_SHEET = "Pendências"
 MARKS_SHEET = "_retaguarda_marcas"
 MESSAGE_SHEET = "Retaguarda"
 RECONCILIATION_SHEET = "Conciliação"
-OWN_SHEETS = frozenset({PENDING_SHEET, MARKS_SHEET, MESSAGE_SHEET, RECONCILIATION_SHEET})
+#: the Relatórios macro's sheets, one per report (`addin.reports.workbook`)
+REPORT_SHEETS = (
+    "Rel. Balancete",
+    "Rel. DRE",
+    "Rel. Balanço patrimonial",
+    "Rel. Fluxo de caixa",
+    "Rel. Aging",
+    "Rel. Folha",
+    "Rel. Estoque",
+)
+OWN_SHEETS = frozenset(
+    {PENDING_SHEET, MARKS_SHEET, MESSAGE_SHEET, RECONCILIATION_SHEET, *REPORT_SHEETS}
+)
 
 #: Decimal places of the scaled integers that hold numeric kinds in the typed frame.
 SCALE: dict[Kind, int] = {Kind.MONEY: 2, Kind.UNIT_COST: 4, Kind.QUANTITY: 3, Kind.INTEGER: 0}
