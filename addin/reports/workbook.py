@@ -6,7 +6,7 @@ Google Sheets apply neither through it), so a report sheet holds its figures as 
 accounts indented with spaces by level, and under each chart's title the table the chart would
 draw, with a line saying so; the standalone .xlsx (`report_xlsx`) has the formats and the
 native charts. The sheets are named "Rel. ..." so that none is ever a user's own sheet, and
-they are left out when the macro reads the workbook again.
+they are the add-in's own (`templates.model.OWN_SHEETS`): no macro reads them as data.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from retaguarda.addin.reports.model import Books, Period, Report, ReportOptions,
 from retaguarda.templates.model import MESSAGE_SHEET, OWN_SHEETS
 from retaguarda.templates.reader import read_sheets
 
-#: each report's sheet in the workbook, in the order the macro writes them
+#: each report's sheet in the workbook, in the order the macro writes them (the names are the
+#: add-in's own, `templates.model.REPORT_SHEETS`: no reader takes them for a template)
 SHEETS = {
     "balancete": "Rel. Balancete",
     "dre": "Rel. DRE",
@@ -107,8 +108,7 @@ def _dates(books: Sequence[Books], template_ids: tuple[str, ...] | None, today: 
 def workbook_books(port: WorkbookPort) -> Books:
     """The open workbook's template sheets as one team's `Books`, named "Esta pasta"; the
     report sheets and the add-in's own are left out."""
-    skip = OWN_SHEETS | set(SHEETS.values())
-    read = {name: port.read(name) for name in port.sheet_names() if name not in skip}
+    read = {name: port.read(name) for name in port.sheet_names() if name not in OWN_SHEETS}
     tables = read_sheets(
         [(name, values.rows) for name, values in read.items()],
         origins={name: (values.first_row, values.first_col) for name, values in read.items()},

@@ -6,17 +6,21 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal as D
+from pathlib import Path
 
 from openpyxl import load_workbook
 from report_samples import HOSTILE, balancete
 
 from retaguarda.addin import macros
-from retaguarda.addin.reports.workbook import CHARTS_NOTE, NOTHING, report_grid
+from retaguarda.addin.reports.catalog import REPORTS
+from retaguarda.addin.reports.workbook import CHARTS_NOTE, NOTHING, SHEETS, report_grid
 from retaguarda.addin.xlsx_file import XlsxWorkbook, open_workbook
 from retaguarda.templates.catalog import TEMPLATES
+from retaguarda.templates.model import OWN_SHEETS, REPORT_SHEETS
 from retaguarda.templates.render import render_workbook
 
 TODAY = date(2026, 11, 25)
+SAMPLES = Path(__file__).parents[2] / "workbooks" / "samples"
 CHART = [
     ["1", "Ativo", "Ativo", "Devedora", "Não"],
     ["1.1.01", "Caixa", "Ativo", "Devedora", "Sim"],
@@ -100,6 +104,18 @@ def test_relatorios_run_twice_replaces_its_sheets(tmp_path):
     again = [r.kind for r in macros.reports(port, TODAY)]
     assert again == first
     assert list(book.sheetnames) == names
+
+
+def test_the_report_sheets_are_the_add_ins_own_never_read_as_data():
+    assert set(SHEETS) == set(REPORTS)
+    assert set(SHEETS.values()) == set(REPORT_SHEETS) <= OWN_SHEETS
+    book = open_workbook(SAMPLES / "matriz.xlsx")
+    port = XlsxWorkbook(book)
+    before = [t.sheet for t in macros.read_workbook_tables(port)]
+    assert "Rel. Estoque" in {r for r in (SHEETS[m.kind] for m in macros.reports(port, TODAY))}
+    # "Rel. Estoque" has the headers of a stock count (SKU, Depósito, Quantidade): Validar,
+    # Conciliar and the others still read only the user's sheets
+    assert [t.sheet for t in macros.read_workbook_tables(port)] == before
 
 
 def test_a_workbook_without_entries_is_told_why(tmp_path):
