@@ -3,8 +3,8 @@
 Exit codes: 0 no errors, 1 errors found, 2 a file could not be read.
 
 This module imports only click when it loads: the command first starts the pre-scan of each
-.xlsx in a second process (`xlsx_ahead`), then imports pandas, pyarrow and the rules (half a
-second) while that runs.
+.xlsx (`xlsx_ahead`), or the reading of each CSV (`csv_ahead`), in a second process, then imports
+pandas, pyarrow and the rules (half a second) while that runs.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from retaguarda.templates.readers.csv_ahead import ReadAhead, read_ahead
 from retaguarda.templates.readers.raw_sheets import MAX_CELLS
 from retaguarda.templates.readers.xlsx_ahead import ScanAhead, scan_ahead
 
@@ -89,13 +90,19 @@ def validate(
     Exemplo: retaguarda validate workbooks/samples/matriz.xlsx --write-back marcada.xlsx
     """
     keep_freed_memory()
-    aheads = {path: scan_ahead(path, MAX_CELLS) for path in dict.fromkeys(files)}
+    aheads = {path: _ahead(path) for path in dict.fromkeys(files)}
     try:
         _validate(files, output_format, write_back, closed_until, today, select, ignore, aheads)
     finally:
         for ahead in aheads.values():
             if ahead is not None:
                 ahead.stop()
+
+
+def _ahead(path: Path) -> ScanAhead | ReadAhead | None:
+    """The work on a big file that needs neither pandas nor the rules, started in a second
+    process: an .xlsx's pre-scan, a CSV's reading."""
+    return scan_ahead(path, MAX_CELLS) or read_ahead(path, MAX_CELLS)
 
 
 #: glibc's mallopt parameters: M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD
@@ -136,7 +143,7 @@ def _validate(
     today: object,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
-    aheads: dict[Path, ScanAhead | None],
+    aheads: dict[Path, ScanAhead | ReadAhead | None],
 ) -> None:
     from rich.console import Console
 

@@ -19,8 +19,8 @@ import re
 import stat
 import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from retaguarda.templates.readers.csv_ahead import ReadAhead
 from retaguarda.templates.readers.csv_file import read_csv
 from retaguarda.templates.readers.errors import (
     UnreadableFile,
@@ -40,10 +40,8 @@ from retaguarda.templates.readers.raw_sheets import (
     column_letter,
     column_number,
 )
+from retaguarda.templates.readers.xlsx_ahead import ScanAhead
 from retaguarda.templates.readers.zip_members import MiB, check_declared_sizes, drain, small_member
-
-if TYPE_CHECKING:
-    from retaguarda.templates.readers.xlsx_ahead import ScanAhead
 
 __all__ = [
     "MAX_CELLS",
@@ -73,14 +71,15 @@ def read_workbook(
     *,
     max_bytes: int = 200 * MiB,
     max_cells: int = MAX_CELLS,
-    ahead: ScanAhead | None = None,
+    ahead: ScanAhead | ReadAhead | None = None,
 ) -> RawWorkbook:
     """Every sheet of the file at `path`, whatever its format; `UnreadableFile` if impossible.
 
     `max_cells` bounds the dense grids of all the sheets together (rows × columns from A1 to
     each sheet's last cell), which is what the reading costs in memory. Values far from a
     sheet's data are left out (`RawSheet.far`) rather than counted. `ahead` is the .xlsx
-    pre-scan of this file started earlier in a second process (`xlsx_ahead.scan_ahead`).
+    pre-scan of this file started earlier in a second process (`xlsx_ahead.scan_ahead`), or
+    the reading of this CSV likewise (`csv_ahead.read_ahead`).
     """
     try:
         return _read_workbook(Path(path), max_bytes, max_cells, ahead)
@@ -90,7 +89,7 @@ def read_workbook(
 
 
 def _read_workbook(
-    path: Path, max_bytes: int, max_cells: int, ahead: ScanAhead | None
+    path: Path, max_bytes: int, max_cells: int, ahead: ScanAhead | ReadAhead | None
 ) -> RawWorkbook:
     _check_file(path, max_bytes)
     try:
@@ -99,7 +98,8 @@ def _read_workbook(
     except OSError:
         raise unreadable(path) from None
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        kind, sheets = _read_zip(path, max_cells, ahead)
+        scan = ahead if isinstance(ahead, ScanAhead) else None
+        kind, sheets = _read_zip(path, max_cells, scan)
     elif head.startswith(_OLE_MAGIC):
         from retaguarda.templates.readers.xls import read_ole
 
@@ -110,7 +110,8 @@ def _read_workbook(
                 raise not_spreadsheet(path, what, what_en)
         if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             raise not_spreadsheet(path, "um arquivo binário", "a binary file")
-        kind, sheets = _read_text(path, max_cells)
+        read = ahead.sheets(path, max_cells) if isinstance(ahead, ReadAhead) else None
+        kind, sheets = ("csv", read) if read is not None else _read_text(path, max_cells)
     return RawWorkbook(path=path, kind=kind, sheets=sheets)
 
 

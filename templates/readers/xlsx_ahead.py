@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 Identity = tuple[int, int, int, int]
 #: Files smaller than this are scanned in the usual way: their scan takes less time than
 #: starting a process (a 10 MB workbook of 200,000 rows takes half a second).
-_WORTH_IT = 1024 * 1024
+WORTH_IT = 1024 * 1024
 
 
 @dataclass
@@ -53,8 +53,8 @@ class ScanAhead:
             self.stop()
         if found is None or path != self.path or max_cells != self.max_cells:
             return None
-        identity, keys, scans = found
-        if identity != _identity(path) or keys != _keys(parts):
+        made, keys, scans = found
+        if made != identity(path) or keys != _keys(parts):
             return None
         return scans
 
@@ -66,7 +66,7 @@ class ScanAhead:
         self.process.join()
 
 
-def scan_ahead(path: Path, max_cells: int, *, smallest: int = _WORTH_IT) -> ScanAhead | None:
+def scan_ahead(path: Path, max_cells: int, *, smallest: int = WORTH_IT) -> ScanAhead | None:
     """Start the pre-scan of the workbook at `path` in a forked process; None when `path` is
     no zip package of at least `smallest` bytes, or this process cannot fork safely.
 
@@ -110,16 +110,17 @@ def _scan(path: Path, max_cells: int, send: Connection) -> None:
     from retaguarda.templates.readers.xlsx import scan_workbook
 
     try:
-        identity = _identity(path)
+        made = identity(path)
         parts, scans = scan_workbook(path, max_cells)
-        answer = (identity, _keys(parts), scans)
+        answer = (made, _keys(parts), scans)
     except BaseException:  # any failure is the reader's to meet again and report
         answer = None
     send.send(answer)
     send.close()
 
 
-def _identity(path: Path) -> Identity:
+def identity(path: Path) -> Identity:
+    """What tells the file read ahead from another put in its place or changed since."""
     info = os.stat(path)
     return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
 
