@@ -243,6 +243,8 @@ def reports() -> Any:
         made = store_report(store(), kind, ReportOptions(today=today), period=period, teams=teams)
         if made is None:
             problem = "Ainda não há linhas sincronizadas para este relatório."
+        else:  # the fields show the months the report covers
+            start, end = f"{made.period.start:%Y-%m}", f"{made.period.end:%Y-%m}"
     return render_template(
         "relatorios.html",
         names=REPORT_NAMES,
