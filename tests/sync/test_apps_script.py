@@ -136,6 +136,8 @@ def test_the_menu_and_its_buttons(service, store):
         "Validar agora",
         "Sincronizar agora",
         "Conciliar",
+        "Relatórios",
+        "Calcular folha",
         "-",
         "Instalar gatilhos",
     ]

@@ -338,7 +338,7 @@ def test_a_stale_or_malformed_request_is_refused_in_portuguese(google, service):
     other = json.dumps({"spreadsheetId": SPREADSHEET, "action": "pagar"}).encode()
     assert post(properties, other, now) == (
         400,
-        {"error": "ação desconhecida: a única que existe é “reconcile”."},
+        {"error": "ação desconhecida: as que existem são “reconcile”, “reports” e “payroll”."},
     )
     assert post(properties, b"{nada", now) == (
         400,

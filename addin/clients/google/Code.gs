@@ -17,6 +17,7 @@
  */
 
 var WEBHOOK_PATH = '/webhooks/google-sheets';
+var ACTIONS_PATH = '/webhooks/google-sheets/actions';
 var QUEUE_PREFIX = 'retaguarda.evento.';
 var SEQUENCE = 'retaguarda.sequencia';
 /** at most this many events wait; past it, the oldest go and one "whole sheet" event stays */
@@ -30,6 +31,8 @@ function onOpen() {
     .addItem('Validar agora', 'validarAgora')
     .addItem('Sincronizar agora', 'sincronizarAgora')
     .addItem('Conciliar', 'conciliar')
+    .addItem('Relatórios', 'relatorios')
+    .addItem('Calcular folha', 'calcularFolha')
     .addSeparator()
     .addItem('Instalar gatilhos', 'instalarGatilhos')
     .addToUi();
@@ -51,25 +54,49 @@ function sincronizarAgora() {
 /**
  * Menu: ask the service to reconcile the "Extrato bancário" sheet with the ledger; it writes
  * the "Conciliação" sheet here (keeping the decisions typed there) and says what it found.
- * The request is signed like the webhooks and waits for the answer (the service gives up after 25 s).
  */
 function conciliar() {
+  return pedirAcao_('reconcile', 'Conciliar');
+}
+
+/**
+ * Menu: ask the service for the reports the sheets allow (balancete, DRE, balanço, fluxo de
+ * caixa, aging, folha, estoque); each is written as a sheet "Rel. …" here.
+ */
+function relatorios() {
+  return pedirAcao_('reports', 'Relatórios');
+}
+
+/**
+ * Menu: ask the service to compute the folha: it fills the empty INSS, IRRF, FGTS and Líquido
+ * cells, marks in red a typed value that differs, and writes the "Memória de cálculo" sheet.
+ */
+function calcularFolha() {
+  return pedirAcao_('payroll', 'Calcular folha');
+}
+
+/**
+ * Run `action` of the service on this spreadsheet and show its answer (what was written, or
+ * why not) in a toast; `label` is the menu entry, for the messages of a failure. The request is
+ * signed like the webhooks and waits for the answer (the service gives up after 25 s).
+ */
+function pedirAcao_(action, label) {
   var spreadsheet = SpreadsheetApp.getActiveSpreadsheet();
   var properties = PropertiesService.getScriptProperties();
   var url = properties.getProperty('RETAGUARDA_URL');
   var secret = properties.getProperty('RETAGUARDA_SECRET');
   if (!url || !secret) {
     spreadsheet.toast(
-      'Conciliar: defina RETAGUARDA_URL e RETAGUARDA_SECRET nas propriedades do script.',
+      label + ': defina RETAGUARDA_URL e RETAGUARDA_SECRET nas propriedades do script.',
       'Retaguarda'
     );
     return null;
   }
-  var body = JSON.stringify({ spreadsheetId: spreadsheet.getId(), action: 'reconcile' });
+  var body = JSON.stringify({ spreadsheetId: spreadsheet.getId(), action: action });
   var timestamp = String(Math.floor(Date.now() / 1000));
   var message;
   try {
-    var response = UrlFetchApp.fetch(url.replace(/\/+$/, '') + '/webhooks/google-sheets/actions', {
+    var response = UrlFetchApp.fetch(url.replace(/\/+$/, '') + ACTIONS_PATH, {
       method: 'post',
       contentType: 'application/json; charset=utf-8',
       payload: body,
@@ -89,11 +116,11 @@ function conciliar() {
     var status = response.getResponseCode();
     if (status === 200) message = answer.message;
     else {
-      message = 'Conciliar: o Retaguarda respondeu ' + status + ': ' +
+      message = label + ': o Retaguarda respondeu ' + status + ': ' +
         (answer.error || response.getContentText());
     }
   } catch (failure) {
-    message = 'Conciliar: sem resposta do Retaguarda (' + failure + ').';
+    message = label + ': sem resposta do Retaguarda (' + failure + ').';
   }
   spreadsheet.toast(message, 'Retaguarda', 30);
   return message;
