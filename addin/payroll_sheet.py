@@ -218,12 +218,22 @@ def calculate_payroll(
     """Calcular folha on an open workbook: fill the empty INSS, IRRF, FGTS and Líquido cells,
     mark the typed ones that differ, (re)write the "Memória de cálculo" sheet. None, with the
     user told why, when the workbook holds nothing to compute."""
-    tables = [t for t in read_workbook_tables(port) if t.sheet != MEMORY_SHEET]
     try:
-        run = compute_payroll(tables, competencia=competencia, holidays=holidays)
+        run = compute_payroll(workbook_tables(port), competencia=competencia, holidays=holidays)
     except PayrollInputError as error:
         _tell(port, _sentence(str(error)))
         return None
+    apply_payroll(port, run)
+    return run
+
+
+def workbook_tables(port: WorkbookPort) -> list[Table]:
+    """The open workbook's template tables (the memória sheet is never one)."""
+    return [t for t in read_workbook_tables(port) if t.sheet != MEMORY_SHEET]
+
+
+def apply_payroll(port: WorkbookPort, run: PayrollRun) -> MemoryLayout:
+    """Write `run` into the workbook: `write_back`, then the memória sheet, first."""
     write_back(port, run)
     layout = memory_sheet(run)
     port.replace_sheet(MEMORY_SHEET, first=True)
@@ -231,7 +241,7 @@ def calculate_payroll(
     if port.capabilities.links:
         for cell, target, text in layout.links[:MAX_LINKS]:
             port.link(MEMORY_SHEET, cell, target, text)
-    return run
+    return layout
 
 
 def write_back(port: WorkbookPort, run: PayrollRun) -> None:

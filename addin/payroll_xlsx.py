@@ -23,10 +23,10 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from retaguarda.addin.payroll_sheet import (
     MEMORY_SHEET,
     MemoryLayout,
-    PayrollInputError,
     PayrollRun,
-    calculate_payroll,
-    memory_sheet,
+    apply_payroll,
+    compute_payroll,
+    workbook_tables,
 )
 from retaguarda.addin.reconcile.bank_xlsx import MONEY
 from retaguarda.addin.reconcile.xlsx_layout import LINE_HEIGHT, lines
@@ -69,10 +69,9 @@ def write_payroll(
     source, out = Path(source), Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     book = _open(source, workbook)
-    run = calculate_payroll(XlsxWorkbook(book), competencia=competencia, holidays=holidays)
-    if run is None:  # told in the message sheet; the caller checked before, so say it loud
-        raise PayrollInputError(str(book[book.sheetnames[0]]["A1"].value))
-    _dress(book, memory_sheet(run), run)
+    port = XlsxWorkbook(book)
+    run = compute_payroll(workbook_tables(port), competencia=competencia, holidays=holidays)
+    _dress(book, apply_payroll(port, run), run)
     partial = out.with_name(f".{out.stem}.{secrets.token_hex(6)}.parcial.xlsx")
     try:
         book.save(partial)

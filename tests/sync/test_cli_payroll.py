@@ -206,3 +206,23 @@ def test_out_must_be_a_new_xlsx(tmp_path):
     code, _out, err = run(tmp_path, "payroll", book, "--out", tmp_path / "folha.csv")
     assert code == 2
     assert ".xlsx" in err
+
+
+def test_out_of_a_csv_is_an_xlsx_copy_rebuilt_from_its_cells(tmp_path):
+    path = tmp_path / "folha.csv"
+    header = "Competência;Matrícula;Nome;CPF;PIS;Admissão;Salário base;INSS;IRRF;FGTS;Líquido"
+    row = "03/2026;1001;Ana Paula Ferreira;577.665.165-43;174.56387.67-0;01/02/2020;3.000,00;;;;"
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    out = tmp_path / "folha-calculada.xlsx"
+    code, _out, err = run(tmp_path, "payroll", path, "--out", out)
+    assert code == 0, err
+    copy = load_workbook(out)
+    assert copy.sheetnames[0] == "Memória de cálculo"
+    (data,) = (copy[name] for name in copy.sheetnames[1:])
+    assert [money(c.value) for c in data[2][7:11]] == [
+        Decimal("248.60"),
+        Decimal("0.00"),
+        Decimal("240.00"),
+        Decimal("2751.40"),
+    ]
+    assert data["D2"].value == "577.665.165-43"  # text stays text
