@@ -32,6 +32,7 @@ from retaguarda.addin.macros import (
 )
 from retaguarda.addin.marks import FILL, MAX_LINKS, CellMark, inert, visible
 from retaguarda.addin.port import WorkbookPort
+from retaguarda.templates.files import column_number
 from retaguarda.templates.model import MESSAGE_SHEET
 from retaguarda.templates.payroll_rows import RowPayslip, compute_table
 from retaguarda.templates.table import Table
@@ -250,8 +251,8 @@ def write_back(port: WorkbookPort, run: PayrollRun) -> None:
     record = {(r.sheet, r.cell): r for r in recorded_marks(port)}
     for row in run.rows:
         sheet = row.computed.sheet
-        for key in row.empty:
-            port.write(sheet, row.cells[key], [[row.value(key)]])
+        for cell, values in _runs(row):
+            port.write(sheet, cell, [values])
         for key in (k for k in row.cells if k not in row.differing and k not in row.unreadable):
             old = record.pop((sheet, row.cells[key]), None)
             left = _unmark(port, old) if old is not None else None
@@ -262,6 +263,21 @@ def write_back(port: WorkbookPort, run: PayrollRun) -> None:
         mark = CellMark(difference.sheet, difference.cell, FILL[Severity.ERROR], difference.note)
         record[where] = _mark(port, mark, record.get(where))
     _write_record(port, list(record.values()), names)
+
+
+def _runs(row: CheckedRow) -> list[tuple[str, list[object]]]:
+    """The row's empty computed cells as runs of neighbours (INSS to Líquido sit side by side
+    in the template): one write each, one action for a remote client instead of four."""
+    cells = sorted((column_number(row.cells[k].rstrip("0123456789")), k) for k in row.empty)
+    runs: list[tuple[str, list[object]]] = []
+    previous = -1
+    for column, key in cells:
+        if column == previous + 1 and runs:
+            runs[-1][1].append(row.value(key))
+        else:
+            runs.append((row.cells[key], [row.value(key)]))
+        previous = column
+    return runs
 
 
 @dataclass

@@ -150,7 +150,8 @@ def values(request: dict, sheet: str) -> list[list[object]]:
 
 @pytest.mark.parametrize("client", CLIENTS)
 def test_remote_clients_get_the_same_figures_and_marks(typed_inss, client):
-    actions, after = run_remote(payload(typed_inss, client))
+    request = payload(typed_inss, client)
+    actions, after = run_remote(request)
     grid = values(after, FOLHA.sheet)
     row = grid[1]
     assert row[COLUMN["inss"]] == 250  # typed: left alone
@@ -160,6 +161,15 @@ def test_remote_clients_get_the_same_figures_and_marks(typed_inss, client):
         Decimal("2751.40"),
     ]
     assert after["_fills"] == {(FOLHA.sheet, INSS): f"#{RED}"}
+    # the folha is written before any sheet is added: the positions of the request hold
+    folha_position = [s["name"] for s in request["sheets"]].index(FOLHA.sheet)
+    first_added = next(n for n, a in enumerate(actions) if a["func"] == "addSheet")
+    writes = [
+        a
+        for a in actions[:first_added]
+        if a["func"] == "setValues" and a["sheet_position"] == folha_position
+    ]
+    assert [len(w["values"][0]) for w in writes] == [3]  # IRRF, FGTS, Líquido side by side
     assert after["sheets"][0]["name"] == MEMORY_SHEET
     memory = values(after, MEMORY_SHEET)
     assert memory[0][0] == "Memória de cálculo da folha"
