@@ -203,7 +203,7 @@ def _check_table(
         cells = {k: f"{table.letter(k)}{computed.row}" for k in keys}
         out.append(CheckedRow(computed, cells, values, unreadable))
     done = {r.computed.row for r in out}
-    months = table.data["competencia"]
+    months = table.data["competencia"] if table.has("competencia") else [pd.NaT] * len(table)
     skipped = [
         (table.sheet, int(row))
         for row, month in zip(table.rows, months, strict=True)
