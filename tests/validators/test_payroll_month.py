@@ -65,15 +65,17 @@ def test_overtime_100_in_a_month_with_holidays():
 
 
 def test_admission_in_the_middle_of_the_month():
-    # admitted 16/03/2026: 15 days of a commercial month, 3.000 ÷ 30 × 15 = 1.500,00;
-    # INSS 1.500 × 7,5% = 112,50; FGTS 120,00; net 1.387,50
+    # admitted 16/03/2026: works the 16th to the 31st, 16 of March's 31 days;
+    # 3.000 × 16 ÷ 31 = 1.548,387 → 1.548,39; INSS 1.548,39 × 7,5% = 116,129 → 116,13;
+    # IRRF: simplified 607,20 → base 941,19, exempt; FGTS 1.548,39 × 8% = 123,871 → 123,87;
+    # net 1.548,39 − 116,13 = 1.432,26
     slip = compute_month(Employee(date(2026, 3, 1), D("3000.00"), admission=date(2026, 3, 16)))
     assert (slip.gross, slip.inss, slip.irrf, slip.fgts, slip.net) == (
-        D("1500.00"),
-        D("112.50"),
+        D("1548.39"),
+        D("116.13"),
         D("0.00"),
-        D("120.00"),
-        D("1387.50"),
+        D("123.87"),
+        D("1432.26"),
     )
     with pytest.raises(ValueError, match="depois da competência"):
         compute_month(Employee(date(2026, 3, 1), D("3000.00"), admission=date(2026, 4, 1)))

@@ -116,3 +116,23 @@ def test_ferias_20_days_scribd_exercise_b_rounds_the_daily_rate_the_engine_does_
     # 540,47 and 2.161,87 follow from its 1.621,40).
     slip = vacation(D("2432.00"), date(2025, 6, 2), days=20)
     assert [s.value for s in slip.steps[:3]] == [D("1621.33"), D("540.44"), D("2161.77")]
+
+
+def test_admission_february_resposta_org():
+    # resposta.org, "salário proporcional" (https://resposta.org/pergunta/30865901): Bruno,
+    # admitted 10 February of a common year (28 days), salary 1.820,00; he works 19 days;
+    # 1.820 ÷ 28 × 19 = 65 × 19 = 1.235,00. (10/02/2026: February 2026 has 28 days.)
+    slip = compute_month(Employee(date(2026, 2, 1), D("1820.00"), admission=date(2026, 2, 10)))
+    assert slip.gross == D("1235.00")
+
+
+def test_admission_in_a_31_day_month_classificados():
+    # "Quanto vou receber se comecei a trabalhar no meio do mês"
+    # (https://classificados.com.pt/quanto-vou-receber-se-comecei-a-trabalhar-no-meio-do-mes):
+    # admitted on the 10th of a 31-day month, salary 3.100,00: 22 days (10 to 31),
+    # 3.100 ÷ 31 × 22 = 100 × 22 = 2.200,00. A commercial month of 30 would pay 21 days,
+    # 2.170,00, a day worked short. The same page's 30-day month, admitted on the 15th:
+    # 3.000 ÷ 30 × 16 = 1.600,00.
+    march = compute_month(Employee(date(2026, 3, 1), D("3100.00"), admission=date(2026, 3, 10)))
+    april = compute_month(Employee(date(2026, 4, 1), D("3000.00"), admission=date(2026, 4, 15)))
+    assert (march.gross, april.gross) == (D("2200.00"), D("1600.00"))

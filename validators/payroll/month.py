@@ -8,6 +8,7 @@ is printed and paid.
 
 from __future__ import annotations
 
+import calendar as _calendar
 import math
 from datetime import date, timedelta
 from decimal import Decimal
@@ -26,6 +27,7 @@ from retaguarda.validators.payroll.taxes import ZERO, brl, inss_steps, irrf_step
 VT_RATE = Decimal("0.06")
 VT_SOURCE = "Lei nº 7.418/1985, art. 4º, parágrafo único; Decreto nº 10.854/2021, art. 112"
 COMMERCIAL_MONTH = 30
+ADMISSION_SOURCE = "CLT art. 64, parágrafo único"
 
 
 def minimum_wage(competencia: date) -> Decimal:
@@ -62,6 +64,12 @@ def compute_month(
     """The month's payslip. `employer_rate` is the employer's INSS rate (20% plus RAT/terceiros
     under Lucro Real or Presumido; 0 under the Simples Nacional, the default).
 
+    In the month of admission the salary is the days worked over the month's own days
+    (admitted 16/03: 16 of 31; 10/02: 19 of 28), not over a commercial month of 30: with 30,
+    a 31-day month loses a day worked and February pays days that do not exist (admitted on
+    28/02, 3 days for 1). CLT art. 64, parágrafo único, takes the month's real days when they
+    are fewer than 30. A day of absence is still a 30th of the salary.
+
     Raises ValueError when the admission falls after the competência.
     """
     e = employee
@@ -76,13 +84,15 @@ def compute_month(
         and (e.admission.year, e.admission.month) == (c.year, c.month)
         and e.admission.day > 1
     ):
-        days = min(COMMERCIAL_MONTH, max(1, COMMERCIAL_MONTH + 1 - e.admission.day))
-        base = money(daily * days)
+        length = _calendar.monthrange(c.year, c.month)[1]
+        days = length + 1 - e.admission.day
+        base = money(salary * days / length)
         steps.append(
             Step(
-                f"Salário proporcional: {brl(salary)} ÷ 30 × {days} dias"
-                f" (admissão em {e.admission:%d/%m/%Y}, mês comercial de 30 dias)",
+                f"Salário proporcional: {brl(salary)} ÷ {length} × {days} dias"
+                f" (admissão em {e.admission:%d/%m/%Y}, dias do mês trabalhados)",
                 base,
+                ADMISSION_SOURCE,
             )
         )
     else:
