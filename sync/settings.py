@@ -74,8 +74,9 @@ class Settings(CompanySettings):
     #: how far a webhook's X-Retaguarda-Timestamp may be from the service's clock, in
     #: seconds: an older (or later) request is refused, so a captured one cannot be replayed
     webhook_tolerance: int = Field(default=300, gt=0)
-    #: how long a menu action from Google Sheets (Conciliar) may run before the service gives
-    #: up without writing, in seconds; Apps Script gives up on a fetch after about a minute
+    #: how long a menu action from Google Sheets (Conciliar, Relatórios, Calcular folha) may
+    #: run before the service gives up without writing, in seconds; Apps Script gives up on a
+    #: fetch after about a minute
     action_timeout: float = Field(default=25.0, gt=0, le=55)
     #: how long the service waits after a webhook for more edits of the same spreadsheet
     #: before syncing it, in seconds (a burst of edits becomes one sync); 0 syncs at once
