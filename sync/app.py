@@ -111,7 +111,9 @@ def _setup_excel(app: Flask) -> None:
 
 
 def _setup_webhooks(app: Flask) -> None:
-    """`POST /webhooks/google-sheets`: signed by each source's secret, so it needs no login."""
+    """`POST /webhooks/google-sheets`: signed by each source's secret, so it needs no login;
+    committed in groups by one thread of the process (`webhooks.intake`)."""
+    app.extensions[webhooks.INTAKE] = webhooks.intake(app.extensions["retaguarda"])
     app.register_blueprint(webhooks.webhooks)
     app.register_blueprint(actions.actions)
 

@@ -12,8 +12,10 @@ that is no active source, 401 for a wrong signature or a timestamp more than
 `webhook_tolerance` seconds away (a captured request cannot be replayed later), 503 when the
 store cannot be written (the script keeps the events and sends them again), and 202 once every
 event is committed to the store: durable before the answer. The lookup of the source and its
-events are one transaction; then the queue is told (one waiting sync job per source), and an
-event it never hears of is found in the store by the queue's recovery. An `eventId` the source
+events are one transaction, shared by the requests that arrive while the previous one commits
+(`sync.intake`: a commit per request was most of a webhook's cost); then the queue is told,
+once per source (one waiting sync job per source), and an event it never hears of is found in
+the store by the queue's recovery. An `eventId` the source
 already sent is answered as accepted again and not stored twice, so the script's retries are
 harmless. Events are hints: the sync re-reads the spreadsheet itself.
 """
@@ -23,18 +25,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from retaguarda.addin.marks import visible
-from retaguarda.sync.extensions import clock, notify, store
-from retaguarda.sync.settings import Settings
+from retaguarda.sync.extensions import Shared, clock
+from retaguarda.sync.intake import GroupCommit
 from retaguarda.sync.sources import GOOGLE
-from retaguarda.sync.store.database import StoreError
+from retaguarda.sync.store.database import Store, StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +49,8 @@ TIMESTAMP_HEADER = "X-Retaguarda-Timestamp"
 MAX_EVENTS = 1000
 #: seconds a client should wait before sending again when the store is down
 RETRY_AFTER = 30
+#: where the app keeps its group commit of webhooks (`intake`)
+INTAKE = "retaguarda_intake"
 
 #: PostgreSQL refuses a NUL byte in text: such an event is a bad request, not a store failure
 _NO_NUL = r"^[^\x00]*$"
@@ -83,6 +88,31 @@ class Refused(Exception):
         self.message = message
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """One request's events as they came, signed: what the committer checks and stores."""
+
+    sent: list[SheetEvent]
+    stamp: str
+    signed: str
+    body: bytes
+    now: datetime
+    tolerance: int
+
+    @property
+    def spreadsheet(self) -> str:
+        return self.sent[0].spreadsheetId
+
+
+@dataclass(frozen=True)
+class Taken:
+    """A delivery committed: its source and its events taken now and sent before."""
+
+    source_id: int
+    accepted: list[str]
+    repeated: list[str]
+
+
 @webhooks.post("/google-sheets")
 def google_sheets() -> tuple[Response, int]:
     settings = current_app.config["RETAGUARDA"]
@@ -90,44 +120,103 @@ def google_sheets() -> tuple[Response, int]:
     sent = _events(body)
     if any(event.spreadsheetId != sent[0].spreadsheetId for event in sent):
         raise Refused(400, "os eventos de um pedido devem ser todos da mesma planilha.")
-    now = clock()
-    source_id, accepted, repeated = store().retrying(
-        lambda: _take(sent, stamp, signed, body, now, settings)
-    )
-    if accepted:
-        notify(source_id)
-    return jsonify({"accepted": accepted, "repeated": repeated}), 202
+    delivery = Delivery(sent, stamp, signed, body, clock(), settings.webhook_tolerance)
+    taken = current_app.extensions[INTAKE].submit(delivery)
+    return jsonify({"accepted": taken.accepted, "repeated": taken.repeated}), 202
 
 
-def _take(
-    sent: list[SheetEvent], stamp: str, signed: str, body: bytes, now: datetime, settings: Settings
-) -> tuple[int, list[str], list[str]]:
-    """Inside one transaction: the source's secrets, the signature, the events; the source's
-    id and the events accepted and repeated. A refusal raised here rolls it back.
+def intake(shared: Shared) -> GroupCommit[Delivery, Taken]:
+    """The app's group commit of webhooks (`sync.intake`): the deliveries that arrive while
+    one transaction commits are checked and stored together in the next."""
+    return GroupCommit(lambda deliveries: take(shared, deliveries))
+
+
+def take(shared: Shared, deliveries: list[Delivery]) -> list[Any]:
+    """Check and store `deliveries` in one transaction, then ring the queue once per source
+    with new events; each delivery's `Taken`, or its refusal.
 
     The sync job is asked for after the commit, not in this transaction: a job seen waiting
     here could be taken by a worker before this commit, and its sync would start without
     these events; asked after, any job found waiting starts its sync after they are in."""
-    spreadsheet = sent[0].spreadsheetId
+    store = shared.store()
+    outcomes = store.retrying(lambda: _take(store, deliveries))
+    rung: dict[int, BaseException | None] = {}
+    for outcome in outcomes:
+        if isinstance(outcome, Taken) and outcome.accepted and outcome.source_id not in rung:
+            try:
+                shared.notify(outcome.source_id)
+                rung[outcome.source_id] = None
+            except Exception as error:  # as when each request rang: its requests are told
+                rung[outcome.source_id] = error
+    return [_rung(outcome, rung) for outcome in outcomes]
+
+
+def _rung(outcome: Taken | BaseException, rung: dict[int, BaseException | None]) -> object:
+    """The delivery's outcome, or the queue's failure for one whose events rang it."""
+    if isinstance(outcome, Taken) and outcome.accepted:
+        return rung[outcome.source_id] or outcome
+    return outcome
+
+
+def _take(store: Store, deliveries: list[Delivery]) -> list[Taken | BaseException]:
+    """Inside one transaction: the sources' secrets, the signatures, the events. A refused
+    delivery stores nothing; the others' events go in as one insert, and an eventId sent
+    twice (by one request or two) is accepted the first time only."""
+    secrets: dict[str, tuple[int, list[str]] | None] = {}
+    for spreadsheet in dict.fromkeys(delivery.spreadsheet for delivery in deliveries):
+        # a secret valid at the latest of these moments was valid at every earlier one
+        latest = max(d.now for d in deliveries if d.spreadsheet == spreadsheet)
+        try:
+            secrets[spreadsheet] = store.webhook_secrets(GOOGLE, spreadsheet, at=latest)
+        except LookupError:
+            secrets[spreadsheet] = None
+    checked: list[int | Refused] = [_check(delivery, secrets) for delivery in deliveries]
+    rows: dict[tuple[int, str], dict[str, object]] = {}
+    for delivery, source_id in zip(deliveries, checked, strict=True):
+        if isinstance(source_id, Refused):
+            continue
+        for event in delivery.sent:
+            rows.setdefault(
+                (source_id, event.eventId),
+                {
+                    "source_id": source_id,
+                    "event_id": event.eventId,
+                    "sheet": event.sheet,
+                    "range": event.range,
+                    "at": None if event.at is None else _utc(event.at),
+                    "received_at": delivery.now,
+                },
+            )
+    stored = store.record_events(list(rows.values()))
+    outcomes: list[Taken | BaseException] = []
+    for delivery, source_id in zip(deliveries, checked, strict=True):
+        if isinstance(source_id, Refused):
+            outcomes.append(source_id)
+            continue
+        accepted, repeated = [], []
+        for event in delivery.sent:
+            key = (source_id, event.eventId)
+            (accepted if key in stored else repeated).append(event.eventId)
+            stored.discard(key)
+        outcomes.append(Taken(source_id, accepted, repeated))
+    return outcomes
+
+
+def _check(delivery: Delivery, secrets: dict[str, tuple[int, list[str]] | None]) -> int | Refused:
+    """The delivery's source id, or why it is refused: 404 for a spreadsheet that is no
+    active source, 401 for a wrong signature or a stale timestamp."""
+    found = secrets[delivery.spreadsheet]
+    if found is None:
+        return Refused(404, f"planilha não cadastrada como fonte: {delivery.spreadsheet}")
+    source_id, valid = found
+    stamp, body = delivery.stamp, delivery.body
+    if not any(hmac.compare_digest(delivery.signed, signature(s, stamp, body)) for s in valid):
+        return Refused(401, "assinatura inválida (confira o segredo da fonte no script).")
     try:
-        source_id, secrets = store().webhook_secrets(GOOGLE, spreadsheet, at=now)
-    except LookupError:
-        raise Refused(404, f"planilha não cadastrada como fonte: {spreadsheet}") from None
-    if not any(hmac.compare_digest(signed, signature(s, stamp, body)) for s in secrets):
-        raise Refused(401, "assinatura inválida (confira o segredo da fonte no script).")
-    check_fresh(stamp, now, settings.webhook_tolerance)
-    accepted, repeated = [], []
-    for event in sent:
-        new = store().record_event(
-            source_id,
-            event_id=event.eventId,
-            sheet=event.sheet,
-            range_=event.range,
-            at=None if event.at is None else _utc(event.at),
-            received_at=now,
-        )
-        (accepted if new is not None else repeated).append(event.eventId)
-    return source_id, accepted, repeated
+        check_fresh(stamp, delivery.now, delivery.tolerance)
+    except Refused as refused:
+        return refused
+    return source_id
 
 
 def _events(body: bytes) -> list[SheetEvent]:

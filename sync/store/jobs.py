@@ -88,6 +88,23 @@ class JobOperations:
         with self.atomic() as connection:
             return connection.execute(statement).scalar()
 
+    def record_events(self, rows: list[dict[str, Any]]) -> set[tuple[int, str]]:
+        """Commit webhooks' events (`events` rows without ids, several sources' at once, each
+        (source, eventId) once); the (source id, eventId) of those stored, the others being
+        ones their source had already sent. One statement, however many rows."""
+        if not rows:
+            return set()
+        dialect_insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        statement = (
+            dialect_insert(events)
+            .on_conflict_do_nothing(index_elements=["source_id", "event_id"])
+            .returning(events.c.source_id, events.c.event_id)
+        )
+        # rows as parameters, not .values(rows): the statement is compiled once per process
+        # and SQLAlchemy sends the rows as one INSERT … VALUES (…), (…) ("insertmanyvalues")
+        with self.atomic() as connection:
+            return {(source, event) for source, event in connection.execute(statement, rows)}
+
     def claim_job(self, job_id: int, *, at: datetime, worker: str) -> Job | None:
         """Take a queued job for `worker`: the job, now "running" with one more attempt; None
         when it is not queued (done, dead, or taken) or another job of its source is running

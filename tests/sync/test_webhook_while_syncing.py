@@ -93,8 +93,9 @@ def test_a_second_sync_of_the_source_still_waits(syncing, store_url):
     source, _ = syncing
     other = Store.open(store_url, migrate=False)
     try:
-        with pytest.raises(OperationalError, match="lock"), other.atomic() as connection:
+        with other.atomic() as connection:
             connection.execute(text("SET LOCAL lock_timeout = '300ms'"))
-            other.lock_source(source.id)
+            with pytest.raises(OperationalError, match="lock"):
+                other.lock_source(source.id)
     finally:
         other.close()
