@@ -54,5 +54,6 @@ def irrf(
 ) -> Decimal:
     """IRRF on the month's taxable `income` paid on `payment_date` (regime de caixa), with
     `inss` and `dependents` as legal deductions unless the simplified discount is larger;
-    `exclusive` for the 13º salário and férias."""
+    `exclusive` for the 13º salário (férias are monthly income withheld apart: `exclusive`
+    stays False for them)."""
     return irrf_steps(income, dependents, payment_date, inss, exclusive=exclusive)[0]

@@ -290,9 +290,11 @@ def vacation(
     """Férias gozadas + 1/3 (CF art. 7º XVII): `days` of `salary` over a commercial month.
 
     Paid two days before `start` by default (CLT art. 145), and that date picks the IRRF
-    table; IRRF is computed on the férias alone (taxed apart from the month's salary). INSS
-    uses the table of `start`'s month, on the férias alone: in that month's payroll the férias
-    join the month's salary under one ceiling, which this payslip does not know.
+    table; IRRF is computed on the férias alone (withheld apart from the month's salary, with
+    the monthly rules: the simplified discount and the Lei 15.270 reduction on the férias +
+    1/3; the data file's switches for the 13º do not reach them). INSS uses the table of
+    `start`'s month, on the férias alone: in that month's payroll the férias join the month's
+    salary under one ceiling, which this payslip does not know.
     """
     pay = money(salary / COMMERCIAL_MONTH * days)
     third = money(pay / 3)
@@ -306,7 +308,7 @@ def vacation(
     inss, more = inss_steps(gross, competencia)
     steps += more
     paid = payment_date or start - timedelta(days=2)
-    irrf, more = irrf_steps(gross, dependents, paid, inss, exclusive=True)
+    irrf, more = irrf_steps(gross, dependents, paid, inss, apart=True)
     steps += more
     fgts, step = _fgts(gross, competencia, apprentice)
     steps.append(step)

@@ -70,11 +70,23 @@ def irrf_steps(
     inss: Decimal = ZERO,
     *,
     exclusive: bool = False,
+    apart: bool = False,
 ) -> tuple[Decimal, list[Step]]:
-    """IRRF on `income` (the month's taxable income) paid on `payment_date`; `exclusive` for
-    the 13º salário and férias, taxed at source apart from the month's other income."""
+    """IRRF on `income` (the month's taxable income) paid on `payment_date`.
+
+    `exclusive` for the 13º salário, taxed exclusively at source (Lei nº 7.713/1988, art. 26):
+    whether the simplified discount and the Lei 15.270 reduction reach it is a switch of the
+    data file. `apart` for férias: withheld apart from the month's other income (RIR/2018,
+    art. 682) but still income subject to the monthly incidence and the annual adjustment, so
+    the monthly rules apply to it unconditionally; only the label changes."""
     table = irrf_table(payment_date)
-    what = "13º/férias, tributação em separado" if exclusive else "mensal"
+    what = (
+        "13º salário, tributação exclusiva"
+        if exclusive
+        else "férias, em separado dos demais rendimentos do mês"
+        if apart
+        else "mensal"
+    )
     steps = [Step(f"IRRF ({what}): rendimentos tributáveis", income, table.source)]
     legal = inss + table.dependent_deduction * dependents
     simplified = not exclusive or table.simplified_on_exclusive
