@@ -3,6 +3,7 @@ calendar the DSR counts on."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
 
@@ -14,6 +15,7 @@ from retaguarda.validators.payroll import (
     compute_month,
     default_payment_date,
     national_holidays,
+    taxes,
     thirteenth,
     vacation,
 )
@@ -184,3 +186,33 @@ def test_vacation_with_its_third():
     # 390,95575; no reduction before 2026
     paid = vacation(D("6000.00"), date(2025, 8, 4), days=20)
     assert (paid.gross, paid.inss, paid.irrf) == (D("5333.33"), D("556.26"), D("390.96"))
+
+
+def _switched_off(monkeypatch):
+    """The 2026 table with both 13º switches of irrf.toml turned off."""
+    real = taxes.irrf_table
+
+    def table(day):
+        t = real(day)
+        if t.reduction is None:
+            return t
+        reduction = replace(t.reduction, exclusive=False)
+        return replace(t, simplified_on_exclusive=False, reduction=reduction)
+
+    monkeypatch.setattr(taxes, "irrf_table", table)
+
+
+def test_the_13th_switches_reach_the_13th_and_not_the_ferias(monkeypatch):
+    # Lei 9.250 art. 3º-A § 3º (Lei 15.270/2025) and IN RFB 1.500 art. 65-A § 3º (IN RFB
+    # 2.299/2025): the reduction reaches the 13º (irrf.toml). A 13º of 5.000,00 in 2026:
+    # INSS 501,51 (121,575 + 115,3656 + 174,1716 + (5.000 − 4.354,27) × 14% = 90,4022);
+    # simplified 607,20 > 501,51: (5.000 − 607,20) × 22,5% − 675,49 = 312,89, reduced to 0.
+    assert thirteenth(D("5000.00"), 2026, installment=2).irrf == D("0.00")
+    # férias + 1/3 of 5.000,00 (3.750 + 1.250): the same arithmetic, 0,00
+    assert vacation(D("3750.00"), date(2026, 7, 6)).irrf == D("0.00")
+    _switched_off(monkeypatch)
+    # without the switches: legal deductions only, (5.000 − 501,51) × 22,5% − 675,49 =
+    # 336,67025 → 336,67, no reduction
+    assert thirteenth(D("5000.00"), 2026, installment=2).irrf == D("336.67")
+    # férias are monthly income withheld apart: the switches do not reach them
+    assert vacation(D("3750.00"), date(2026, 7, 6)).irrf == D("0.00")
