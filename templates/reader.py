@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from retaguarda.templates.catalog import TEMPLATES
+from retaguarda.templates.collector import without_collector
 from retaguarda.templates.column_types import type_table
 from retaguarda.templates.files import RawSheet, RawWorkbook, column_letter
 from retaguarda.templates.headers import SCAN_ROWS, HeaderMatch, declared_templates, find_header
@@ -85,6 +86,7 @@ def read_table(
     )
 
 
+@without_collector
 def read_table_columns(
     columns: Sequence[ColumnCells],
     *,

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from retaguarda.templates.checks import Context, Options, column_checks
+from retaguarda.templates.collector import without_collector
 from retaguarda.templates.files import RawWorkbook, UnreadableFile, read_workbook
 from retaguarda.templates.reader import read_tables
 from retaguarda.templates.table import Table
@@ -25,6 +26,7 @@ from retaguarda.validators.report import Report, SheetSummary
 Progress = Callable[[int, int, str], None]
 
 
+@without_collector
 def validate_tables(
     tables: Sequence[Table],
     options: Options | None = None,
