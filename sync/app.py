@@ -112,8 +112,11 @@ def _setup_excel(app: Flask) -> None:
 
 def _setup_webhooks(app: Flask) -> None:
     """`POST /webhooks/google-sheets`: signed by each source's secret, so it needs no login;
-    committed in groups by one thread of the process (`webhooks.intake`)."""
+    committed in groups by one thread of the process (`webhooks.intake`), and answered in
+    front of Flask when taken (`webhooks.FastPath`; it reads no client address, so it may
+    sit in front of the proxy's fix of it as well)."""
     app.extensions[webhooks.INTAKE] = webhooks.intake(app.extensions["retaguarda"])
+    app.wsgi_app = webhooks.FastPath(app, app.wsgi_app)  # type: ignore[method-assign]
     app.register_blueprint(webhooks.webhooks)
     app.register_blueprint(actions.actions)
 

@@ -105,6 +105,21 @@ class JobOperations:
         with self.atomic() as connection:
             return {(source, event) for source, event in connection.execute(statement, rows)}
 
+    def hold_waiting_job(self, source_id: int) -> int | None:
+        """Inside a write transaction: the id of the source's waiting job, if one waits, held
+        until the transaction ends (`FOR SHARE` on PostgreSQL; SQLite's write lock holds
+        everything): a worker's `claim_job` waits for the commit, so the sync that job starts
+        sees what the transaction wrote. Lets the webhooks' events, committed with it, count
+        on that job instead of asking for one after their commit."""
+        query = (
+            select(jobs.c.id)
+            .where(jobs.c.source_id == source_id, jobs.c.state == QUEUED)
+            .limit(1)
+            .with_for_update(read=True)
+        )
+        with self.atomic() as connection:
+            return connection.scalar(query)
+
     def claim_job(self, job_id: int, *, at: datetime, worker: str) -> Job | None:
         """Take a queued job for `worker`: the job, now "running" with one more attempt; None
         when it is not queued (done, dead, or taken) or another job of its source is running

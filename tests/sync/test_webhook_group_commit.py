@@ -19,6 +19,7 @@ from retaguarda.sync import webhooks
 from retaguarda.sync.app import create_app
 from retaguarda.sync.intake import GroupCommit
 from retaguarda.sync.sources import add_source
+from retaguarda.sync.store.database import Store
 
 NOW = datetime(2026, 12, 3, 15, 0, tzinfo=UTC)
 SPREADSHEET = "1AbCdEfGhIjKlMnOpQrStUv"
@@ -142,10 +143,14 @@ def test_requests_taken_together_are_answered_each_as_if_alone(held, store):
         signed(secret, "e-6", spreadsheet="unknownSheet"),
         signed(secret, "e-1"),  # committed by the first batch
     )
-    assert sizes == [1, 5]
+    # the refused two are taken again, from the start, by Flask's view, which answers them
+    assert sizes[:2] == [1, 5]
     assert answers[0] == (202, {"accepted": ["e-1"], "repeated": []})
-    assert answers[1] == (202, {"accepted": ["e-2", "e-3"], "repeated": []})
-    assert answers[2] == (202, {"accepted": ["e-4"], "repeated": ["e-3"]})
+    # e-3 came in two requests of one batch: whichever was handed in first took it
+    both = [answers[1], answers[2]]
+    assert [status for status, _ in both] == [202, 202]
+    assert sorted(e for _, answer in both for e in answer["accepted"]) == ["e-2", "e-3", "e-4"]
+    assert [e for _, answer in both for e in answer["repeated"]] == ["e-3"]
     assert answers[3][0] == 401
     assert answers[4][0] == 404
     assert answers[5] == (202, {"accepted": [], "repeated": ["e-1"]})
@@ -169,3 +174,45 @@ def test_when_the_store_fails_every_request_of_the_batch_is_503(held, store, mon
     assert [status for status, _ in answers] == [503, 503, 503]
     assert store.pending_events(source.id) == 0
     assert told == []
+
+
+def test_a_sync_already_waiting_covers_the_new_events_without_ringing(store, store_url):
+    app = create_app(clock=lambda: NOW, database_url=store_url)
+    told: list[int] = []
+    app.extensions["retaguarda"].notify = told.append
+    source = add_source(store, team="Filial SP", google=SPREADSHEET)
+    waiting = store.request_sync(source.id, reason="webhook", at=NOW, not_before=NOW)
+    body, headers = signed(source.webhook_secret, "e-1")
+    answer = app.test_client().post(URL, data=body, headers=headers)
+    assert answer.status_code == 202
+    assert told == []
+    assert [(job.id, job.state) for job in store.jobs()] == [(waiting, "queued")]
+    assert store.pending_events(source.id) == 1
+
+
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
+def test_a_worker_cannot_take_the_waiting_job_before_the_events_are_in(store, store_url):
+    """The webhooks' transaction holds the waiting job: a worker's claim waits for its
+    commit, so the sync it starts counts the new events."""
+    source = add_source(store, team="Filial SP", google=SPREADSHEET)
+    job = store.request_sync(source.id, reason="webhook", at=NOW, not_before=NOW)
+    claimed: list[object] = []
+    worker = Store.open(store_url, migrate=False)
+    claim = threading.Thread(
+        target=lambda: claimed.append(worker.claim_job(job, at=NOW, worker="w"))
+    )
+    try:
+        with store.atomic():
+            store.record_event(
+                source.id, event_id="e-1", sheet="", range_="F7", at=None, received_at=NOW
+            )
+            assert store.hold_waiting_job(source.id) == job
+            claim.start()
+            claim.join(1.0)
+            waited = claim.is_alive()
+        claim.join(PATIENCE)
+        assert waited
+        assert claimed[0] is not None
+        assert worker.last_event(source.id) > 0  # the sync starting now sees e-1
+    finally:
+        worker.close()
