@@ -220,8 +220,15 @@ def _read_text(path: Path, max_cells: int) -> tuple[str, list[RawSheet]]:
     except OSError:
         raise unreadable(path) from None
     declared = _META_CHARSET.search(data[:4096])
-    text = _decode(path, data, declared[1].decode("ascii", "replace") if declared else None)
-    del data  # the text is what is read now: a 200 MB file is not kept twice
+    text, encoding = _decode(
+        path, data, declared[1].decode("ascii", "replace") if declared else None
+    )
+    # UTF-8 text encodes back to the very bytes it was decoded from (but a BOM): the CSV
+    # reader takes them as they are instead of encoding the text again (0.09 s for 50 MB)
+    utf8 = None
+    if encoding == "utf-8-sig":
+        utf8 = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
+    del data  # the text is what is read now (and those bytes, as the CSV reader's input)
     head = text[:4096].lstrip().lower()
     if "urn:schemas-microsoft-com:office:spreadsheet" in head and "<workbook" in head:
         raise unsupported(path, "XML do Excel 2003", "Excel 2003 XML")
@@ -233,15 +240,16 @@ def _read_text(path: Path, max_cells: int) -> tuple[str, list[RawSheet]]:
         if "nfeproc" in head or "<nfe" in head:
             raise not_spreadsheet(path, "o XML de uma nota fiscal eletrônica", "an NF-e XML")
         raise not_spreadsheet(path, "um arquivo XML", "an XML file")
-    return "csv", read_csv(path, text, max_cells)
+    return "csv", read_csv(path, text, max_cells, encoded=utf8)
 
 
-def _decode(path: Path, data: bytes, declared: str | None) -> str:
+def _decode(path: Path, data: bytes, declared: str | None) -> tuple[str, str]:
     """Text in the encoding it most likely has: a BOM, then UTF-8, then what it declares,
-    then cp1252 (what Brazilian Windows exports use), then latin-1, which never fails."""
+    then cp1252 (what Brazilian Windows exports use), then latin-1, which never fails; and
+    that encoding."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16")
+            return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             raise corrupt(path, "texto", "text") from None
     candidates = ["utf-8-sig"]
@@ -250,7 +258,7 @@ def _decode(path: Path, data: bytes, declared: str | None) -> str:
             candidates.append(codecs.lookup(declared).name)
     for encoding in [*candidates, "cp1252"]:
         try:
-            return data.decode(encoding)
+            return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
-    return data.decode("latin-1")
+    return data.decode("latin-1"), "latin-1"

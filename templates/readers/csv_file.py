@@ -37,17 +37,22 @@ _SAMPLE = 65536
 _LINE_END = re.compile(r"\r\n?|\n")
 
 
-def read_csv(path: Path, text: str, max_cells: int) -> list[RawSheet]:
+def read_csv(
+    path: Path, text: str, max_cells: int, *, encoded: bytes | None = None
+) -> list[RawSheet]:
+    """The CSV's one sheet; `encoded` is `text` in UTF-8 when the caller has it (the file's
+    own bytes), which pyarrow reads."""
     first = text[: text.find("\n")].strip() if "\n" in text[:4096] else text[:4096].strip()
     skipped = 0
     if first.lower().startswith("sep=") and len(first) == 5:
         delimiter, skipped = first[4], 1
         text = text[text.find("\n") + 1 :] if "\n" in text[:4096] else ""
+        encoded = None  # the text's first line is gone: encoded again below
     else:
         delimiter = _sniff_delimiter(text[:_SAMPLE])
     name = CONTROL.sub("", path.stem)
     budget = Budget(path, max_cells // _CSV_CELL_COST)
-    columns = _arrow_columns(path, name, text, delimiter, skipped, budget.limit)
+    columns = _arrow_columns(path, name, text, delimiter, skipped, budget.limit, encoded)
     if columns is not None:
         return [ColumnSheet(name=name, columns=columns)]
     rows = _module_rows(path, text, delimiter, skipped, budget, name)
@@ -55,11 +60,17 @@ def read_csv(path: Path, text: str, max_cells: int) -> list[RawSheet]:
 
 
 def _arrow_columns(
-    path: Path, name: str, text: str, delimiter: str, skipped: int, limit: int
+    path: Path,
+    name: str,
+    text: str,
+    delimiter: str,
+    skipped: int,
+    limit: int,
+    encoded: bytes | None = None,
 ) -> list[pa.Array] | None:
     """The columns as pyarrow reads them, or None when the csv module must: a file too
     irregular for pyarrow, or one over the cell budget (the csv module says at which row)."""
-    data = text.encode("utf-8")
+    data = text.encode("utf-8") if encoded is None else encoded
     lines = line_count(data)
     width, title = _width(text, delimiter)
     if not width:
