@@ -3,9 +3,10 @@
 The source's row in the store is locked first (`SELECT … FOR NO KEY UPDATE` on PostgreSQL,
 which holds across processes and machines and lets webhooks add events meanwhile; SQLite's
 write lock, taken at `BEGIN IMMEDIATE`, does the same on one machine), so two syncs of one
-source never interleave: the second waits, then finds nothing left to do. The pull happens under the lock too, so two syncs cannot give
-the same new row two different ids. A crash at any point (kill -9 included) rolls the
-transaction back: the store is as before the sync, or as after it, never half.
+source never interleave: the second waits, then finds nothing left to do. The pull happens
+under the lock too, so two syncs cannot give the same new row two different ids. A crash at
+any point (kill -9 included) rolls the transaction back: the store is as before the sync, or
+as after it, never half.
 
 Once committed, the issues go back into the source as marks where the pull says it can take
 them (`Pulled.mark`: a Google spreadsheet): a failure there is reported with the result and
