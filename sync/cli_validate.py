@@ -94,14 +94,36 @@ def validate(
     aheads = {path: _ahead(path) for path in dict.fromkeys(files)}
     collecting = gc.isenabled()
     gc.disable()  # see `_validate`
+    ending: SystemExit | None = None
     try:
         _validate(files, output_format, write_back, closed_until, today, select, ignore, aheads)
+    except SystemExit as done:  # exit codes 1 and 2
+        ending = done
     finally:
         if collecting:
             gc.enable()
         for ahead in aheads.values():
             if ahead is not None:
                 ahead.stop()
+    _leave_now(0 if ending is None else ending.code)
+    if ending is not None:
+        raise ending
+
+
+def _leave_now(code: object) -> None:
+    """End the `retaguarda` process here, its output flushed, when it is one (not a test
+    runner, not a program that called the command): tearing down the interpreter (a full
+    collection, every module's objects freed one by one) took 0.2-0.3 s after the 500,000-row
+    CSV's and the 200,000-row .xlsx's report was printed, for memory the system frees at once.
+    The second processes have ended by then (`ScanAhead.stop`, `ReadAhead.stop`)."""
+    if not isinstance(code, int) or Path(sys.argv[0]).stem != "retaguarda":
+        return
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: what was said is said
+            code = code or 1
+    os._exit(code)
 
 
 def _ahead(path: Path) -> ScanAhead | ReadAhead | None:
