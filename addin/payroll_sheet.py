@@ -33,7 +33,7 @@ from retaguarda.addin.macros import (
 from retaguarda.addin.marks import FILL, MAX_LINKS, CellMark, inert, visible
 from retaguarda.addin.port import WorkbookPort
 from retaguarda.templates.files import column_number
-from retaguarda.templates.model import MESSAGE_SHEET
+from retaguarda.templates.model import MEMORY_SHEET, MESSAGE_SHEET
 from retaguarda.templates.payroll_rows import RowPayslip, compute_table
 from retaguarda.templates.table import Table
 from retaguarda.validators.codes import CODES, render
@@ -41,7 +41,6 @@ from retaguarda.validators.issues import Severity
 from retaguarda.validators.payroll import Holidays
 from retaguarda.validators.payroll.taxes import brl
 
-MEMORY_SHEET = "Memória de cálculo"
 #: the folha columns the computation fills: column key -> (the payslip's field, issue code)
 COLUMNS = {
     "inss": ("inss", "payroll.inss_mismatch"),

@@ -194,11 +194,14 @@ def RG_INSS(salario: Any, competencia: Any) -> Any:
 def RG_IRRF(rendimentos: Any, dependentes: Any, competencia: Any, inss: Any = None) -> Any:
     """O IRRF mensal dos rendimentos tributáveis da competência, pago no mês seguinte (a tabela
     é a da data de pagamento): deduções legais (INSS e dependentes) ou o desconto simplificado,
-    o que for melhor para o empregado, e a redução da Lei 15.270/2025 a partir de 2026."""
+    o que for melhor para o empregado, e a redução da Lei 15.270/2025 a partir de 2026. Sem o
+    INSS, deduz o do empregado sobre os rendimentos (tabela da competência); 0: nenhum."""
     month = _competencia(competencia)
-    deduction = Decimal(0) if inss is None or inss == "" else _amount(inss, "INSS")
+    income = _amount(rendimentos, "rendimentos")
+    given = inss is not None and inss != ""
+    deduction = _amount(inss, "INSS") if given else payroll.inss(income, month)
     return payroll.irrf(
-        _amount(rendimentos, "rendimentos"),
+        income,
         _dependents(dependentes),
         default_payment_date(month),
         deduction,

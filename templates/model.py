@@ -53,6 +53,8 @@ PENDING_SHEET = "Pendências"
 MARKS_SHEET = "_retaguarda_marcas"
 MESSAGE_SHEET = "Retaguarda"
 RECONCILIATION_SHEET = "Conciliação"
+#: the Calcular folha macro's arithmetic, one block per employee (`addin.payroll_sheet`)
+MEMORY_SHEET = "Memória de cálculo"
 #: the Relatórios macro's sheets, one per report (`addin.reports.workbook`)
 REPORT_SHEETS = (
     "Rel. Balancete",
@@ -64,7 +66,7 @@ REPORT_SHEETS = (
     "Rel. Estoque",
 )
 OWN_SHEETS = frozenset(
-    {PENDING_SHEET, MARKS_SHEET, MESSAGE_SHEET, RECONCILIATION_SHEET, *REPORT_SHEETS}
+    {PENDING_SHEET, MARKS_SHEET, MESSAGE_SHEET, RECONCILIATION_SHEET, MEMORY_SHEET, *REPORT_SHEETS}
 )
 
 #: Decimal places of the scaled integers that hold numeric kinds in the typed frame.

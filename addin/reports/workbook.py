@@ -176,7 +176,10 @@ def _section_grid(section: Section) -> list[list[object]]:
         for column in section.columns:
             value = row.values.get(column.key)
             if isinstance(value, str):
-                value = "  " * row.level + inert(value) if column.kind == "text" else inert(value)
+                # an indented text starts with spaces, which no spreadsheet runs as a formula:
+                # the quote is only needed (and only shown) at level 0
+                indent = "  " * row.level if column.kind == "text" else ""
+                value = inert(indent + value)
             cells.append(value)
         grid.append(cells)
     grid.append([])

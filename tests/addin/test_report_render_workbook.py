@@ -57,7 +57,8 @@ def test_the_grid_lays_a_report_out_as_a_person_reads_it():
         D("100.00"),
         D("1150.50"),
     ]
-    assert grid[8][1] == "    '" + HOSTILE  # inert: quoted, never a formula
+    # inert: an indented text starts with spaces, never a formula, and shows no quote
+    assert grid[8][1] == "    " + HOSTILE
     assert grid[10][3:5] == [D("4585.00"), D("4585.00")]  # the totals
     at = next(i for i, row in enumerate(grid) if row[0] == CHARTS_NOTE)
     assert grid[at + 1][0] == "Débitos e saldo por mês (R$)"

@@ -84,11 +84,23 @@ def test_irrf_dependents_against_the_simplified_discount():
 
 
 def test_irrf_follows_the_payment_month_after_the_competencia():
-    """3.000,00, no INSS given. Competência 03/2025 is paid in April, still the old table:
+    """3.000,00, no INSS given: the 2025 INSS on it (253,41) is less than the simplified
+    discount, which is deducted. Competência 03/2025 is paid in April, still the old table:
     base 3.000,00 − 564,80 = 2.435,20 × 7,5% − 169,44 = 182,64 − 169,44 = 13,20. Competência
     04/2025 is paid in May, the new table: 3.000,00 − 607,20 = 2.392,80, exempt (≤ 2.428,80)."""
     assert udfs.RG_IRRF(3000.0, 0, "03/2025") == Decimal("13.20")
     assert udfs.RG_IRRF(3000.0, 0, "04/2025") == Decimal("0.00")
+
+
+def test_irrf_without_the_inss_deducts_the_employees_inss_on_the_income():
+    """6.000,00 in 03/2026, INSS not given: the 2026 INSS on 6.000,00 is 1.621,00 × 7,5% +
+    (2.902,84 − 1.621,00) × 9% + (4.354,27 − 2.902,84) × 12% + (6.000,00 − 4.354,27) × 14% =
+    121,575 + 115,3656 + 174,1716 + 230,4022 = 641,5144 → 641,51; base 6.000,00 − 641,51 =
+    5.358,49 × 27,5% − 908,73 = 564,85475; reduction 978,62 − 0,133145 × 6.000 = 179,75;
+    IRRF 564,85475 − 179,75 = 385,10475 → 385,10. With 0 as the INSS, none is deducted."""
+    assert udfs.RG_IRRF(6000.0, 0, "03/2026") == Decimal("385.10")
+    assert udfs.RG_IRRF(6000.0, 0, "03/2026", 0) == udfs.RG_IRRF(6000.0, 0, "03/2026", "0,00")
+    assert udfs.RG_IRRF(6000.0, 0, "03/2026", 0) > Decimal("385.10")
 
 
 @pytest.mark.parametrize(

@@ -108,6 +108,9 @@ def test_a_burst_of_webhooks_on_one_spreadsheet_is_one_sync(
         assert [job.state for job in store.jobs()] == ["queued"]
         running(queue)
         wait_for(lambda: unprocessed(store) == 0)
+        # the events are processed with the sync's commit; the job is done once the marks
+        # are written back after it
+        wait_for(lambda: [job.state for job in store.jobs()] == ["done"])
     assert runs(store) == 1
     assert [(job.state, job.attempts) for job in store.jobs()] == [("done", 1)]
     assert len(set(ledger_ids(store))) == 3
