@@ -213,8 +213,15 @@ def payroll(port: WorkbookPort) -> PayrollRun | None:
     the typed ones that differ from the computation, and (re)write the "Memória de cálculo"
     sheet (see `addin.payroll_sheet`, imported here because it builds on this module's marks)."""
     from retaguarda.addin.payroll_sheet import calculate_payroll
+    from retaguarda.templates.settings import SettingsError, company_options
+    from retaguarda.validators.payroll import Holidays
 
-    return calculate_payroll(port)
+    try:
+        holidays = Holidays(company_options().local_holidays)
+    except SettingsError as error:
+        _tell(port, str(error))
+        return None
+    return calculate_payroll(port, holidays=holidays)
 
 
 def not_available(port: WorkbookPort, macro: str) -> None:

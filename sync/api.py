@@ -324,8 +324,12 @@ def report(kind: str, query: ReportQuery) -> Any:
         period = Period.months(_month(query.start), _month(query.end))
         if period.start > period.end:
             return jsonify({"error": "o mês from vem depois do mês to"}), 422
-    today = query.today or current_app.config["RETAGUARDA"].options().today
-    options = ReportOptions(today=today, granularity=query.by)
+    company = current_app.config["RETAGUARDA"].options()
+    options = ReportOptions(
+        today=query.today or company.today,
+        granularity=query.by,
+        local_holidays=company.local_holidays,
+    )
     made = store_report(store(), kind, options, period=period, teams=teams)
     if made is None:
         return jsonify({"error": "nada a relatar: o banco não tem linhas desses times"}), 404

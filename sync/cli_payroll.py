@@ -28,6 +28,7 @@ from retaguarda.validators.fields.formatting import format_brl
 
 if TYPE_CHECKING:
     from retaguarda.addin.payroll_sheet import PayrollRun
+    from retaguarda.validators.payroll import Holidays
 
 EXIT_DIFFERENT = 1
 EXIT_UNREADABLE = 2
@@ -68,9 +69,10 @@ def payroll(file: Path, competencia: str | None, out: Path | None, output_format
             )
         if out.resolve() == file.resolve():
             raise click.UsageError("--out grava uma planilha nova: escolha outro nome de arquivo.")
+    holidays = _holidays()
     try:
         workbook = read_workbook(file)
-        run = compute_payroll(read_tables(workbook), competencia=month)
+        run = compute_payroll(read_tables(workbook), competencia=month, holidays=holidays)
     except UnreadableFile as error:
         _fail(error.message)
     except PayrollInputError as error:
@@ -80,7 +82,7 @@ def payroll(file: Path, competencia: str | None, out: Path | None, output_format
     else:
         _print(run)
     if out is not None:
-        _write(file, out, month, workbook)
+        _write(file, out, month, workbook, holidays)
     if not run.complete:
         sys.exit(EXIT_DIFFERENT)
 
@@ -99,11 +101,25 @@ def _month(text: str) -> date:
     return pd.Timestamp(value).date()
 
 
-def _write(file: Path, out: Path, month: date | None, workbook: object) -> None:
+def _holidays() -> Holidays:
+    """The company's local holidays (RETAGUARDA_LOCAL_HOLIDAYS), for the DSR and the
+    payment date; a bad setting ends the command with its name."""
+    from retaguarda.templates.settings import SettingsError, company_options
+    from retaguarda.validators.payroll import Holidays
+
+    try:
+        return Holidays(company_options().local_holidays)
+    except SettingsError as error:
+        _fail(str(error))
+
+
+def _write(file: Path, out: Path, month: date | None, workbook: object, holidays: Holidays) -> None:
     from retaguarda.addin.payroll_xlsx import write_payroll
 
     try:
-        write_payroll(file, out, competencia=month, workbook=workbook)  # type: ignore[arg-type]
+        write_payroll(  # type: ignore[arg-type]
+            file, out, competencia=month, holidays=holidays, workbook=workbook
+        )
     except OSError as error:
         reason = error.strerror or str(error)
         _fail(f"não foi possível gravar a folha calculada em {out} ({reason}).")

@@ -25,6 +25,7 @@ from retaguarda.sync.console import format_option, json_text, line, shown
 
 if TYPE_CHECKING:
     from retaguarda.addin.reports.model import Books, Period, Report, Section
+    from retaguarda.templates.validate import Options
 
 EXIT_UNREADABLE = 2
 #: every report by its CLI name (`addin.reports.catalog.REPORTS`, listed here so that --help
@@ -98,13 +99,18 @@ def report(
     if out is not None and out.resolve() in {f.resolve() for f in files}:
         _fail("--out grava um arquivo novo: escolha outro nome, não o de uma planilha lida.")
     first, last = _month(start, "--from"), _month(end, "--to")
-    reference = _today(today)
+    company = _company()
+    reference = today.date() if today is not None else company.today  # type: ignore[attr-defined]
     try:
         books = read_books(list(files))
     except UnreadableFile as error:
         _fail(error.message)
     period = _period(books, first, last, reference)
-    options = ReportOptions(today=reference, granularity=granularity)  # type: ignore[arg-type]
+    options = ReportOptions(
+        today=reference,
+        granularity=granularity,  # type: ignore[arg-type]
+        local_holidays=company.local_holidays,
+    )
     reports = _reports(name, books, period, options)
     if output_format == "json":
         from retaguarda.addin.reports.report_json import report_json
@@ -152,13 +158,12 @@ def _month(text: str | None, option: str) -> date | None:
     _fail(f"mês inválido em {option}: “{text}” (use AAAA-MM, como 2026-01).")
 
 
-def _today(value: object) -> date:
-    if value is not None:
-        return value.date()  # type: ignore[attr-defined]
+def _company() -> Options:
+    """The company's settings (RETAGUARDA_TODAY, RETAGUARDA_LOCAL_HOLIDAYS...)."""
     from retaguarda.templates.settings import SettingsError, company_options
 
     try:
-        return company_options().today
+        return company_options()
     except SettingsError as error:
         _fail(str(error))
 

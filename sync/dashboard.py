@@ -236,11 +236,12 @@ def reports() -> Any:
     if kind not in REPORTS:
         kind = "balancete"
     start, end = request.args.get("de", ""), request.args.get("ate", "")
-    today = current_app.config["RETAGUARDA"].options().today
+    company = current_app.config["RETAGUARDA"].options()
+    options = ReportOptions(today=company.today, local_holidays=company.local_holidays)
     period, problem = _months(start, end)
     made = None
     if problem is None:
-        made = store_report(store(), kind, ReportOptions(today=today), period=period, teams=teams)
+        made = store_report(store(), kind, options, period=period, teams=teams)
         if made is None:
             problem = "Ainda não há linhas sincronizadas para este relatório."
         else:  # the fields show the months the report covers

@@ -36,6 +36,9 @@ class Options:
     closed_until: date | None = None
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    #: the state's and city's holidays (the national ones are built in), for the payroll's
+    #: DSR and payment dates
+    local_holidays: frozenset[date] = frozenset()
 
 
 @dataclass(frozen=True)

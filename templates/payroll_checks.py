@@ -14,7 +14,7 @@ import numpy as np
 
 from retaguarda.templates.payroll_rows import RowPayslip, compute_table
 from retaguarda.validators.issues import Issue, issues_from_mask
-from retaguarda.validators.payroll import minimum_wage
+from retaguarda.validators.payroll import Holidays, minimum_wage
 from retaguarda.validators.payroll.taxes import brl
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ class Payroll:
     def run(self, table: Table, context: Context) -> list[Issue]:
         if not table.has("salario_base") or not table.has("competencia") or not len(table):
             return []
-        computed = compute_table(table)
+        computed = compute_table(table, holidays=Holidays(context.options.local_holidays))
         if not computed:
             return []
         position = {int(r): i for i, r in enumerate(table.rows.tolist())}

@@ -7,8 +7,9 @@ reported with its name and value, all at once.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, TypeVar
 
 from pydantic import ValidationError, field_validator
@@ -29,12 +30,23 @@ class CompanySettings(BaseSettings):
     select: Annotated[tuple[str, ...], NoDecode] = ()
     #: never report these (same forms): RETAGUARDA_IGNORE="date.future,number.rounded"
     ignore: Annotated[tuple[str, ...], NoDecode] = ()
+    #: the state's and city's holidays, for the payroll (the national ones are built in),
+    #: comma-separated: a date (2026-06-04 or 04/06/2026) or a day every year (25/01):
+    #: RETAGUARDA_LOCAL_HOLIDAYS="25/01,09/07,20/11"
+    local_holidays: Annotated[frozenset[date], NoDecode] = frozenset()
 
     @field_validator("select", "ignore", mode="before")
     @classmethod
     def _codes(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(code.strip() for code in value.split(",") if code.strip())
+        return value
+
+    @field_validator("local_holidays", mode="before")
+    @classmethod
+    def _holidays(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(d for text in value.split(",") if text.strip() for d in _days(text))
         return value
 
     def options(self, clock: Callable[[], date] = date.today) -> Options:
@@ -46,7 +58,33 @@ class CompanySettings(BaseSettings):
             closed_until=self.closed_until,
             select=self.select,
             ignore=self.ignore,
+            local_holidays=self.local_holidays,
         )
+
+
+#: the years a holiday given as a day of the year ("25/01") is expanded over
+HOLIDAY_YEARS = range(1990, 2101)
+
+
+def _days(text: str) -> list[date]:
+    """One holiday as written: a date, or a day and month that comes back every year."""
+    text = text.strip()
+    for form in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return [datetime.strptime(text, form).date()]
+        except ValueError:
+            pass
+    try:
+        day = datetime.strptime(f"{text}/2000", "%d/%m/%Y").date()  # 2000: 29/02 exists
+    except ValueError:
+        raise ValueError(
+            f"feriado “{text}” não é uma data (2026-06-04, 04/06/2026) nem um dia do ano (25/01)"
+        ) from None
+    return [
+        date(year, day.month, day.day)
+        for year in HOLIDAY_YEARS
+        if day.month != 2 or day.day != 29 or calendar.isleap(year)
+    ]
 
 
 class SettingsError(Exception):

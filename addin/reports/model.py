@@ -156,3 +156,5 @@ class ReportOptions:
     #: the employer's INSS rate on the gross, for the payroll's employer cost: 0 under the
     #: Simples Nacional (the payroll engine's default), 20% plus RAT and terceiros otherwise
     employer_inss_rate: Decimal = Decimal(0)
+    #: the company's local holidays, for the payroll's DSR and payment dates
+    local_holidays: frozenset[date] = frozenset()

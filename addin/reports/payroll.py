@@ -37,7 +37,7 @@ from retaguarda.addin.reports.model import (
 )
 from retaguarda.templates.payroll_rows import employees
 from retaguarda.templates.table import Table
-from retaguarda.validators.payroll import compute_month
+from retaguarda.validators.payroll import Holidays, compute_month
 
 FIGURES = ("gross", "inss", "irrf", "fgts", "net", "employer_cost")
 ZERO = Decimal("0.00")
@@ -68,7 +68,11 @@ def payroll(books: Sequence[Books], period: Period, options: ReportOptions) -> R
                 month = employee.competencia.replace(day=1)
                 if not first <= month <= period.end:
                     continue
-                slip = compute_month(employee, employer_rate=options.employer_inss_rate)
+                slip = compute_month(
+                    employee,
+                    holidays=Holidays(options.local_holidays),
+                    employer_rate=options.employer_inss_rate,
+                )
                 figures = months[month]
                 for key in FIGURES:
                     figures[key] += getattr(slip, key)

@@ -226,3 +226,31 @@ def test_out_of_a_csv_is_an_xlsx_copy_rebuilt_from_its_cells(tmp_path):
         Decimal("2751.40"),
     ]
     assert data["D2"].value == "577.665.165-43"  # text stays text
+
+
+def test_local_holidays_from_the_settings_change_the_dsr_on_overtime(tmp_path, monkeypatch):
+    """2.200,00 in 03/2026 with 10 overtime hours at 50%: 2.200,00 ÷ 220 × 1,5 × 10 = 150,00.
+    March 2026 has 31 days, 5 Sundays (1, 8, 15, 22, 29) and no national holiday: DSR
+    150,00 ÷ 26 business days × 5 = 28,846 → 28,85, gross 2.200,00 + 150,00 + 28,85 =
+    2.378,85. With São José (19/03, a Thursday) as a local holiday: 150,00 ÷ 25 × 6 = 36,00,
+    gross 2.386,00."""
+    book = folha(
+        tmp_path / "folha.xlsx",
+        employee(date(2026, 3, 1), "2200.00", horas_extras_50=Decimal(10)),
+    )
+
+    def gross() -> str:
+        code, out, err = run(tmp_path, "payroll", book, "--format", "json")
+        assert code == 0, err
+        (computed,) = json.loads(out)["employees"]
+        return computed["gross"]
+
+    monkeypatch.delenv("RETAGUARDA_LOCAL_HOLIDAYS", raising=False)
+    assert gross() == "2378.85"
+    monkeypatch.setenv("RETAGUARDA_LOCAL_HOLIDAYS", "19/03, 2026-06-04")
+    assert gross() == "2386.00"
+    monkeypatch.setenv("RETAGUARDA_LOCAL_HOLIDAYS", "31/02")
+    code, _out, err = run(tmp_path, "payroll", book)
+    assert code == 2
+    assert "RETAGUARDA_LOCAL_HOLIDAYS" in err
+    assert "31/02" in err

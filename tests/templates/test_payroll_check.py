@@ -57,11 +57,11 @@ def row(**cells: str) -> list[str]:
     return [values.get(h, "") for h in HEADERS]
 
 
-def payroll_issues(*rows: list[str]) -> list[tuple[str, str, str]]:
+def payroll_issues(*rows: list[str], options: Options = OPTIONS) -> list[tuple[str, str, str]]:
     table = table_of("folha", *rows, headers=HEADERS)
     return [
         (i.cell, i.code, i.suggestion)
-        for i in validate_tables([table], OPTIONS)
+        for i in validate_tables([table], options)
         if i.code.startswith("payroll.")
     ]
 
@@ -167,3 +167,25 @@ def test_compute_table_gives_each_row_its_payslip_and_memoria():
     )
     assert (first.payslip.inss, second.payslip.irrf) == (Decimal("248.60"), Decimal("569.92"))
     assert "INSS 2ª faixa: (2.902,84 − 1.621,00) × 9%" in [s.label for s in first.payslip.steps]
+
+
+def test_the_companys_local_holidays_count_in_the_dsr_on_overtime():
+    """2.200,00 in 03/2026 with 10 overtime hours at 50% (150,00). March 2026: 26 business
+    days, 5 Sundays, no national holiday: DSR 150,00 ÷ 26 × 5 = 28,85, gross 2.378,85, INSS
+    121,575 + (2.378,85 − 1.621,00) × 9% = 121,575 + 68,2065 = 189,78. With São José (19/03)
+    as the company's local holiday: DSR 150,00 ÷ 25 × 6 = 36,00, gross 2.386,00, INSS
+    121,575 + 765,00 × 9% = 190,425 → 190,43, which the sheet says."""
+    sheet = row(
+        **{
+            "Competência": "03/2026",
+            "Salário base": "2.200,00",
+            "Horas extras 50%": "10",
+            "Vale-transporte": "",
+            "INSS": "190,43",
+            "FGTS": "",
+            "Líquido": "",
+        }
+    )
+    assert payroll_issues(sheet) == [("K2", "payroll.inss_mismatch", "189,78")]
+    local = Options(today=date(2026, 11, 25), local_holidays=frozenset({date(2026, 3, 19)}))
+    assert payroll_issues(sheet, options=local) == []

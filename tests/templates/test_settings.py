@@ -44,3 +44,18 @@ def test_a_bad_value_is_named_in_portuguese(monkeypatch):
     monkeypatch.setenv("RETAGUARDA_CLOSED_UNTIL", "31/13/2025")
     with pytest.raises(SettingsError, match=r"configuração inválida: RETAGUARDA_CLOSED_UNTIL="):
         company_options()
+
+
+def test_local_holidays_are_dates_or_days_that_come_back_every_year(monkeypatch):
+    monkeypatch.setenv("RETAGUARDA_TODAY", "2026-03-01")
+    monkeypatch.setenv("RETAGUARDA_LOCAL_HOLIDAYS", "25/01, 2026-06-04,09/07/2027, 29/02")
+    holidays = company_options().local_holidays
+    assert {date(2026, 1, 25), date(2027, 1, 25), date(2026, 6, 4), date(2027, 7, 9)} <= holidays
+    assert date(2027, 6, 4) not in holidays  # Corpus Christi moves: given with its year
+    assert date(2028, 2, 29) in holidays  # a leap day is kept in leap years only
+
+
+def test_a_holiday_that_is_no_date_is_named(monkeypatch):
+    monkeypatch.setenv("RETAGUARDA_LOCAL_HOLIDAYS", "25/01,32/01")
+    with pytest.raises(SettingsError, match=r"RETAGUARDA_LOCAL_HOLIDAYS.*32/01"):
+        company_options()
