@@ -112,12 +112,12 @@ def mark_workbook(port: WorkbookPort, report: Report, *, found_templates: bool =
     for key, old in previous.items():
         if key in current or old.sheet not in names:
             continue
-        left = _unmark(port, old)
+        left = unmark_cell(port, old)
         if left is not None:
             record.append(left)
     for mark in marks:
-        record.append(_mark(port, mark, previous.get((mark.sheet, mark.cell))))
-    _write_record(port, record, names)
+        record.append(mark_cell(port, mark, previous.get((mark.sheet, mark.cell))))
+    write_record(port, record, names)
     _write_pending(port, report, found_templates)
 
 
@@ -127,10 +127,10 @@ def clear_marks(port: WorkbookPort) -> None:
     left = []
     for old in recorded_marks(port):
         if old.sheet in names:
-            remaining = _unmark(port, old)
+            remaining = unmark_cell(port, old)
             if remaining is not None:
                 left.append(remaining)
-    _write_record(port, left, names)
+    write_record(port, left, names)
     for sheet in (PENDING_SHEET, MESSAGE_SHEET):
         if sheet in names:
             port.delete_sheet(sheet)
@@ -224,16 +224,6 @@ def payroll(port: WorkbookPort) -> PayrollRun | None:
     return calculate_payroll(port, holidays=holidays)
 
 
-def not_available(port: WorkbookPort, macro: str) -> None:
-    """Tell the user, in Portuguese, that a macro is not there yet, instead of failing."""
-    message = f"A função “{macro}” ainda não está disponível nesta versão do Retaguarda."
-    if port.capabilities.alerts:
-        port.alert(message, TITLE)
-        return
-    port.replace_sheet(MESSAGE_SHEET, first=True)
-    port.write(MESSAGE_SHEET, "A1", [[message]])
-
-
 def recorded_marks(port: WorkbookPort) -> list[Recorded]:
     """The marks an earlier run recorded; an unreadable row is skipped, never fatal.
 
@@ -278,7 +268,7 @@ def pending_sheet_rows(
     return [list(r) + [""] * (width - len(r)) for r in rows], targets
 
 
-def _mark(port: WorkbookPort, mark: CellMark, old: Recorded | None) -> Recorded:
+def mark_cell(port: WorkbookPort, mark: CellMark, old: Recorded | None) -> Recorded:
     caps = port.capabilities
     painted = old.painted if old else False
     if caps.colors:
@@ -292,7 +282,7 @@ def _mark(port: WorkbookPort, mark: CellMark, old: Recorded | None) -> Recorded:
     return Recorded(mark.sheet, mark.cell, painted, noted)
 
 
-def _unmark(port: WorkbookPort, old: Recorded) -> Recorded | None:
+def unmark_cell(port: WorkbookPort, old: Recorded) -> Recorded | None:
     """Undo one recorded mark; what this client cannot undo stays recorded for a later run."""
     caps = port.capabilities
     painted, noted = old.painted, old.noted
@@ -305,7 +295,7 @@ def _unmark(port: WorkbookPort, old: Recorded) -> Recorded | None:
     return Recorded(old.sheet, old.cell, painted, noted) if painted or noted else None
 
 
-def _write_record(port: WorkbookPort, record: Sequence[Recorded], names: set[str]) -> None:
+def write_record(port: WorkbookPort, record: Sequence[Recorded], names: set[str]) -> None:
     if not record:
         if MARKS_SHEET in names:
             port.delete_sheet(MARKS_SHEET)

@@ -24,11 +24,11 @@ import pandas as pd
 
 from retaguarda.addin.macros import (
     TITLE,
-    _mark,
-    _unmark,
-    _write_record,
+    mark_cell,
     read_workbook_tables,
     recorded_marks,
+    unmark_cell,
+    write_record,
 )
 from retaguarda.addin.marks import FILL, MAX_LINKS, CellMark, inert, visible
 from retaguarda.addin.port import WorkbookPort
@@ -254,14 +254,14 @@ def write_back(port: WorkbookPort, run: PayrollRun) -> None:
             port.write(sheet, cell, [values])
         for key in (k for k in row.cells if k not in row.differing and k not in row.unreadable):
             old = record.pop((sheet, row.cells[key]), None)
-            left = _unmark(port, old) if old is not None else None
+            left = unmark_cell(port, old) if old is not None else None
             if left is not None:
                 record[sheet, left.cell] = left
     for difference in run.differences:
         where = (difference.sheet, difference.cell)
         mark = CellMark(difference.sheet, difference.cell, FILL[Severity.ERROR], difference.note)
-        record[where] = _mark(port, mark, record.get(where))
-    _write_record(port, list(record.values()), names)
+        record[where] = mark_cell(port, mark, record.get(where))
+    write_record(port, list(record.values()), names)
 
 
 def _runs(row: CheckedRow) -> list[tuple[str, list[object]]]:
