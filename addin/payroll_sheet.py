@@ -14,7 +14,6 @@ Written once against the workbook port: the buttons, Excel on the web and the CL
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -51,9 +50,6 @@ COLUMNS = {
 STEP_HEADER = ("Item", "Valor", "Fonte")
 #: every row of the memória sheet is this wide (the clients want a rectangle)
 WIDTH = len(STEP_HEADER)
-#: a step that states a date ("Data de pagamento (tabela do IRRF): 07/04/2026") carries no
-#: amount: its 0,00 is left out of the sheet rather than read as money
-_DATED = re.compile(r"\d{2}/\d{2}/\d{4}$")
 #: the summary lists the differing cells this many to a line
 DIFFERENCES_PER_LINE = 8
 NO_FOLHA = "nenhuma aba Folha de pagamento nesta pasta (confira os cabeçalhos)."
@@ -342,7 +338,7 @@ def memory_sheet(run: PayrollRun) -> MemoryLayout:
         out.links.append((f"A{number}", _target(c.sheet, f"A{c.row}"), inert(title)))
         add(*STEP_HEADER, header=True)
         for step in c.payslip.steps:
-            value = "" if _DATED.search(step.label) and not step.value else step.value
+            value = "" if step.value is None else step.value
             add(inert(step.label), value, inert(step.source))
         for key in row.differing:
             add(
@@ -390,8 +386,8 @@ def _row_dict(row: CheckedRow) -> dict[str, object]:
         "other_discounts": str(p.other_discounts),
         "employer_cost": str(p.employer_cost),
         "cells": dict(row.cells),
-        "in_sheet": {k: None if v is None else str(v) for k, v in row.typed.items()},
-        "steps": [{"label": s.label, "value": str(s.value), "source": s.source} for s in p.steps],
+        "in_sheet": {k: _text(v) for k, v in row.typed.items()},
+        "steps": [{"label": s.label, "value": _text(s.value), "source": s.source} for s in p.steps],
     }
 
 
@@ -432,3 +428,7 @@ def _blank(value: object) -> bool:
         or (isinstance(value, float) and pd.isna(value))
         or (str(value).strip() == "")
     )
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)

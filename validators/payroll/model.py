@@ -14,7 +14,8 @@ class Step:
     ("INSS 2ª faixa: (2.902,84 − 1.621,00) × 9%"), its value and the act behind it."""
 
     label: str
-    value: Decimal
+    #: None for a line that only says something (the payment date that picks the IRRF table)
+    value: Decimal | None
     source: str = ""
 
 

@@ -166,7 +166,7 @@ def compute_month(
     inss, more = inss_steps(gross, c)
     steps += more
     paid = e.payment_date or default_payment_date(c, holidays)
-    steps.append(Step(f"Data de pagamento (tabela do IRRF): {paid:%d/%m/%Y}", ZERO))
+    steps.append(Step(f"Data de pagamento (tabela do IRRF): {paid:%d/%m/%Y}", None))
     irrf, more = irrf_steps(gross, e.dependents, paid, inss)
     steps += more
     fgts, step = _fgts(gross, c, e.apprentice)
