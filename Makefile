@@ -105,6 +105,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,gunicorn]'
 	$(BIN)/python benchmarks/service.py
 	$(BIN)/python benchmarks/reconcile.py
+	$(BIN)/python benchmarks/reports.py
 	$(BIN)/python benchmarks/payroll.py
 
 clean:
