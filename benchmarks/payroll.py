@@ -26,7 +26,6 @@ import argparse
 import os
 import platform
 import random
-import re
 import subprocess
 import sys
 import time
@@ -162,17 +161,6 @@ def whole(rows: int, rounds: int) -> dict[str, list[float]]:
     return times
 
 
-def write(text: str) -> None:
-    readme = run.README.read_text(encoding="utf-8")
-    block = f"{START}\n{text}\n{END}"
-    if START in readme:
-        pattern = re.escape(START) + ".*?" + re.escape(END)
-        readme = re.sub(pattern, lambda _: block, readme, flags=re.S)
-    else:
-        readme = readme.rstrip("\n") + "\n\n" + SECTION + "\n" + block + "\n"
-    run.README.write_text(readme, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -221,7 +209,7 @@ def main() -> None:
     print()
     print(text)
     if args.write:
-        write(text)
+        run.write_readme_block(START, END, SECTION, text)
         print(f"\nWritten to {run.README.relative_to(run.ROOT)}.")
 
 

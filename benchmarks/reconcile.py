@@ -21,7 +21,6 @@ import argparse
 import math
 import os
 import platform
-import re
 import sys
 import time
 from datetime import UTC, datetime
@@ -143,17 +142,6 @@ def speed_table(rows: list[dict]) -> list[str]:
     return out
 
 
-def write(text: str) -> None:
-    readme = run.README.read_text(encoding="utf-8")
-    block = f"{START}\n{text}\n{END}"
-    if START in readme:
-        pattern = re.escape(START) + ".*?" + re.escape(END)
-        readme = re.sub(pattern, lambda _: block, readme, flags=re.S)
-    else:
-        readme = readme.rstrip("\n") + "\n\n" + SECTION + "\n" + block + "\n"
-    run.README.write_text(readme, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
@@ -189,7 +177,7 @@ def main() -> None:
     print()
     print(text)
     if args.write:
-        write(text)
+        run.write_readme_block(START, END, SECTION, text)
         print(f"\nWritten to {run.README.relative_to(run.ROOT)}.")
 
 

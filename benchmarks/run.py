@@ -54,6 +54,21 @@ from retaguarda.validators.issues import Issue
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 README = HERE / "README.md"
+
+
+def write_readme_block(start: str, end: str, section: str, text: str) -> None:
+    """Put `text` between the `start` and `end` markers of benchmarks/README.md, replacing
+    what an earlier run wrote there; the first time, at the end under `section`."""
+    readme = README.read_text(encoding="utf-8")
+    block = f"{start}\n{text}\n{end}"
+    if start in readme:
+        pattern = re.escape(start) + ".*?" + re.escape(end)
+        readme = re.sub(pattern, lambda _: block, readme, flags=re.S)
+    else:
+        readme = readme.rstrip("\n") + "\n\n" + section + "\n" + block + "\n"
+    README.write_text(readme, encoding="utf-8")
+
+
 PEERS_VENV = ROOT / ".venv-peers"
 PEERS_REQUIREMENTS = HERE / "requirements-peers.txt"
 MARK = "@@ "  # see peers/common.py
