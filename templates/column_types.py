@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from retaguarda.templates import parallel
 from retaguarda.templates.model import SCALE, Column, Kind, Template
 from retaguarda.templates.table import Table
 from retaguarda.validators import fields, identifiers
@@ -41,23 +42,29 @@ def type_table(
         letters=dict(letters),
         header_row=header_row,
     )
+    # amounts first: the longest to type, they would otherwise end last on one thread
+    found = sorted(
+        (column for column in template.columns if column.key in cells),
+        key=lambda column: column.kind not in SCALE,
+    )
+    typed = dict(
+        zip(
+            (column.key for column in found),
+            parallel.each(
+                lambda column: _type_column(column, cells[column.key]), found, rows=len(rows)
+            ),
+            strict=True,
+        )
+    )
     pending: list[tuple[Column, fields.Parsed]] = []
     for column in template.columns:
-        if column.key not in cells:
+        if column.key not in typed:
             raw[column.key] = pd.Series(pd.NA, index=index, dtype="str")
             data[column.key] = _empty(column, index)
             if column.required:
                 table.issues.append(make_issue("column.missing", sheet=sheet, column=column.header))
             continue
-        column_cells = fields.split(cells[column.key].reset_index(drop=True))
-        numbers = _number_cells(column_cells)
-        text = fields.to_text(column_cells)
-        values, parsed = _convert(column, column_cells, text, numbers)
-        if parsed is not None and column.kind in SCALE and numbers.any():
-            # a number cell reads in messages as the sheet shows it (R$ 1.066,82), not 1066.82
-            text = text.where(~numbers, parsed.shown)
-        raw[column.key] = text
-        data[column.key] = values
+        raw[column.key], data[column.key], parsed = typed[column.key]
         if parsed is not None:
             pending.append((column, parsed))
     table.raw = pd.DataFrame(raw, index=index)
@@ -65,6 +72,20 @@ def type_table(
     for column, parsed in pending:
         table.issues.extend(_parse_issues(table, column, parsed))
     return table
+
+
+def _type_column(
+    column: Column, cells: pd.Series
+) -> tuple[pd.Series, pd.Series, fields.Parsed | None]:
+    """One column's text as typed, its values, and what parsing it found (None for text)."""
+    column_cells = fields.split(cells.reset_index(drop=True))
+    numbers = _number_cells(column_cells)
+    text = fields.to_text(column_cells)
+    values, parsed = _convert(column, column_cells, text, numbers)
+    if parsed is not None and column.kind in SCALE and numbers.any():
+        # a number cell reads in messages as the sheet shows it (R$ 1.066,82), not 1066.82
+        text = text.where(~numbers, parsed.shown)
+    return text, values, parsed
 
 
 def _empty(column: Column, index: pd.RangeIndex) -> pd.Series:

@@ -8,11 +8,13 @@ the tables of the others of the same call. Nothing here knows any template.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
+from retaguarda.templates import parallel
 from retaguarda.templates.checks import Context, Options, column_checks
 from retaguarda.templates.collector import without_collector
 from retaguarda.templates.files import RawWorkbook, UnreadableFile, read_workbook
@@ -47,13 +49,16 @@ def validate_tables(
     for done, table in enumerate(tables):
         if progress:
             progress(done, len(tables), f"conferindo {table.sheet}")
+        runs: list[Callable[[], list[Issue]]] = [
+            functools.partial(check.run, table, column.key, context)
+            for column in table.template.columns
+            if table.has(column.key)
+            for check in column_checks(column)
+        ]
+        runs += [functools.partial(check.run, table, context) for check in table.template.checks]
         found = list(table.issues)
-        for column in table.template.columns:
-            if table.has(column.key):
-                for check in column_checks(column):
-                    found += check.run(table, column.key, context)
-        for check in table.template.checks:
-            found += check.run(table, context)
+        for issues_of_check in parallel.each(lambda run: run(), runs, rows=len(table)):
+            found += issues_of_check
         issues += _in_position(table, _wanted(found, options))
     return issues
 
