@@ -23,6 +23,7 @@ from retaguarda.templates.readers.errors import Budget, too_large
 from retaguarda.templates.readers.raw_sheets import RawSheet
 from retaguarda.templates.readers.xlsx_ahead import ScanAhead
 from retaguarda.templates.readers.xlsx_far_cells import copy_without_far_cells
+from retaguarda.templates.readers.xlsx_halves import read_in_halves
 from retaguarda.templates.readers.xlsx_parts import worksheet_parts
 from retaguarda.templates.readers.xlsx_scan import Scan, refine, scan_part
 from retaguarda.templates.readers.zip_members import check_declared_sizes, drain
@@ -62,7 +63,8 @@ def read_xlsx(
             source = stack.enter_context(tempfile.TemporaryFile())
             copy_without_far_cells(path, file, parts, scans, source, far)
         escapes = any(scan.escapes for scan in scans.values())
-        raw = read_calamine(path, clean=escapes, source=source)
+        halves = None if source else read_in_halves(path, file, parts, sheets, clean=escapes)
+        raw = halves or read_calamine(path, clean=escapes, source=source)
     by_name: dict[str, tuple[dict[tuple[int, int], str], list[str]]] = {}
     for name, found in sheets:
         formulas = {k: v for info in found for k, v in _kept_formulas(scans[id(info)]).items()}
