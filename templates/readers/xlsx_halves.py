@@ -32,6 +32,10 @@ from retaguarda.templates.readers.zip_members import WHOLE_TAG, inflate
 #: Sheet XML from which a second thread is worth it (inflated, about 40,000 rows of a
 #: journal): below it, writing the copies costs about what the second core saves.
 WORTH_IT = 16 * 1024 * 1024
+#: Sheet XML above which it is read whole: the halves hold it in memory at once, which a
+#: whole read never does (the scan and calamine stream it), and the grid of such a sheet
+#: already takes most of what a read may use.
+TOO_BIG = 256 * 1024 * 1024
 
 #: Per cent of the rows in the first half: its thread turns its rows into Python objects
 #: (which holds the global lock) while the second is still parsing, and both end together.
@@ -104,7 +108,7 @@ def _biggest(
     if not single:
         return None
     name, info = max(single, key=lambda pair: pair[1].file_size)
-    return (name, info) if info.file_size >= WORTH_IT else None
+    return (name, info) if WORTH_IT <= info.file_size <= TOO_BIG else None
 
 
 def _cut(xml: bytes) -> tuple[int, int, int, int] | None:
