@@ -116,3 +116,11 @@ def test_a_sheet_cut_in_two_is_really_split(tmp_path, monkeypatch, halves):
     rows = dict((name, rows) for name, rows, _, _ in got)["Lançamentos"]
     assert rows[0] == ["a", "", "", "", 1.0]  # the first half, padded to E
     assert rows[398] == ["", "", 399.0, "", ""]  # the second half, padded from C to E
+
+
+def test_a_sheet_too_big_to_hold_in_memory_is_read_whole(tmp_path, monkeypatch, halves):
+    path = _book(tmp_path, SHAPES["narrower_second_half"])
+    monkeypatch.setattr(xlsx_halves, "TOO_BIG", 1000)  # bytes: this sheet is over it
+    expected, got = _both_ways(path, monkeypatch)
+    assert got == expected
+    assert halves == [False]
