@@ -92,6 +92,9 @@ def validate(
     """
     keep_freed_memory()
     aheads = {path: _ahead(path) for path in dict.fromkeys(files)}
+    for ahead in aheads.values():  # threads only once every process is forked
+        if isinstance(ahead, ScanAhead):
+            ahead.prepare_halves()
     collecting = gc.isenabled()
     gc.disable()  # see `_validate`
     ending: SystemExit | None = None

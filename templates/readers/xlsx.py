@@ -23,7 +23,7 @@ from retaguarda.templates.readers.errors import Budget, too_large
 from retaguarda.templates.readers.raw_sheets import RawSheet
 from retaguarda.templates.readers.xlsx_ahead import ScanAhead
 from retaguarda.templates.readers.xlsx_far_cells import copy_without_far_cells
-from retaguarda.templates.readers.xlsx_halves import read_in_halves
+from retaguarda.templates.readers.xlsx_halves import Halves, prepare, read_in_halves
 from retaguarda.templates.readers.xlsx_parts import worksheet_parts
 from retaguarda.templates.readers.xlsx_scan import Scan, refine, scan_part
 from retaguarda.templates.readers.zip_members import check_declared_sizes, drain
@@ -47,10 +47,29 @@ def read_xlsx(
     (`sheet1.bin`, no extension, another folder, odd case); every other part that may hold
     cells is scanned too, as a second line of defence, but only sheets spend the budget.
     `ahead` is the same scan already run by a second process (`xlsx_ahead`), used when it
-    answers for these very parts.
+    answers for these very parts, with the halves of the biggest sheet made meanwhile for
+    calamine to parse on two threads (`xlsx_halves`).
     """
     sheets, placeholders, parts = _parts(path, package, infos)
     check_declared_sizes(path, parts)
+    prepared = ahead.halves(path, parts) if ahead is not None else None
+    try:
+        return _read_xlsx(path, file, sheets, placeholders, parts, max_cells, ahead, prepared)
+    finally:
+        if prepared is not None:
+            prepared.close()
+
+
+def _read_xlsx(
+    path: Path,
+    file: BinaryIO,
+    sheets: Sheets,
+    placeholders: bool,
+    parts: list[zipfile.ZipInfo],
+    max_cells: int,
+    ahead: ScanAhead | None,
+    prepared: Halves | None,
+) -> list[RawSheet]:
     scanned = ahead.scans(path, parts, max_cells) if ahead is not None else None
     if scanned is None:
         scanned = scan_parts(path, file, parts, sheets, placeholders, max_cells)
@@ -63,7 +82,11 @@ def read_xlsx(
             source = stack.enter_context(tempfile.TemporaryFile())
             copy_without_far_cells(path, file, parts, scans, source, far)
         escapes = any(scan.escapes for scan in scans.values())
-        halves = None if source else read_in_halves(path, file, parts, sheets, clean=escapes)
+        halves = (
+            None
+            if source
+            else read_in_halves(path, file, parts, sheets, clean=escapes, prepared=prepared)
+        )
         raw = halves or read_calamine(path, clean=escapes, source=source)
     by_name: dict[str, tuple[dict[tuple[int, int], str], list[str]]] = {}
     for name, found in sheets:
@@ -76,6 +99,16 @@ def read_xlsx(
             for row, col in sheet.formulas:
                 sheet.rows[row][col] = ""
     return raw
+
+
+def prepare_halves(path: Path) -> tuple[list[zipfile.ZipInfo], Halves | None]:
+    """The parts `read_xlsx` finds in the workbook at `path`, and the halves of its biggest
+    sheet (`xlsx_halves.prepare`), as `xlsx_ahead` makes them while a command imports."""
+    with zipfile.ZipFile(path) as package, path.open("rb") as file:
+        infos = [info for info in package.infolist() if not info.is_dir()]
+        sheets, _, parts = _parts(path, package, infos)
+        check_declared_sizes(path, parts)
+        return parts, prepare(path, file, parts, sheets)
 
 
 def scan_workbook(path: Path, max_cells: int) -> tuple[list[zipfile.ZipInfo], list[Scan | None]]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import threading
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
 
+    from retaguarda.templates.readers.xlsx_halves import Halves
     from retaguarda.templates.readers.xlsx_scan import Scan
 
 #: What identifies the file a scan was made of: (device, inode, size, modification time).
@@ -39,6 +40,32 @@ class ScanAhead:
     max_cells: int
     process: BaseProcess
     answer: Connection
+    #: the halves of the biggest sheet (`xlsx_halves`), made on a thread of this process
+    #: while it imports; put in `made` as (identity, parts' keys, halves or None)
+    preparing: threading.Thread | None = None
+    made: list[tuple[Identity, list[tuple[str, int]], Halves | None]] = field(default_factory=list)
+
+    def prepare_halves(self) -> None:
+        """Start making the halves on a thread: called once every process is forked, for a
+        fork leaves other threads behind (see `scan_ahead`)."""
+        self.preparing = threading.Thread(
+            target=_prepare, args=(self.path, self.made), name="retaguarda-halves", daemon=True
+        )
+        self.preparing.start()
+
+    def halves(self, path: Path, parts: list[zipfile.ZipInfo]) -> Halves | None:
+        """The halves made of this very file and parts, unchanged since; the caller closes
+        them. None when none were made or they are of something else."""
+        if self.preparing is None or path != self.path:
+            return None
+        self.preparing.join()
+        if not self.made:
+            return None
+        made, keys, halves = self.made.pop()
+        if halves is not None and (made != identity(path) or keys != _keys(parts)):
+            halves.close()
+            return None
+        return halves
 
     def scans(
         self, path: Path, parts: list[zipfile.ZipInfo], max_cells: int
@@ -59,11 +86,18 @@ class ScanAhead:
         return scans
 
     def stop(self) -> None:
-        """End the second process, whether it answered or not (idempotent)."""
+        """End the second process, whether it answered or not, and drop halves not taken
+        (idempotent)."""
         self.answer.close()
         if self.process.is_alive():
             self.process.terminate()
         self.process.join()
+        if self.preparing is not None:
+            self.preparing.join()
+            for _, _, halves in self.made:
+                if halves is not None:
+                    halves.close()
+            self.made.clear()
 
 
 def scan_ahead(path: Path, max_cells: int, *, smallest: int = WORTH_IT) -> ScanAhead | None:
@@ -117,6 +151,19 @@ def _scan(path: Path, max_cells: int, send: Connection) -> None:
         answer = None
     send.send(answer)
     send.close()
+
+
+def _prepare(path: Path, made: list[tuple[Identity, list[tuple[str, int]], Halves | None]]) -> None:
+    """On a thread: the halves of the workbook's biggest sheet, with what identifies the file
+    and its parts; nothing when making them fails (the reader then reads the sheet whole)."""
+    from retaguarda.templates.readers.xlsx import prepare_halves
+
+    try:
+        before = identity(path)
+        parts, halves = prepare_halves(path)
+        made.append((before, _keys(parts), halves))
+    except BaseException:  # any failure is the reader's to meet again and report
+        return
 
 
 def identity(path: Path) -> Identity:

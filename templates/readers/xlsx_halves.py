@@ -15,11 +15,13 @@ by `calamine.read_calamine`, which then meets whatever is wrong with the file an
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
 import threading
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -45,6 +47,20 @@ _ROW_NUMBER = re.compile(rb'\sr="([1-9][0-9]{0,6})"')
 _UNSAFE = (b"<![CDATA[", b"<!--")
 
 
+@dataclass
+class Halves:
+    """Two stored copies of a package, each holding half of one sheet's rows."""
+
+    name: str  # the sheet, as the workbook names it
+    row: int  # the first row of the second half (from 1)
+    first: BinaryIO  # every part, the sheet holding the rows above `row`
+    second: BinaryIO  # every part, the sheet holding `row` and the rows below
+
+    def close(self) -> None:
+        self.first.close()
+        self.second.close()
+
+
 def read_in_halves(
     path: Path,
     file: BinaryIO,
@@ -52,10 +68,53 @@ def read_in_halves(
     sheets: list[tuple[str, list[zipfile.ZipInfo]]],
     *,
     clean: bool,
+    prepared: Halves | None = None,
 ) -> list[RawSheet] | None:
     """The workbook's sheets as `read_calamine` reads them, its biggest sheet parsed in two
     halves on two threads; None when no sheet is worth it or can be split safely, or the
-    halves fail or disagree (the caller then reads the file whole)."""
+    halves fail or disagree (the caller then reads the file whole). `prepared` is these
+    halves made already (`prepare`, run ahead by `xlsx_ahead`); they are closed here."""
+    halves = prepared or prepare(path, file, parts, sheets)
+    if halves is None:
+        return None
+    later: dict[str, object] = {}
+    thread = threading.Thread(
+        target=_second_half, args=(halves, later), name="retaguarda-xlsx-half"
+    )
+    try:
+        thread.start()
+        raw = read_calamine(path, clean=clean, source=halves.first)
+    except Exception:
+        return None
+    finally:
+        if thread.ident is not None:
+            thread.join()
+        halves.close()
+    rows = later.get("rows")
+    if not isinstance(rows, list):
+        return None
+    shown = CONTROL.sub("", halves.name)
+    for sheet in raw:
+        if sheet.name == shown:
+            joined = _joined(sheet.rows, rows, later["start"], halves.row - 1)  # type: ignore[arg-type]
+            if joined is None:
+                return None
+            if clean:
+                clean_rows(joined)
+            sheet.rows = joined
+            return raw
+    return None
+
+
+def prepare(
+    path: Path,
+    file: BinaryIO,
+    parts: list[zipfile.ZipInfo],
+    sheets: list[tuple[str, list[zipfile.ZipInfo]]],
+) -> Halves | None:
+    """The two copies of the package, cut in the biggest sheet's rows; None when no sheet is
+    worth it or can be cut safely. Needs no scan: it only inflates, within the caps of
+    `zip_members.inflate`, and writes; calamine reads nothing here."""
     found = _biggest(sheets)
     if found is None or (os.cpu_count() or 1) < 2:
         return None
@@ -67,37 +126,14 @@ def read_in_halves(
     start, middle, end, row = cut
     others = {id(info): b"".join(inflate(path, file, info)) for info in parts if info is not big}
     whole = memoryview(xml)
-    first = (whole[:middle], whole[end:])  # the first half of the rows, and what follows them
-    second = (whole[:start], whole[middle:])  # what precedes the rows, and the second half
-    with tempfile.TemporaryFile() as one, tempfile.TemporaryFile() as two:
-        later: dict[str, object] = {}
-        thread = threading.Thread(
-            target=_second_half,
-            args=(path, parts, big, others, second, two, name, later),
-            name="retaguarda-xlsx-half",
-        )
-        thread.start()
-        try:
-            _copy(parts, big, others, first, one)
-            raw = read_calamine(path, clean=clean, source=one)
-        except Exception:
-            return None
-        finally:
-            thread.join()
-    rows = later.get("rows")
-    if not isinstance(rows, list):
-        return None
-    shown = CONTROL.sub("", name)
-    for sheet in raw:
-        if sheet.name == shown:
-            joined = _joined(sheet.rows, rows, later["start"], row - 1)  # type: ignore[arg-type]
-            if joined is None:
-                return None
-            if clean:
-                clean_rows(joined)
-            sheet.rows = joined
-            return raw
-    return None
+    with contextlib.ExitStack() as opened:  # closed (and gone) unless both are written
+        first = opened.enter_context(tempfile.TemporaryFile())
+        second = opened.enter_context(tempfile.TemporaryFile())
+        # the first half of the rows and what follows them; what precedes them and the rest
+        _copy(parts, big, others, (whole[:middle], whole[end:]), first)
+        _copy(parts, big, others, (whole[:start], whole[middle:]), second)
+        opened.pop_all()
+    return Halves(name, row, first, second)
 
 
 def _biggest(
@@ -150,21 +186,11 @@ def _copy(
     target.seek(0)
 
 
-def _second_half(
-    path: Path,
-    parts: list[zipfile.ZipInfo],
-    big: zipfile.ZipInfo,
-    others: dict[int, bytes],
-    halves: tuple[memoryview, memoryview],
-    target: BinaryIO,
-    name: str,
-    out: dict[str, object],
-) -> None:
+def _second_half(halves: Halves, out: dict[str, object]) -> None:
     """On the second thread: the second half's rows from its first cell, and where that is."""
     try:
-        _copy(parts, big, others, halves, target)
-        with CalamineWorkbook.from_filelike(target) as book:
-            sheet: CalamineSheet = book.get_sheet_by_name(name)
+        with CalamineWorkbook.from_filelike(halves.second) as book:
+            sheet: CalamineSheet = book.get_sheet_by_name(halves.name)
             out["start"] = sheet.start
             out["rows"] = sheet.to_python(skip_empty_area=True) if sheet.start else []
     except BaseException:  # a Rust panic too: the file is read whole instead

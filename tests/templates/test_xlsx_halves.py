@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,7 @@ from test_files_hostile import xlsx_with_parts
 
 from retaguarda.templates.files import read_workbook
 from retaguarda.templates.readers import xlsx_halves
+from retaguarda.templates.readers.xlsx_ahead import scan_ahead
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -124,3 +127,42 @@ def test_a_sheet_too_big_to_hold_in_memory_is_read_whole(tmp_path, monkeypatch, 
     expected, got = _both_ways(path, monkeypatch)
     assert got == expected
     assert halves == [False]
+
+
+def _made_ahead(path: Path):
+    ahead = scan_ahead(path, 10**6, smallest=0)
+    assert ahead is not None
+    ahead.prepare_halves()
+    return ahead
+
+
+def test_halves_made_ahead_read_the_same_and_are_made_once(tmp_path, monkeypatch, halves):
+    path = _book(tmp_path, SHAPES["narrower_second_half"])
+    expected, _ = _both_ways(path, monkeypatch)
+    monkeypatch.setattr(xlsx_halves, "WORTH_IT", 0)
+    made: list[Path] = []
+    real = xlsx_halves.prepare
+    monkeypatch.setattr(
+        "retaguarda.templates.readers.xlsx.prepare",
+        lambda path, *rest: made.append(path) or real(path, *rest),
+    )
+    ahead = _made_ahead(path)
+    got = [(s.name, s.rows, s.formulas, s.far) for s in read_workbook(path, ahead=ahead).sheets]
+    assert got == expected
+    assert halves == [True, True]  # `_both_ways`'s split read, then this one
+    assert made == [path]  # on the thread, ahead, and not again by the reader
+
+
+def test_halves_made_of_a_file_replaced_since_are_not_used(tmp_path, monkeypatch, halves):
+    path = _book(tmp_path, SHAPES["narrower_second_half"])
+    monkeypatch.setattr(xlsx_halves, "WORTH_IT", 0)
+    ahead = _made_ahead(path)
+    assert ahead.preparing is not None
+    ahead.preparing.join()  # made of the first file...
+    time.sleep(0.01)
+    other = tmp_path / "outro"
+    other.mkdir()
+    os.replace(_book(other, SHAPES["gap_at_the_cut"]), path)  # ...which is then replaced
+    expected, _ = _both_ways(path, monkeypatch)
+    got = [(s.name, s.rows, s.formulas, s.far) for s in read_workbook(path, ahead=ahead).sheets]
+    assert got == expected
