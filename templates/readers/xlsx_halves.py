@@ -74,7 +74,10 @@ def read_in_halves(
     halves on two threads; None when no sheet is worth it or can be split safely, or the
     halves fail or disagree (the caller then reads the file whole). `prepared` is these
     halves made already (`prepare`, run ahead by `xlsx_ahead`); they are closed here."""
-    halves = prepared or prepare(path, file, parts, sheets)
+    try:
+        halves = prepared or prepare(path, file, parts, sheets)
+    except Exception:  # no room for the copies, say: the sheet is read whole
+        return None
     if halves is None:
         return None
     later: dict[str, object] = {}

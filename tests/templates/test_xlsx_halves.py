@@ -166,3 +166,17 @@ def test_halves_made_of_a_file_replaced_since_are_not_used(tmp_path, monkeypatch
     expected, _ = _both_ways(path, monkeypatch)
     got = [(s.name, s.rows, s.formulas, s.far) for s in read_workbook(path, ahead=ahead).sheets]
     assert got == expected
+
+
+def test_no_room_for_the_copies_reads_the_sheet_whole(tmp_path, monkeypatch, halves):
+    path = _book(tmp_path, SHAPES["narrower_second_half"])
+    expected, _ = _both_ways(path, monkeypatch)
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(xlsx_halves.tempfile, "TemporaryFile", full)
+    monkeypatch.setattr(xlsx_halves, "WORTH_IT", 0)
+    got = [(s.name, s.rows, s.formulas, s.far) for s in read_workbook(path).sheets]
+    assert got == expected
+    assert halves[-1] is False
