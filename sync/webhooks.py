@@ -11,13 +11,14 @@ The answers, in the order they are decided: 413 for a body over the limit (befor
 that is no active source, 401 for a wrong signature or a timestamp more than
 `webhook_tolerance` seconds away (a captured request cannot be replayed later), 503 when the
 store cannot be written (the script keeps the events and sends them again), and 202 once every
-event is committed to the store: durable before the answer. The lookup of the source and its
-events are one transaction, shared by the requests that arrive while the previous one commits
-(`sync.intake`: a commit per request was most of a webhook's cost); then the queue is told,
-once per source (one waiting sync job per source), and an event it never hears of is found in
-the store by the queue's recovery. An `eventId` the source
-already sent is answered as accepted again and not stored twice, so the script's retries are
-harmless. Events are hints: the sync re-reads the spreadsheet itself.
+event is committed to the store: durable before the answer. The lookup of the sources and the
+insert of their events are shared by the requests that arrive while the previous ones commit
+(`sync.intake`: a commit per request was most of a webhook's cost), and on PostgreSQL are two
+statements sent through psycopg directly, the insert a transaction of its own; then the queue
+is told, once per source (one waiting sync job per source), and an event it never hears of is
+found in the store by the queue's recovery. An `eventId` the source already sent is answered
+as accepted again and not stored twice, so the script's retries are harmless. Events are
+hints: the sync re-reads the spreadsheet itself.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from retaguarda.sync.extensions import Shared, clock
 from retaguarda.sync.intake import GroupCommit
 from retaguarda.sync.sources import GOOGLE
 from retaguarda.sync.store.database import Store, StoreError
+from retaguarda.sync.store.operations import WebhookKeys
 
 logger = logging.getLogger(__name__)
 
@@ -135,16 +137,17 @@ def intake(shared: Shared) -> GroupCommit[Delivery, Taken]:
 
 
 def take(shared: Shared, deliveries: list[Delivery]) -> list[Any]:
-    """Check and store `deliveries` in one transaction, then ring the queue once per source
-    with new events; each delivery's `Taken`, or its refusal.
+    """Check and store `deliveries` together, then ring the queue once per source with new
+    events; each delivery's `Taken`, or its refusal.
 
-    A sync job already waiting for the source is held by this transaction (a worker cannot
-    take it before these events are in, `hold_waiting_job`), and covers them: the queue is
-    rung only for a source with none waiting, after the commit. Asked for inside the
-    transaction, a new job could be taken by a worker before the commit, and its sync would
-    start without these events; asked after, any job found waiting starts after they are in."""
+    A sync job already waiting for the source is held by the transaction that commits the
+    events (a worker cannot take it before they are in, `hold_waiting_job`), and covers
+    them: the queue is rung only for a source with none waiting, after the commit. Asked for
+    inside the transaction, a new job could be taken by a worker before the commit, and its
+    sync would start without these events; asked after, any job found waiting starts after
+    they are in."""
     store = shared.store()
-    outcomes, covered = store.retrying(lambda: _take(store, deliveries))
+    outcomes, covered = store.retrying(lambda: _take(store, deliveries), transaction=False)
     rung: dict[int, BaseException | None] = dict.fromkeys(covered)
     for outcome in outcomes:
         if isinstance(outcome, Taken) and outcome.accepted and outcome.source_id not in rung:
@@ -164,19 +167,15 @@ def _rung(outcome: Taken | BaseException, rung: dict[int, BaseException | None])
 
 
 def _take(store: Store, deliveries: list[Delivery]) -> tuple[list[Taken | BaseException], set[int]]:
-    """Inside one transaction: the sources' secrets, the signatures, the events; each
-    delivery's outcome, and the sources with new events whose waiting job this transaction
-    holds. A refused delivery stores nothing; the others' events go in as one insert, and an
-    eventId sent twice (by one request or two) is accepted the first time only."""
-    secrets: dict[str, tuple[int, list[str]] | None] = {}
-    for spreadsheet in dict.fromkeys(delivery.spreadsheet for delivery in deliveries):
-        # a secret valid at the latest of these moments was valid at every earlier one
-        latest = max(d.now for d in deliveries if d.spreadsheet == spreadsheet)
-        try:
-            secrets[spreadsheet] = store.webhook_secrets(GOOGLE, spreadsheet, at=latest)
-        except LookupError:
-            secrets[spreadsheet] = None
-    checked: list[int | Refused] = [_check(delivery, secrets) for delivery in deliveries]
+    """The sources' keys, the signatures, the events: each delivery's outcome, and the
+    sources with new events whose waiting job was held while they were committed. Two
+    statements on PostgreSQL, each its own transaction: the keys' lookup, then the events'
+    insert with the hold (`Store.record_events`). A refused delivery stores nothing; the
+    others' events go in together, and an eventId sent twice (by one request or two) is
+    accepted the first time only."""
+    spreadsheets = dict.fromkeys(delivery.spreadsheet for delivery in deliveries)
+    keys = store.webhook_keys(GOOGLE, spreadsheets)
+    checked = [_check(delivery, keys.get(delivery.spreadsheet)) for delivery in deliveries]
     rows: dict[tuple[int, str], dict[str, object]] = {}
     for delivery, source_id in zip(deliveries, checked, strict=True):
         if isinstance(source_id, Refused):
@@ -193,7 +192,7 @@ def _take(store: Store, deliveries: list[Delivery]) -> tuple[list[Taken | BaseEx
                     "received_at": delivery.now,
                 },
             )
-    stored = store.record_events(list(rows.values()))
+    stored, held = store.record_events(list(rows.values()))
     outcomes: list[Taken | BaseException] = []
     for delivery, source_id in zip(deliveries, checked, strict=True):
         if isinstance(source_id, Refused):
@@ -205,27 +204,23 @@ def _take(store: Store, deliveries: list[Delivery]) -> tuple[list[Taken | BaseEx
             (accepted if key in stored else repeated).append(event.eventId)
             stored.discard(key)
         outcomes.append(Taken(source_id, accepted, repeated))
-    fed = {
-        outcome.source_id for outcome in outcomes if isinstance(outcome, Taken) and outcome.accepted
-    }
-    return outcomes, {source for source in fed if store.hold_waiting_job(source) is not None}
+    return outcomes, held
 
 
-def _check(delivery: Delivery, secrets: dict[str, tuple[int, list[str]] | None]) -> int | Refused:
+def _check(delivery: Delivery, keys: WebhookKeys | None) -> int | Refused:
     """The delivery's source id, or why it is refused: 404 for a spreadsheet that is no
     active source, 401 for a wrong signature or a stale timestamp."""
-    found = secrets[delivery.spreadsheet]
-    if found is None:
+    if keys is None:
         return Refused(404, f"planilha não cadastrada como fonte: {delivery.spreadsheet}")
-    source_id, valid = found
     stamp, body = delivery.stamp, delivery.body
+    valid = keys.valid(delivery.now)
     if not any(hmac.compare_digest(delivery.signed, signature(s, stamp, body)) for s in valid):
         return Refused(401, "assinatura inválida (confira o segredo da fonte no script).")
     try:
         check_fresh(stamp, delivery.now, delivery.tolerance)
     except Refused as refused:
         return refused
-    return source_id
+    return keys.source_id
 
 
 class FastPath:

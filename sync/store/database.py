@@ -13,13 +13,16 @@ per transaction, a good share of a webhook's cost. A connection that died with i
 connection of the pool opened before, and `Store.retrying` runs such a transaction once more
 on a new one. What does not retry (a sync, a dashboard page) fails once and is tried again by
 its own caller: the queue's backoff, the reader's reload.
+
+The webhooks' few statements, run by the thousand a second, go to psycopg directly
+(`Store.driver`): there SQLAlchemy's own work per statement cost more CPU than the database's.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar
@@ -60,6 +63,10 @@ class Store(StoreOperations, JobOperations, UserOperations, OverviewOperations, 
         self.engine = engine
         #: the write transaction this thread (or task) has open on this store, if any
         self._open: ContextVar[Connection | None] = ContextVar(f"store-{id(self)}", default=None)
+        #: the autocommit connection this thread's outermost `driver()` block holds, if any
+        self._driving: ContextVar[Connection | None] = ContextVar(
+            f"store-driver-{id(self)}", default=None
+        )
 
     @classmethod
     def open(cls, url: str | URL | None = None, *, migrate: bool = True) -> Store:
@@ -113,18 +120,65 @@ class Store(StoreOperations, JobOperations, UserOperations, OverviewOperations, 
                 self._open.reset(token)
                 connection.info.pop("write", None)
 
-    def retrying(self, work: Callable[[], T]) -> T:
+    def retrying(self, work: Callable[[], T], *, transaction: bool = True) -> T:
         """`work()` in one `atomic()` transaction, run once more if the pooled connection it
         got had died (the server restarted): the first attempt rolled back, so nothing is done
-        twice. Any other error, or a second dead connection, is raised."""
-        try:
-            with self.atomic():
+        twice. Any other error, or a second dead connection, is raised.
+
+        With `transaction=False`, `work()` runs in no transaction of its own: each of the
+        store's operations it calls is one, and is done once (a second attempt finds what the
+        first committed, as a retry of the whole request would). On PostgreSQL those that go
+        through `driver()` share one connection."""
+
+        def attempt() -> T:
+            if transaction:
+                with self.atomic():
+                    return work()
+            with self.driver() if self.dialect == "postgresql" else nullcontext():
                 return work()
+
+        try:
+            return attempt()
         except DBAPIError as error:
-            if not error.connection_invalidated or self._open.get() is not None:
+            nested = self._open.get() is not None or self._driving.get() is not None
+            if not error.connection_invalidated or nested:
                 raise
-        with self.atomic():
-            return work()
+        return attempt()
+
+    @contextmanager
+    def driver(self) -> Iterator[Any]:
+        """PostgreSQL: the psycopg connection of this thread's `atomic()` transaction, or,
+        outside one, a pooled one in autocommit, where each statement is a transaction of its
+        own (one round trip: no BEGIN, no COMMIT), shared by the `driver()` blocks opened
+        inside this one. For the statements run by the thousand a second (the webhooks'): the
+        caller writes the SQL and prepares it (`cursor.execute(..., prepare=True)`).
+
+        psycopg's errors come out as SQLAlchemy's; a connection the server dropped is
+        invalidated, and the pool's older ones with it, as SQLAlchemy does for its own
+        statements, so `retrying` runs the work again on a new one."""
+        connection = self._open.get() or self._driving.get()
+        with ExitStack() as stack:
+            if connection is None:
+                connection = stack.enter_context(
+                    self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+                )
+                stack.callback(self._driving.reset, self._driving.set(connection))
+            raw = connection.connection.driver_connection
+            try:
+                yield raw
+            except connection.dialect.loaded_dbapi.Error as error:
+                dropped = connection.dialect.is_disconnect(error, raw, None)
+                if dropped:
+                    connection.invalidate(error)
+                    self.engine.dispose(close=False)  # the older connections died with it
+                raise DBAPIError.instance(
+                    None,
+                    None,
+                    error,
+                    connection.dialect.loaded_dbapi.Error,
+                    connection_invalidated=dropped,
+                    dialect=connection.dialect,
+                ) from error
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

@@ -63,6 +63,30 @@ class Within:
         return or_(table.c.sheet.in_(sorted(self.sheets)), table.c.row_id.in_(sorted(self.row_ids)))
 
 
+@dataclass(frozen=True)
+class WebhookKeys:
+    """An active source's id and its webhooks' keys: the current one, and the one it
+    replaced, still accepted until `previous_until` (`retaguarda sources rotate-secret`)."""
+
+    source_id: int
+    current: str | None
+    previous: str | None
+    previous_until: datetime | None
+
+    def valid(self, at: datetime) -> list[str]:
+        """The keys a webhook sent at `at` may be signed with."""
+        valid = [self.current] if self.current else []
+        if self.previous and self.previous_until is not None and self.previous_until > at:
+            valid.append(self.previous)
+        return valid
+
+
+_PG_WEBHOOK_KEYS = """
+SELECT location, id, webhook_secret, previous_secret, previous_secret_until
+FROM sources WHERE kind = %s AND location = ANY(%s::text[]) AND removed_at IS NULL
+"""
+
+
 class StoreOperations:
     """The store's operations; `Store` (in `database.py`) supplies the transactions."""
 
@@ -72,6 +96,9 @@ class StoreOperations:
         raise NotImplementedError
 
     def read(self) -> AbstractContextManager[Connection]:  # pragma: no cover - Store's
+        raise NotImplementedError
+
+    def driver(self) -> AbstractContextManager[Any]:  # pragma: no cover - Store's
         raise NotImplementedError
 
     # --- sources -------------------------------------------------------------------------
@@ -141,32 +168,42 @@ class StoreOperations:
                 update(sources).where(sources.c.id == source_id).values(removed_at=at)
             )
 
+    def webhook_keys(self, kind: str, locations: Collection[str]) -> dict[str, WebhookKeys]:
+        """The active sources reading these spreadsheets, by spreadsheet, with the keys their
+        webhooks may be signed with; a spreadsheet no active source reads is left out. One
+        statement; on PostgreSQL through psycopg (`Store.driver`: the webhooks run it by the
+        thousand a second)."""
+        if self.dialect == "postgresql":
+            with self.driver() as raw, raw.cursor() as cursor:
+                cursor.execute(_PG_WEBHOOK_KEYS, (kind, list(locations)), prepare=True)
+                found = cursor.fetchall()
+        else:
+            with self.read() as connection:
+                found = connection.execute(
+                    select(
+                        sources.c.location,
+                        sources.c.id,
+                        sources.c.webhook_secret,
+                        sources.c.previous_secret,
+                        sources.c.previous_secret_until,
+                    ).where(
+                        sources.c.kind == kind,
+                        sources.c.location.in_(list(locations)),
+                        sources.c.removed_at.is_(None),
+                    )
+                ).all()
+        return {location: WebhookKeys(*keys) for location, *keys in found}
+
     def webhook_secrets(self, kind: str, location: str, *, at: datetime) -> tuple[int, list[str]]:
         """The active source reading this spreadsheet and the secrets its webhooks may be
         signed with at `at`: the current one, and the one it replaced while its grace lasts.
 
         :raises LookupError: no active source reads it
         """
-        with self.read() as connection:
-            row = connection.execute(
-                select(
-                    sources.c.id,
-                    sources.c.webhook_secret,
-                    sources.c.previous_secret,
-                    sources.c.previous_secret_until,
-                ).where(
-                    sources.c.kind == kind,
-                    sources.c.location == location,
-                    sources.c.removed_at.is_(None),
-                )
-            ).first()
-        if row is None:
+        keys = self.webhook_keys(kind, [location]).get(location)
+        if keys is None:
             raise LookupError(location)
-        source_id, current, previous, until = row
-        valid = [current] if current else []
-        if previous and until is not None and until > at:
-            valid.append(previous)
-        return source_id, valid
+        return keys.source_id, keys.valid(at)
 
     def replace_secret(self, source_id: int, secret: str, *, keep_old_until: datetime) -> None:
         """Sign the source's webhooks with `secret` from now on; the old secret is still
