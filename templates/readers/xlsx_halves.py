@@ -97,16 +97,16 @@ def read_in_halves(
     if not isinstance(rows, list):
         return None
     shown = CONTROL.sub("", halves.name)
-    for sheet in raw:
-        if sheet.name == shown:
-            joined = _joined(sheet.rows, rows, later["start"], halves.row - 1)  # type: ignore[arg-type]
-            if joined is None:
-                return None
-            if clean:
-                clean_rows(joined)
-            sheet.rows = joined
-            return raw
-    return None
+    named = [sheet for sheet in raw if sheet.name == shown]
+    if len(named) != 1:  # two sheets that read alike once cleaned: which is which is unsure
+        return None
+    joined = _joined(named[0].rows, rows, later["start"], halves.row - 1)  # type: ignore[arg-type]
+    if joined is None:
+        return None
+    if clean:
+        clean_rows(joined)
+    named[0].rows = joined
+    return raw
 
 
 def prepare(
