@@ -11,11 +11,14 @@ its job in the store and runs it again.
 from __future__ import annotations
 
 import logging
+import os
 
 import click
 
 from retaguarda.sync.queue import SyncQueue
 from retaguarda.sync.settings import SettingsError, load_settings
+
+logger = logging.getLogger(__name__)
 
 
 @click.command("worker")
@@ -40,6 +43,7 @@ def worker(workers: int | None) -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    lower_priority(settings.worker_nice)  # before the consumer's threads: they inherit it
     queue = SyncQueue(settings)
     consumer = queue.consumer(workers)
     queue.housekeeping()
@@ -47,3 +51,16 @@ def worker(workers: int | None) -> None:
         consumer.run()
     finally:
         queue.stopping.set()
+
+
+def lower_priority(nice: int) -> None:
+    """Run this process at niceness `nice` at least (RETAGUARDA_WORKER_NICE): a sync waits
+    for the CPU behind the service's requests. Never raised back (that takes root), so a
+    niceness already higher (systemd's `Nice=`, `nice -n 19 retaguarda worker`) stays; on
+    Windows, which has no niceness, nothing changes."""
+    if not hasattr(os, "nice"):
+        return
+    current = os.nice(0)
+    if nice > current:
+        os.nice(nice - current)
+    logger.info("sincronizações com prioridade baixa de CPU (nice %d)", max(nice, current))

@@ -88,6 +88,10 @@ class Settings(CompanySettings):
     queue_name: str = Field(default="retaguarda", min_length=1, pattern=r"^[A-Za-z0-9_.:-]+$")
     #: worker threads syncing in `retaguarda serve` and in each `retaguarda worker`
     workers: int = Field(default=2, gt=0)
+    #: the niceness `retaguarda worker` runs at (0 as the service, 19 the lowest priority): a
+    #: sync is background work, and on a machine it shares with the service, webhooks and
+    #: the dashboard get the CPU first; the sync still gets what they leave
+    worker_nice: int = Field(default=10, ge=0, le=19)
     #: attempts of one sync before its job is dead (kept with its error for the dashboard)
     max_attempts: int = Field(default=5, gt=0)
     #: the wait before a failed sync's next attempt is drawn below base·2ⁿ seconds (n the

@@ -231,6 +231,11 @@ class FromAddress(requests.adapters.HTTPAdapter):
         super().init_poolmanager(*args, **kwargs, source_address=(self.address, 0))  # type: ignore[arg-type]
 
 
+def niceness(pid: int) -> int:
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return int(stat[stat.rindex(")") + 2 :].split()[16])
+
+
 def children(pid: int) -> int:
     """How many processes `pid` started (gunicorn's workers)."""
     count = 0
@@ -414,6 +419,21 @@ def test_the_deployed_service_syncs_a_signed_edit_behind_nginx(
     )
     assert answer.status_code == 413
     assert "nginx" in answer.text  # nginx's page, not the service's JSON
+
+    if server == "gunicorn":
+        # gunicorn's access log: a refused webhook has its line, the accepted ones none
+        body, headers = signed("not the secret", [edit("e3", "F6")])
+        answer = client.post(
+            f"{base}/webhooks/google-sheets", data=body, headers=headers, timeout=10
+        )
+        assert answer.status_code == 401
+        web_log = tmp_path / "gunicorn.log"
+        refused = re.compile(r'"POST /webhooks/google-sheets HTTP/1\.\d" 401 ')
+        wait_for(lambda: refused.search(web_log.read_text()) is not None, timeout=5)
+        assert '" 202 ' not in web_log.read_text()
+        # the worker syncs at a lower CPU priority than the service (RETAGUARDA_WORKER_NICE)
+        assert worker is not None
+        assert niceness(worker.pid) == max(10, os.nice(0))
 
     if worker is not None:  # it stops as its unit stops it (KillSignal=SIGINT)
         worker.send_signal(signal.SIGINT)
