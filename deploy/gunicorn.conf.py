@@ -23,12 +23,14 @@ bind = ["127.0.0.1:8000"]
 # no new connection, and a worker waiting on the store serves another request meanwhile (a
 # sync worker serves one at a time and closes the connection after it). nginx reads slow
 # clients' bodies whole before passing them on, so no thread waits on a slow network. One or
-# two processes per core; few threads each: a workbook validated for the Excel add-in takes
-# a core and up to 0.6 GB while it runs (sync/settings.py), and holds its process's other
-# threads back while it does (benchmarks/README.md, "Serviço")
+# two processes per core, many threads each: a webhook waits on its group commit, and the
+# webhooks waiting together share one (2 workers of 16 threads took 1,600 webhooks a second
+# while a sync ran, of 4 threads 860; benchmarks/README.md, "Serviço"). A workbook from the
+# Excel add-in, a menu action or a report takes a core and up to 0.6 GB while it runs: a
+# process runs RETAGUARDA_HEAVY_REQUESTS (2) of them at once, the others wait (sync/heavy.py)
 workers = 4
 worker_class = "gthread"
-threads = 4
+threads = 16
 
 # the largest workbook the add-in may send takes about 12 s to validate on 2 cores; a worker
 # silent for longer than this is restarted. nginx waits a little longer (proxy_read_timeout)

@@ -66,6 +66,7 @@ from retaguarda.sync.extensions import clock, store
 from retaguarda.sync.google_api import gspread_client
 from retaguarda.sync.google_source import GoogleError, Retry, google_error_message
 from retaguarda.sync.google_workbook import CAPABILITIES, GoogleWorkbook
+from retaguarda.sync.heavy import heavy
 from retaguarda.sync.settings import Settings
 from retaguarda.sync.sources import GOOGLE
 from retaguarda.sync.store.database import StoreError
@@ -252,6 +253,7 @@ def _shared(state: BlueprintSetupState) -> None:
 
 
 @actions.post(PATH)
+@heavy
 def google_sheets_action() -> tuple[Response, int]:
     try:
         return jsonify({"message": _run_action()}), 200

@@ -20,6 +20,7 @@ from spectree import Response, SecurityScheme, SecuritySchemeData, SpecTree
 from retaguarda.addin.reports.catalog import REPORTS
 from retaguarda.addin.reports.model import Period, ReportOptions
 from retaguarda.addin.reports.report_json import report_json
+from retaguarda.sync import heavy
 from retaguarda.sync.auth import request_user, token_required, visible_teams
 from retaguarda.sync.extensions import store
 from retaguarda.sync.store_books import store_report
@@ -302,7 +303,9 @@ def table(template: str, query: Page) -> TablePage | tuple[Any, int]:
 @api.get("/reports/<kind>")
 @spec.validate(
     query=ReportQuery,
-    resp=Response(HTTP_200=ReportOut, HTTP_401=Error, HTTP_404=Error, HTTP_422=Error),
+    resp=Response(
+        HTTP_200=ReportOut, HTTP_401=Error, HTTP_404=Error, HTTP_422=Error, HTTP_503=Error
+    ),
     tags=["relatórios"],
 )
 def report(kind: str, query: ReportQuery) -> Any:
@@ -330,7 +333,8 @@ def report(kind: str, query: ReportQuery) -> Any:
         granularity=query.by,
         local_holidays=company.local_holidays,
     )
-    made = store_report(store(), kind, options, period=period, teams=teams)
+    with heavy.slot():
+        made = store_report(store(), kind, options, period=period, teams=teams)
     if made is None:
         return jsonify({"error": "nada a relatar: o banco não tem linhas desses times"}), 404
     return jsonify(report_json(made))

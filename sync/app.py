@@ -18,7 +18,16 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from retaguarda.addin.protocol import configure_server
-from retaguarda.sync import actions, api, auth, dashboard, extensions, webhooks, xlwings_server
+from retaguarda.sync import (
+    actions,
+    api,
+    auth,
+    dashboard,
+    extensions,
+    heavy,
+    webhooks,
+    xlwings_server,
+)
 from retaguarda.sync.extensions import Clock, utc_now
 from retaguarda.sync.queue import SyncQueue
 from retaguarda.sync.settings import SettingsError, load_settings
@@ -35,6 +44,7 @@ def create_app(*, clock: Clock = utc_now, **settings: object) -> Flask:
     app.config["RETAGUARDA"] = load_settings(**settings)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     extensions.setup(app, clock)
+    heavy.setup(app)
     _setup_proxy(app)
     _setup_limits(app)
     _setup_auth(app)

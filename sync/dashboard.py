@@ -29,6 +29,7 @@ from retaguarda.addin.reports.report_html import CSS as REPORT_CSS
 from retaguarda.addin.reports.report_html import report_body
 from retaguarda.sync.auth import BRASILIA, login_required, request_user, visible_teams
 from retaguarda.sync.extensions import store
+from retaguarda.sync.heavy import heavy
 from retaguarda.sync.sources import FILE, FOLDER, GOOGLE
 from retaguarda.sync.store_books import store_report
 from retaguarda.templates.catalog import TEMPLATES
@@ -227,6 +228,7 @@ def queue() -> Any:
 
 @dashboard.get("/relatorios")
 @login_required
+@heavy
 def reports() -> Any:
     """A report over the visible teams' consolidated books (or the team of `?time=`), for
     the months asked (`?de=2026-01&ate=2026-03`, as a month field sends them) or, without

@@ -74,6 +74,12 @@ class Settings(CompanySettings):
     #: how far a webhook's X-Retaguarda-Timestamp may be from the service's clock, in
     #: seconds: an older (or later) request is refused, so a captured one cannot be replayed
     webhook_tolerance: int = Field(default=300, gt=0)
+    #: heavy requests (a workbook from the Excel add-in, a menu action from Google Sheets, a
+    #: report) one process runs at once, each taking a core and up to 0.6 GB; the others
+    #: wait for a slot (`sync.heavy`), while webhooks are served by every thread
+    heavy_requests: int = Field(default=2, gt=0)
+    #: seconds a heavy request waits for a slot before the client is told to retry (503)
+    heavy_wait: float = Field(default=60.0, ge=0)
     #: how long a menu action from Google Sheets (Conciliar, Relatórios, Calcular folha) may
     #: run before the service gives up without writing, in seconds; Apps Script gives up on a
     #: fetch after about a minute

@@ -32,6 +32,7 @@ from retaguarda.addin import protocol
 from retaguarda.addin.service import XLWINGS_JS_URL, ProtocolError
 from retaguarda.sync import workbook_payload as workbook
 from retaguarda.sync.auth import token_required
+from retaguarda.sync.heavy import heavy
 from retaguarda.sync.users import FINANCEIRO, LEITURA
 
 logger = logging.getLogger(__name__)
@@ -89,6 +90,7 @@ def custom_functions_meta() -> Response:
 
 
 @xlwings_api.post("/custom-functions-call")
+@heavy
 def custom_functions_call() -> Response:
     payload = _payload()
     _within_cell_limit("a chamada da função", payload.get("args"))
@@ -96,6 +98,7 @@ def custom_functions_call() -> Response:
 
 
 @xlwings_api.post("/custom-scripts-call/<script>")
+@heavy
 def custom_scripts_call(script: str) -> Response:
     payload = _payload()
     _within_cell_limit("a pasta de trabalho enviada", payload.get("sheets"))
@@ -127,8 +130,8 @@ def http_error(error: HTTPException) -> HTTPException | tuple[Response, int]:
     """JSON for xlwings' clients, routing errors (404, 405) included; other pages as usual.
 
     An app-level handler (`app.register_error_handler(HTTPException, http_error)`)."""
-    if not request.path.startswith(f"{xlwings_api.url_prefix}/"):
-        return error
+    if not request.path.startswith(f"{xlwings_api.url_prefix}/") or error.response is not None:
+        return error  # not ours, or an answer already made (`heavy`'s 503 and its Retry-After)
     status = error.code or 500
     if status == 413:
         limit = current_app.config["RETAGUARDA"].max_request_bytes
