@@ -216,11 +216,19 @@ def _joined(
     row, col = start
     if row < cut:
         return None
+    # calamine gives every row of a half the same width: a half is widened only when the
+    # other reaches further right (rare), not looked at row by row
     width = max(len(first[0]) if first else 0, col + len(second[0]))
+    if first and len(first[0]) < width:
+        _widen(first, width - len(first[0]), left=False)
+    if col + len(second[0]) < width:
+        _widen(second, width - col - len(second[0]), left=False)
     if col:
-        second = [[""] * col + cells for cells in second]
-    rows = first + [[""] * width for _ in range(row - len(first))] + second
-    for cells in rows:
-        if len(cells) < width:
-            cells.extend([""] * (width - len(cells)))
-    return rows
+        _widen(second, col, left=True)
+    return first + [[""] * width for _ in range(row - len(first))] + second
+
+
+def _widen(rows: list[list[object]], cells: int, *, left: bool) -> None:
+    """Add `cells` empty cells to every row, before its first cell or after its last."""
+    for at, row in enumerate(rows):
+        rows[at] = [""] * cells + row if left else row + [""] * cells

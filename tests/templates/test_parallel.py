@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from retaguarda.templates import parallel
+from retaguarda.templates import column_types, parallel
 from retaguarda.templates.checks import Options
 from retaguarda.templates.validate import validate_paths
 
@@ -26,7 +26,17 @@ def test_threads_find_the_same_issues_in_the_same_order(monkeypatch: pytest.Monk
     assert serial["issues"], "the samples carry planted mistakes"
     before = threading.active_count()
     monkeypatch.setattr(parallel, "WORTH_IT", 0)  # every table, however small, on two threads
+    typed_on: set[str] = set()
+    real = column_types._type_column
+
+    def watched(*args):
+        typed_on.add(threading.current_thread().name)
+        return real(*args)
+
+    monkeypatch.setattr(column_types, "_type_column", watched)
     assert _report(paths) == serial
+    assert typed_on  # the columns were typed...
+    assert all(name.startswith("retaguarda-table") for name in typed_on)  # ...on the pool's threads
     # the threads ended with the calls: a later read-ahead may still fork
     assert threading.active_count() == before
 
