@@ -9,6 +9,8 @@
 2. Reading the .xlsx whole against in two halves (`xlsx_halves`), rounds interleaved.
 3. Typing and checking the CSV journal on one thread against two (`templates/parallel.py`),
    rounds interleaved, in this process (wall seconds; CPU seconds beside them).
+4. The same from the Python cells of run.py's (b): 1,000,000 rows as python-calamine gives
+   them, `read_table` then the checks.
 """
 
 from __future__ import annotations
@@ -17,13 +19,18 @@ import argparse
 import gc
 import threading
 import time
+from collections.abc import Callable
+from functools import partial
 
 import ledger_data
+import pyarrow.parquet as pq
 
 from retaguarda.templates import parallel
+from retaguarda.templates.catalog.lancamentos import TEMPLATE
 from retaguarda.templates.files import read_workbook
-from retaguarda.templates.reader import read_tables
+from retaguarda.templates.reader import read_table, read_tables
 from retaguarda.templates.readers import xlsx_halves
+from retaguarda.templates.table import Table
 from retaguarda.templates.validate import Options, validate_tables
 
 
@@ -59,33 +66,32 @@ def halves(path: object, rounds: int) -> None:
         print(f"2. read_workbook, {name}: best {min(times):.2f} s {times}")
 
 
-def typing_and_rules(csv: object, chart: object, rounds: int) -> None:
-    workbook, options = (
-        read_workbook(csv),
-        Options(today=ledger_data.TODAY, closed_until=ledger_data.CLOSED_UNTIL),
-    )
-    charts = read_tables(read_workbook(chart))
+def one_or_two_threads(
+    label: str, typed: Callable[[], list[Table]], charts: list[Table], rounds: int
+) -> None:
+    """`typed()` (the typing) then the checks, on one thread and on two, rounds interleaved."""
+    options = Options(today=ledger_data.TODAY, closed_until=ledger_data.CLOSED_UNTIL)
     runs: dict[str, list[tuple[float, float, float]]] = {"one thread": [], "two threads": []}
     for _ in range(rounds):
         for name, worth in (("one thread", 10**15), ("two threads", parallel.WORTH_IT)):
             saved, parallel.WORTH_IT = parallel.WORTH_IT, worth
             wall, cpu = time.perf_counter(), time.process_time()
-            tables = read_tables(workbook)
-            typed = time.perf_counter()
+            tables = typed()
+            done_typing = time.perf_counter()
             validate_tables([*charts, *tables], options)
             done = time.perf_counter()
             parallel.WORTH_IT = saved
             runs[name].append(
                 (
-                    round(typed - wall, 2),
-                    round(done - typed, 2),
+                    round(done_typing - wall, 2),
+                    round(done - done_typing, 2),
                     round(time.process_time() - cpu, 2),
                 )
             )
     for name, times in runs.items():
-        best = min(times, key=sum)
-        typing, checks, cpu = best
-        print(f"3. {name}: typing {typing:.2f} s, checks {checks:.2f} s (CPU {cpu:.2f} s); {times}")
+        typing, checks, cpu = min(times, key=sum)
+        print(f"{label}, {name}: typing {typing:.2f} s, checks {checks:.2f} s (CPU {cpu:.2f} s)")
+        print(f"   every round (typing, checks, CPU): {times}")
 
 
 def main() -> None:
@@ -95,9 +101,15 @@ def main() -> None:
     gc.disable()  # as `validate` runs
     xlsx = ledger_data.ensure_xlsx(200_000, ledger_data.ensure_data(200_000))
     csv, chart = ledger_data.ensure_csv(500_000)
+    charts = read_tables(read_workbook(chart))
     lock_check(xlsx)
     halves(xlsx, args.rounds)
-    typing_and_rules(csv, chart, args.rounds)
+    workbook = read_workbook(csv)
+    one_or_two_threads("3. CSV", lambda: read_tables(workbook), charts, args.rounds)
+    table = pq.read_table(ledger_data.ensure_data(1_000_000))
+    rows = ledger_data.raw_rows(ledger_data.raw_columns(table))
+    ledger = partial(read_table, rows, sheet=TEMPLATE.sheet)
+    one_or_two_threads("4. (b)'s cells", lambda: [ledger()], charts, args.rounds)
 
 
 if __name__ == "__main__":
